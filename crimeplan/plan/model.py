@@ -1,0 +1,302 @@
+"""The Police and Crime Plan as data: objectives, milestones, measures and targets.
+
+A plan is written once as YAML (see ``crimeplan/plan/builtin/west-midlands-2013-14.yaml``)
+and validated into these models. Every model forbids unknown keys, so that a typo
+(``numerater``) is reported instead of ignored. Cross-references (a target naming a
+measure that does not exist) are checked by ``crimeplan.plan.check``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from crimeplan.periods import FinancialYear
+
+Cadence = Literal["monthly", "quarterly", "six-monthly", "annual"]
+Status = Literal["not started", "in progress", "on track", "at risk", "off track", "achieved",
+                 "not achieved"]
+Improvement = Literal["increase", "decrease", "neutral"]
+MeasureKind = Literal["count", "rate", "proportion", "survey", "published"]
+AreaLevel = Literal["force", "lpu", "local_authority", "neighbourhood", "small_area"]
+Source = Literal["crimes", "incidents"]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _as_list(value: Any) -> Any:
+    """Let YAML say ``category: Burglary`` as well as ``category: [Burglary, Robbery]``."""
+    if value is None or isinstance(value, list):
+        return value
+    return [value]
+
+
+StrList = Annotated[list[str] | None, BeforeValidator(_as_list)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimeOfDay(Strict):
+    """A window of the day, which may wrap past midnight: ``{from: "19:00", to: "03:59"}``.
+
+    Both ends are inclusive to the minute: 19:00–03:59 holds 19:00:00 up to 03:59:59.
+    """
+
+    start: time = Field(alias="from")
+    end: time = Field(alias="to")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def wraps(self) -> bool:
+        return self.end < self.start
+
+
+class AreaRef(Strict):
+    """One area at one level, written ``lpu: Coventry`` in YAML or ``lpu:Coventry`` on the CLI."""
+
+    level: AreaLevel
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> AreaRef:
+        level, _, name = text.partition(":")
+        return cls(level=level.strip(), name=name.strip())  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"{self.level}:{self.name}"
+
+
+class Where(Strict):
+    """Which records a count takes. Every key given must hold (they are ANDed)."""
+
+    category: StrList = None
+    exclude_category: StrList = None
+    offence_group: StrList = None
+    offence: StrList = None
+    offence_code: StrList = None
+    domestic: bool | None = None
+    knife: bool | None = None
+    gun: bool | None = None
+    business: bool | None = None
+    hate: bool | None = None
+    hate_strand: StrList = None
+    solved: bool | None = None
+    area_set: str | None = None
+    area: AreaRef | None = None
+    time_of_day: TimeOfDay | None = None
+
+    def merged(self, other: Where) -> Where:
+        """This filter and ``other`` together (other's keys win where both are set)."""
+        data = self.model_dump(exclude_none=True, by_alias=True)
+        data.update(other.model_dump(exclude_none=True, by_alias=True))
+        return Where.model_validate(data)
+
+
+class Count(Strict):
+    """A count of records: ``{count: crimes, where: {...}}`` or ``{measure: other_id}``."""
+
+    count: Source = "crimes"
+    where: Where = Where()
+    measure: str | None = None
+
+
+class Target(Strict):
+    """A numeric target: a change of year to date against the same period of the baseline year.
+
+    ``change_pct: -8`` reads "reduce by 8 per cent". ``at_least``/``at_most`` set a level to
+    reach instead (for proportions, in per cent).
+    """
+
+    measure: str
+    change_pct: float | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Target:
+        given = [k for k in ("change_pct", "at_least", "at_most") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of change_pct, at_least, at_most")
+        return self
+
+
+class Update(Strict):
+    """A lead's progress update on a milestone."""
+
+    date: date
+    by: str | None = None
+    status: Status | None = None
+    text: list[str] = Field(default_factory=list)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _paragraphs(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Milestone(Strict):
+    """A milestone or deliverable of the plan."""
+
+    id: str
+    title: str
+    leads: list[str] = Field(default_factory=list)
+    cadence: Cadence | None = None
+    cadence_note: str | None = None
+    status: Status = "in progress"
+    measures: list[str] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    updates: list[Update] = Field(default_factory=list)
+
+
+class Objective(Strict):
+    id: str
+    title: str
+    milestones: list[Milestone] = Field(default_factory=list)
+
+
+class Measure(Strict):
+    """Something the plan counts. ``kind`` decides which other keys it needs."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: str
+    kind: MeasureKind
+    improvement: Improvement = "decrease"
+    description: str | None = None
+    # count and rate
+    count: Source | None = None
+    where: Where | None = None
+    # rate
+    per: int = 1000
+    # proportion
+    numerator: Count | None = None
+    denominator: Count | None = None
+    # survey
+    survey: str | None = None
+    question: str | None = None
+    window: Literal["month", "rolling_12", "wave"] | None = None
+    # published
+    table: Literal["reoffending"] | None = None
+    # peers: the key of this measure in the peer figures, if the store holds them
+    peer_measure: str | None = None
+    # SPC: months at which the process changed (e.g. a change of recording practice)
+    rebase: list[str] = Field(default_factory=list)
+    unit: Literal["count", "percent", "rate"] | None = None
+
+    @model_validator(mode="after")
+    def _keys_for_kind(self) -> Measure:
+        needs: dict[str, tuple[str, ...]] = {
+            "count": (),
+            "rate": (),
+            "proportion": ("numerator", "denominator"),
+            "survey": ("survey", "question"),
+            "published": ("table",),
+        }
+        missing = [key for key in needs[self.kind] if getattr(self, key) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} measure needs {', '.join(missing)}")
+        if self.kind != "proportion" and (self.numerator or self.denominator):
+            raise ValueError("numerator and denominator belong to a proportion measure")
+        return self
+
+    @property
+    def source(self) -> Source:
+        return self.count or "crimes"
+
+    @property
+    def filters(self) -> Where:
+        return self.where or Where()
+
+    @property
+    def display_unit(self) -> str:
+        if self.unit:
+            return self.unit
+        return {"count": "count", "rate": "rate", "proportion": "percent",
+                "survey": "percent", "published": "percent"}[self.kind]
+
+
+class AreaSet(Strict):
+    """A named set of areas, e.g. the priority areas: ``{level: neighbourhood, members: [...]}``."""
+
+    level: AreaLevel
+    members: list[str]
+    description: str | None = None
+
+
+class Board(Strict):
+    name: str
+    agenda_item: str | None = None
+    report_title: str
+    meetings: list[date] = Field(default_factory=list)
+    purpose: list[str] = Field(default_factory=list)
+    background: list[str] = Field(default_factory=list)
+    financial_implications: list[str] = Field(default_factory=list)
+    legal_implications: list[str] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+
+
+class Peers(Strict):
+    """The Most Similar Group: the forces the plan's force is compared with."""
+
+    name: str = "Most Similar Group"
+    forces: list[str]
+
+
+def _fy(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            FinancialYear.parse(value)
+        except Exception as error:
+            raise ValueError(str(error)) from error
+    return value
+
+
+FinancialYearText = Annotated[str, BeforeValidator(_fy)]
+
+
+class Plan(Strict):
+    """A Police and Crime Plan."""
+
+    title: str
+    force: str
+    plan_year: FinancialYearText
+    baseline_year: FinancialYearText
+    board: Board
+    objectives: list[Objective]
+    measures: list[Measure] = Field(default_factory=list)
+    area_sets: dict[str, AreaSet] = Field(default_factory=dict)
+    peers: Peers | None = None
+    synthetic_data: bool = False
+    description: str | None = None
+
+    @property
+    def year(self) -> FinancialYear:
+        return FinancialYear.parse(self.plan_year)
+
+    @property
+    def baseline(self) -> FinancialYear:
+        return FinancialYear.parse(self.baseline_year)
+
+    @property
+    def milestones(self) -> list[Milestone]:
+        return [m for objective in self.objectives for m in objective.milestones]
+
+    def measure(self, measure_id: str) -> Measure:
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
+    def targets(self) -> dict[str, Target]:
+        """Each measure's target, from the milestones that set one."""
+        return {t.measure: t for m in self.milestones for t in m.targets}
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
