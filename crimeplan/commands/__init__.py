@@ -1,0 +1,5 @@
+"""The CLI's commands, one module each, registered on ``crimeplan.cli``'s groups on import."""
+
+from crimeplan.commands import (  # noqa: F401
+    imports,
+)

@@ -1,0 +1,203 @@
+"""What every importer shares: checking a file is what it claims to be, staging its rows
+inside DuckDB with their line numbers, and setting bad rows aside or stopping on the first.
+
+The flow of an importer::
+
+    text = inspect_text_file(path, what=..., header=EXPECTED)   # one-line error if not
+    staged = stage_csv(store, path, columns)                    # all VARCHAR, with source_line
+    rejected = settle_bad_rows(store, staged, checks, ...)      # stop, or set aside with reasons
+    store.replace(...)                                          # one transaction
+
+Reading happens in the engine (DuckDB ``read_csv``), so memory stays bounded whatever the file
+size. Line numbers count records: the header is line 1, the first data row line 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from crimeplan.data.store import Store
+from crimeplan.errors import BadRowError, InputFileError
+
+_SNIFF_BYTES = 1 << 16
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A rule a staged row must keep. ``bad_when`` is SQL that is true for a bad row."""
+
+    column: str
+    bad_when: str
+    reason: str
+
+
+def display_name(path: Path) -> str:
+    return str(path)
+
+
+def inspect_text_file(
+    path: Path,
+    *,
+    what: str,
+    header: Sequence[str] | None = None,
+    optional_columns: Sequence[str] = (),
+) -> list[str]:
+    """Check ``path`` is a non-empty UTF-8 text file whose header is ``header``.
+
+    ``optional_columns`` may be missing from the file. Returns the header's column names.
+    Raises ``InputFileError`` naming the file and what was expected.
+    """
+    name = display_name(path)
+    if not path.exists():
+        raise InputFileError(f"{name}: no such file")
+    if path.is_dir():
+        raise InputFileError(f"{name}: is a folder; expected a {what}")
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise InputFileError(f"{name}: the file is empty; expected a {what}")
+    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
+        raise InputFileError(f"{name}: is a binary file, not text; expected a {what}")
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if len(head) == _SNIFF_BYTES and error.start >= len(head) - 4:
+            text = head[: error.start].decode("utf-8-sig")
+        else:
+            raise InputFileError(
+                f"{name}: is not UTF-8 text (byte {error.start + 1}); expected a {what} "
+                "saved as UTF-8"
+            ) from error
+    first_line = text.splitlines()[0] if text.splitlines() else ""
+    found = next(csv.reader([first_line]))
+    found = [column.strip() for column in found]
+    if header is not None:
+        required = [c for c in header if c not in optional_columns]
+        missing = [c for c in required if c not in found]
+        unknown = [c for c in found if c not in header]
+        if missing or unknown:
+            expected = ",".join(header)
+            detail = []
+            if missing:
+                detail.append("missing " + ", ".join(f"'{c}'" for c in missing))
+            if unknown:
+                detail.append("unexpected " + ", ".join(f"'{c}'" for c in unknown))
+            raise InputFileError(
+                f"{name}:1: the header is not a {what} header ({'; '.join(detail)}); "
+                f"expected: {expected}"
+            )
+    return found
+
+
+def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) -> tuple[str, str]:
+    """Read a CSV file into a TEMP table of VARCHAR columns plus ``source_line``.
+
+    Rows with the wrong number of fields do not stop the read: they land in a second TEMP
+    table (returned as the second name) with their line and reason, for ``settle_bad_rows``.
+    """
+    staged = f"staged_{next(_counter)}"
+    rejects = f"{staged}_rejects"
+    scan = f"{staged}_scan"
+    spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
+    raw = f"{staged}_raw"
+    try:
+        store.con.execute(
+            f"CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(?, header = true, "
+            f"columns = {spec}, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', strict_mode = true, store_rejects = true, "
+            f"rejects_table = '{rejects}', rejects_scan = '{scan}')",
+            [str(path)],
+        )
+    except duckdb.Error as error:
+        first = str(error).splitlines()[0]
+        raise InputFileError(f"{display_name(path)}: cannot be read as a {what}: {first}") from error
+    # Line numbers: the k-th good row (rowid k) sits after the rejects that precede it.
+    store.con.execute(
+        f"""CREATE TEMP TABLE {staged} AS
+        SELECT r.*, r.rowid + 2 + coalesce(g.before, 0) AS source_line
+        FROM {raw} r ASOF LEFT JOIN (
+            SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before,
+                   row_number() OVER (ORDER BY line) AS before
+            FROM {rejects}
+        ) g ON r.rowid >= g.good_before
+        ORDER BY r.rowid"""
+    )
+    store.con.execute(f"DROP TABLE {raw}")
+    return staged, rejects
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def settle_bad_rows(
+    store: Store,
+    staged: str,
+    checks: Sequence[RowCheck],
+    *,
+    path: Path,
+    rejects_table: str | None = None,
+    skip_bad: bool = False,
+    rejects_path: Path | None = None,
+    columns: Sequence[str] = (),
+) -> tuple[int, Path | None]:
+    """Stop on the first bad row, or (``skip_bad``) move every bad row to a rejects file.
+
+    A bad row is one that broke the file's structure (wrong number of fields, from
+    ``rejects_table``) or fails a ``RowCheck``. Returns (rows set aside, rejects file).
+    """
+    name = display_name(path)
+    parts = []
+    for check in checks:
+        parts.append(
+            f"SELECT source_line AS line, '{_q(check.column)}' AS column_name, "
+            f"'{_q(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
+            f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
+            f"FROM {staged} WHERE {check.bad_when}"
+        )
+    if rejects_table:
+        parts.append(
+            f"SELECT line, coalesce(column_name, '(row)') AS column_name, "
+            f"CASE WHEN error_type = 'MISSING COLUMNS' THEN "
+            f"'too few fields (' || error_message || '); is the file truncated?' "
+            f"ELSE error_message END AS reason FROM {rejects_table}"
+        )
+    if not parts:
+        return 0, None
+    problems = f"{staged}_problems"
+    store.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {problems} AS "
+        f"SELECT line, min(column_name) AS column_name, string_agg(reason, '; ') AS reason "
+        f"FROM ({' UNION ALL '.join(parts)}) GROUP BY line"
+    )
+    count_row = store.con.execute(f"SELECT count(*) FROM {problems}").fetchone()
+    bad = int(count_row[0]) if count_row else 0
+    if bad == 0:
+        return 0, None
+    if not skip_bad:
+        line, column, reason = store.con.execute(
+            f"SELECT line, column_name, reason FROM {problems} ORDER BY line LIMIT 1"
+        ).fetchall()[0]
+        more = f" (and {bad - 1:,} more bad rows)" if bad > 1 else ""
+        raise BadRowError(name, int(line), str(column), str(reason) + more)
+    target = rejects_path or path.with_name(path.name + ".rejects.csv")
+    select_cols = ", ".join(f's."{_q(c)}"' for c in columns) if columns else "NULL AS row_text"
+    store.con.execute(
+        f"COPY (SELECT p.line, p.column_name AS \"column\", p.reason, {select_cols} "
+        f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
+        f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
+    )
+    store.con.execute(f"DELETE FROM {staged} WHERE source_line IN (SELECT line FROM {problems})")
+    return bad, target
+
+
+def drop_staged(store: Store, *names: str) -> None:
+    for name in names:
+        store.con.execute(f"DROP TABLE IF EXISTS {name}")
