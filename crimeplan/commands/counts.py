@@ -1,0 +1,3 @@
+"""CLI commands: counts."""
+
+from __future__ import annotations

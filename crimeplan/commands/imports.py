@@ -1,3 +1,0 @@
-"""``crimeplan import …``: one sub-command per source."""
-
-from __future__ import annotations

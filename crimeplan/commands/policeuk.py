@@ -1,0 +1,3 @@
+"""CLI commands: policeuk."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""CLI commands: sources."""
+
+from __future__ import annotations
