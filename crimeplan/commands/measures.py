@@ -1,0 +1,108 @@
+"""``crimeplan measures``: every measure of a plan as at a month."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from crimeplan.cli import cli, open_store, store_option
+from crimeplan.measures.compute import evaluate
+from crimeplan.measures.results import MeasuresResult
+from crimeplan.periods import parse_month
+from crimeplan.plan import load_plan
+from crimeplan.plan.model import AreaRef
+from crimeplan.report import numbers
+
+CSV_COLUMNS = ("id", "title", "kind", "unit", "month", "month_value", "ytd", "baseline_ytd",
+               "change", "change_pct", "target_pct", "on_course")
+
+
+def parse_area(text: str | None) -> AreaRef | None:
+    if not text:
+        return None
+    from crimeplan.errors import CrimeplanError
+
+    level, sep, name = text.partition(":")
+    levels = ("force", "lpu", "local_authority", "neighbourhood", "small_area")
+    if not sep or level not in levels or not name:
+        raise CrimeplanError(
+            f"--area '{text}' is not an area; expected LEVEL:NAME with LEVEL one of "
+            f"{', '.join(levels)}, e.g. lpu:Coventry"
+        )
+    return AreaRef(level=level, name=name)  # type: ignore[arg-type]
+
+
+def render_json(result: MeasuresResult) -> str:
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(result: MeasuresResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for m in result.to_dict()["measures"]:
+        writer.writerow(["" if m[c] is None else m[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def render_table(result: MeasuresResult, console: Console) -> None:
+    title = f"{result.plan_title}: measures as at {result.as_at} ({result.area})"
+    if result.synthetic_data:
+        title += " [SYNTHETIC DEMO DATA]"
+    table = Table(title=title, title_justify="left")
+    for heading in ("Measure", "Month", "Year to date", "Baseline", "Change", "Target",
+                    "Position"):
+        table.add_column(heading, justify="left" if heading == "Measure" else "right")
+    for m in result.measures:
+        table.add_row(
+            m.title,
+            numbers.value(m.month_value, m.unit),
+            numbers.value(m.ytd, m.unit),
+            numbers.value(m.baseline_ytd, m.unit),
+            numbers.change(m.change, m.change_pct, m.unit),
+            numbers.target(m.target.kind if m.target else None,
+                           m.target.value if m.target else None, m.unit),
+            numbers.on_course(m.on_course),
+        )
+    console.print(table)
+    console.print(f"Year to date {result.ytd_months[0]} to {result.ytd_months[1]} against "
+                  f"{result.baseline_months[0]} to {result.baseline_months[1]}.")
+    for note in result.data_notes:
+        console.print(f"Note: {note}")
+
+
+@cli.command("measures")
+@store_option()
+@click.option("--plan", "plan_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The plan file (YAML).")
+@click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
+@click.option("--area", default=None, help="LEVEL:NAME, e.g. lpu:Coventry. Default: the force.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+def measures_command(store_path: Path, plan_path: Path, as_at: str, area: str | None,
+                     fmt: str) -> None:
+    """Print every measure of a plan as at a month: the month's value, year to date against
+    the same months of the baseline year, % change, target and whether it is on course, and
+    (in JSON) the monthly series.
+
+    Example:
+
+        crimeplan measures --store demo.duckdb --plan plan.yaml --as-at 2013-04 --format json
+    """
+    plan = load_plan(plan_path)
+    month = parse_month(as_at, "--as-at")
+    with open_store(store_path, create=False, read_only=True) as store:
+        result = evaluate(plan, store.ibis(), month, area=parse_area(area))
+    if fmt == "json":
+        sys.stdout.write(render_json(result))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(result))
+    else:
+        render_table(result, Console())

@@ -1,0 +1,535 @@
+"""Evaluate every measure of a plan as at a month, in the database engine.
+
+All record counts of a source (crimes or incidents) come from ONE grouped query: a
+``COUNT(*) FILTER (WHERE …)`` per measure component, grouped by month. Only those small
+monthly series come back to Python, where year to date, the baseline period, changes and
+targets are worked out. The same Ibis code runs on DuckDB and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from crimeplan.errors import MeasureError
+from crimeplan.measures.filters import FilterContext, area_predicate, predicate
+from crimeplan.measures.results import MeasureResult, MeasuresResult, SeriesPoint, Target
+from crimeplan.periods import FinancialYear, add_months, format_month, months_between
+from crimeplan.plan.model import AreaRef, Count, Measure, Plan, Where
+
+_ROWS = "__rows"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months compared: the year to date and the same months of the baseline year."""
+
+    as_at: date
+    year: FinancialYear
+    baseline: FinancialYear
+    ytd: tuple[date, ...]
+    baseline_ytd: tuple[date, ...]
+
+    @classmethod
+    def for_plan(cls, plan: Plan, as_at: date) -> Period:
+        year = FinancialYear.of(as_at)
+        offset = plan.year.start_year - plan.baseline.start_year
+        ytd = tuple(months_between(year.first_month, as_at))
+        return cls(
+            as_at=as_at,
+            year=year,
+            baseline=year.shift(-offset),
+            ytd=ytd,
+            baseline_ytd=tuple(add_months(m, -12 * offset) for m in ytd),
+        )
+
+    @property
+    def comparison(self) -> str:
+        first, last = self.baseline_ytd[0], self.baseline_ytd[-1]
+        span = first.strftime("%B %Y")
+        if last != first:
+            span = f"{first.strftime('%B')}–{last.strftime('%B %Y')}"
+        return f"the same period of {self.baseline.label} ({span})"
+
+
+MonthlyCounts = dict[date, dict[str, int]]
+
+
+def _components(measure: Measure, plan: Plan) -> dict[str, Where]:
+    """The record counts a measure needs, by component key."""
+    if measure.kind in ("count", "rate"):
+        return {measure.id: measure.filters}
+    if measure.kind == "proportion":
+        assert measure.numerator is not None and measure.denominator is not None
+        return {
+            f"{measure.id}__num": _count_where(measure.numerator, plan),
+            f"{measure.id}__den": _count_where(measure.denominator, plan),
+        }
+    return {}
+
+
+def _count_where(count: Count, plan: Plan) -> Where:
+    if count.measure is None:
+        return count.where
+    try:
+        base = plan.measure(count.measure)
+    except KeyError as error:
+        raise MeasureError(f"no measure '{count.measure}' in the plan") from error
+    return base.filters.merged(count.where)
+
+
+def _count_source(count: Count, plan: Plan) -> str:
+    if count.measure is not None:
+        return plan.measure(count.measure).source
+    return count.count
+
+
+def _month(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
+
+
+def monthly_counts(
+    backend: ibis.BaseBackend,
+    source: str,
+    components: dict[str, Where],
+    ctx: FilterContext,
+    *,
+    force: str,
+    area: AreaRef | None,
+    last_month: date,
+) -> MonthlyCounts:
+    """Per month, the number of records of ``source`` matching each component's filter."""
+    table: ir.Table = backend.table(source)
+    table = table.filter(table.force == force, table.month <= last_month)
+    if area is not None and area.level != "force":
+        table = table.filter(area_predicate(table, area, ctx))
+    metrics = {_ROWS: table.count()}
+    for key, where in components.items():
+        metrics[key] = table.count(where=predicate(table, where, ctx))
+    expr = table.group_by("month").aggregate(**metrics).order_by("month")
+    rows = expr.to_pyarrow().to_pylist()
+    return {_month(row.pop("month")): {k: int(v) for k, v in row.items()} for row in rows}
+
+
+def evaluate(
+    plan: Plan,
+    backend: ibis.BaseBackend,
+    as_at: date,
+    *,
+    area: AreaRef | None = None,
+) -> MeasuresResult:
+    """Every measure of ``plan`` as at the month ``as_at`` (data up to the end of it)."""
+    period = Period.for_plan(plan, as_at)
+    ctx = FilterContext(areas=backend.table("areas"), area_sets=plan.area_sets, force=plan.force)
+    by_source: dict[str, dict[str, Where]] = {}
+    for measure in plan.measures:
+        if measure.kind in ("count", "rate"):
+            by_source.setdefault(measure.source, {}).update(_components(measure, plan))
+        elif measure.kind == "proportion":
+            assert measure.numerator is not None and measure.denominator is not None
+            parts = _components(measure, plan)
+            num_source = _count_source(measure.numerator, plan)
+            den_source = _count_source(measure.denominator, plan)
+            by_source.setdefault(num_source, {})[f"{measure.id}__num"] = parts[f"{measure.id}__num"]
+            by_source.setdefault(den_source, {})[f"{measure.id}__den"] = parts[f"{measure.id}__den"]
+    counts = {
+        source: monthly_counts(
+            backend, source, comps, ctx, force=plan.force, area=area, last_month=as_at
+        )
+        for source, comps in sorted(by_source.items())
+    }
+    _check_force_present(backend, plan, counts)
+    milestones_of: dict[str, list[str]] = {}
+    for milestone in plan.milestones:
+        for measure_id in [*milestone.measures, *(t.measure for t in milestone.targets)]:
+            if milestone.id not in milestones_of.setdefault(measure_id, []):
+                milestones_of[measure_id].append(milestone.id)
+    targets = {t.measure: (m.id, t) for m in plan.milestones for t in m.targets}
+    results = []
+    for measure in plan.measures:
+        if measure.kind in ("count", "rate", "proportion"):
+            source = measure.source if measure.kind != "proportion" else "crimes"
+            if measure.kind == "proportion":
+                assert measure.numerator is not None
+                source = _count_source(measure.numerator, plan)
+            result = _record_measure(measure, plan, period, counts, source, backend, area)
+        elif measure.kind == "survey":
+            result = _survey_measure(measure, plan, period, backend, area)
+        else:
+            result = _published_measure(measure, plan, period, backend)
+        target = targets.get(measure.id)
+        result = _with_target(result, measure, target, tuple(milestones_of.get(measure.id, ())))
+        results.append(result)
+    return MeasuresResult(
+        as_at=format_month(as_at),
+        plan_title=plan.title,
+        force=plan.force,
+        plan_year=plan.plan_year,
+        baseline_year=plan.baseline_year,
+        area=str(area) if area else f"force:{plan.force}",
+        ytd_months=(format_month(period.ytd[0]), format_month(period.ytd[-1])),
+        baseline_months=(
+            format_month(period.baseline_ytd[0]),
+            format_month(period.baseline_ytd[-1]),
+        ),
+        synthetic_data=_synthetic(backend),
+        measures=tuple(results),
+        data_notes=_data_notes(period, counts),
+    )
+
+
+def _check_force_present(backend: ibis.BaseBackend, plan: Plan, counts: dict[str, MonthlyCounts]) -> None:
+    crimes = counts.get("crimes")
+    if crimes is None or crimes:
+        return
+    table = backend.table("crimes")
+    forces = sorted(r["force"] for r in table.select("force").distinct().to_pyarrow().to_pylist())
+    if forces:
+        raise MeasureError(
+            f"the store holds no crimes for force '{plan.force}' up to the as-at month; "
+            f"forces in the store: {', '.join(forces)}. Set 'force:' in the plan file to one "
+            "of them"
+        )
+
+
+def _synthetic(backend: ibis.BaseBackend) -> bool:
+    imports = backend.table("imports")
+    current = imports.filter(imports.superseded_by.isnull(), imports.note.like("%synthetic%"))
+    return bool(current.count().to_pyarrow().as_py())
+
+
+def _data_notes(period: Period, counts: dict[str, MonthlyCounts]) -> tuple[str, ...]:
+    notes = []
+    for source, monthly in counts.items():
+        wanted = list(period.baseline_ytd) + list(period.ytd)
+        missing = [format_month(m) for m in wanted if monthly.get(m, {}).get(_ROWS, 0) == 0]
+        if missing:
+            notes.append(f"{source}: no records in the store for {', '.join(missing)}")
+    return tuple(notes)
+
+
+def _series_months(monthly: MonthlyCounts, as_at: date) -> list[date]:
+    present = [m for m, row in monthly.items() if row.get(_ROWS, 0) > 0]
+    if not present:
+        return []
+    return months_between(min(present), as_at)
+
+
+def _record_measure(
+    measure: Measure,
+    plan: Plan,
+    period: Period,
+    counts: dict[str, MonthlyCounts],
+    source: str,
+    backend: ibis.BaseBackend,
+    area: AreaRef | None,
+) -> MeasureResult:
+    if measure.kind == "proportion":
+        assert measure.denominator is not None
+        num_counts = counts[source]
+        den_counts = counts[_count_source(measure.denominator, plan)]
+        num_key, den_key = f"{measure.id}__num", f"{measure.id}__den"
+    else:
+        num_counts = den_counts = counts[source]
+        num_key = den_key = measure.id
+
+    def present(month: date) -> bool:
+        return num_counts.get(month, {}).get(_ROWS, 0) > 0 and (
+            den_counts.get(month, {}).get(_ROWS, 0) > 0
+        )
+
+    def num(month: date) -> int:
+        return num_counts.get(month, {}).get(num_key, 0)
+
+    def den(month: date) -> int:
+        return den_counts.get(month, {}).get(den_key, 0)
+
+    months = _series_months(num_counts, period.as_at)
+    missing = tuple(
+        format_month(m) for m in (*period.baseline_ytd, *period.ytd) if not present(m)
+    )
+    notes: list[str] = []
+    series: list[SeriesPoint] = []
+    if measure.kind == "proportion":
+        for month in months:
+            if not present(month):
+                series.append(SeriesPoint(format_month(month), None))
+                continue
+            n, d = num(month), den(month)
+            series.append(SeriesPoint(format_month(month), _pct(n, d), n, d))
+        ytd_n = sum(num(m) for m in period.ytd if present(m))
+        ytd_d = sum(den(m) for m in period.ytd if present(m))
+        base_n = sum(num(m) for m in period.baseline_ytd if present(m))
+        base_d = sum(den(m) for m in period.baseline_ytd if present(m))
+        ytd, baseline = _pct(ytd_n, ytd_d), _pct(base_n, base_d)
+        month_value = series[-1].value if series else None
+        return _result(measure, period, month_value, ytd, baseline, series, missing, notes,
+                       ytd_n, ytd_d, base_n, base_d)
+    for month in months:
+        series.append(SeriesPoint(format_month(month), num(month) if present(month) else None))
+    ytd_count = sum(num(m) for m in period.ytd if present(m))
+    base_count = sum(num(m) for m in period.baseline_ytd if present(m))
+    month_value: float | int | None = num(period.as_at) if present(period.as_at) else None
+    if measure.kind == "count":
+        return _result(measure, period, month_value, ytd_count, base_count, series, missing,
+                       notes)
+    # rate per `per` population
+    population = _population(backend, plan, area, period.year.start_year)
+    base_population = _population(backend, plan, area, period.baseline.start_year)
+    if population is None or base_population is None:
+        where = str(area) if area else f"force:{plan.force}"
+        notes.append(f"no population for {where} in the store: import population first")
+        return _result(measure, period, None, None, None, [], missing, notes)
+    scale = measure.per / population
+    rate_series = [
+        SeriesPoint(p.month, None if p.value is None else p.value * scale, p.value, population)
+        for p in series
+    ]
+    return _result(
+        measure, period,
+        None if month_value is None else month_value * scale,
+        ytd_count * scale, base_count * measure.per / base_population,
+        rate_series, missing, notes,
+        ytd_count, population, base_count, base_population,
+    )
+
+
+def _pct(numerator: float, denominator: float) -> float | None:
+    return 100.0 * numerator / denominator if denominator else None
+
+
+def _population(
+    backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None, year: int
+) -> int | None:
+    table = backend.table("populations")
+    level, name = ("force", plan.force) if area is None else (area.level, area.name)
+    rows = (
+        table.filter(table.area_level == level, table.area == name, table.year <= year)
+        .order_by(ibis.desc("year"))
+        .limit(1)
+        .select("population")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not rows:
+        rows = (
+            table.filter(table.area_level == level, table.area == name)
+            .order_by("year")
+            .limit(1)
+            .select("population")
+            .to_pyarrow()
+            .to_pylist()
+        )
+    return int(rows[0]["population"]) if rows else None
+
+
+def _result(
+    measure: Measure,
+    period: Period,
+    month_value: float | int | None,
+    ytd: float | int | None,
+    baseline: float | int | None,
+    series: Sequence[SeriesPoint],
+    missing: tuple[str, ...],
+    notes: list[str],
+    ytd_numerator: float | int | None = None,
+    ytd_denominator: float | int | None = None,
+    baseline_numerator: float | int | None = None,
+    baseline_denominator: float | int | None = None,
+    *,
+    comparison: str | None = None,
+) -> MeasureResult:
+    change = None if ytd is None or baseline is None else ytd - baseline
+    change_pct = None
+    if change is not None and baseline:
+        change_pct = 100.0 * change / baseline
+    if missing:
+        notes = [*notes, f"months missing from the store: {', '.join(missing)}"]
+    return MeasureResult(
+        id=measure.id,
+        title=measure.title,
+        kind=measure.kind,
+        unit=measure.display_unit,
+        improvement=measure.improvement,
+        month=format_month(period.as_at),
+        month_value=month_value,
+        ytd=ytd,
+        baseline_ytd=baseline,
+        change=change,
+        change_pct=change_pct,
+        target=None,
+        on_course=None,
+        series=tuple(series),
+        comparison=comparison or f"year to date against {period.comparison}",
+        ytd_numerator=ytd_numerator,
+        ytd_denominator=ytd_denominator,
+        baseline_numerator=baseline_numerator,
+        baseline_denominator=baseline_denominator,
+        months_missing=missing,
+        notes=tuple(notes),
+    )
+
+
+def _with_target(
+    result: MeasureResult,
+    measure: Measure,
+    target: tuple[str, Any] | None,
+    milestones: tuple[str, ...],
+) -> MeasureResult:
+    from dataclasses import replace
+
+    if target is None:
+        return replace(result, milestones=milestones)
+    milestone_id, spec = target
+    if spec.change_pct is not None:
+        kind, value = "change_pct", float(spec.change_pct)
+        on_course = None
+        if result.change_pct is not None:
+            lower_is_better = measure.improvement == "decrease" or (
+                measure.improvement == "neutral" and value < 0
+            )
+            on_course = result.change_pct <= value if lower_is_better else result.change_pct >= value
+    elif spec.at_least is not None:
+        kind, value = "at_least", float(spec.at_least)
+        on_course = None if result.ytd is None else result.ytd >= value
+    else:
+        kind, value = "at_most", float(spec.at_most)
+        on_course = None if result.ytd is None else result.ytd <= value
+    return replace(
+        result,
+        target=Target(milestone=milestone_id, kind=kind, value=value),
+        on_course=on_course,
+        milestones=milestones,
+    )
+
+
+# -- surveys and published tables -------------------------------------------------------------
+def _survey_measure(
+    measure: Measure,
+    plan: Plan,
+    period: Period,
+    backend: ibis.BaseBackend,
+    area: AreaRef | None,
+) -> MeasureResult:
+    table = backend.table("survey_responses")
+    level, name = ("force", plan.force) if area is None else (area.level, area.name)
+    rows = (
+        table.filter(
+            table.force == plan.force,
+            table.survey == measure.survey,
+            table.question == measure.question,
+            table.area_level == level,
+            table.area == name,
+            table.period_end <= add_months(period.as_at, 1),
+        )
+        .group_by(["period_start", "period_end", "wave"])
+        .aggregate(positive=table.positive.sum(), respondents=table.respondents.sum())
+        .order_by(["period_end", "period_start"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    # a period ending after the as-at month is not yet reported
+    rows = [r for r in rows if _month(r["period_end"]).replace(day=1) <= period.as_at]
+    notes: list[str] = []
+    if not rows:
+        notes.append(f"no survey results for '{measure.survey}' / '{measure.question}' at {level} "
+                     f"'{name}' in the store")
+        return _result(measure, period, None, None, None, [], (), notes)
+    window = measure.window or "month"
+    if window == "wave":
+        series = [
+            SeriesPoint(format_month(_month(r["period_end"]).replace(day=1)),
+                        _pct(r["positive"], r["respondents"]), r["positive"], r["respondents"],
+                        r["wave"])
+            for r in rows
+        ]
+        latest, previous = series[-1], series[-2] if len(series) > 1 else None
+        comparison = f"{latest.label} against {previous.label}" if previous else "latest wave"
+        return _result(
+            measure, period, latest.value, latest.value,
+            previous.value if previous else None, series, (), notes,
+            latest.numerator, latest.denominator,
+            previous.numerator if previous else None, previous.denominator if previous else None,
+            comparison=comparison,
+        )
+    monthly: dict[date, tuple[int, int]] = {}
+    for r in rows:
+        month = _month(r["period_start"]).replace(day=1)
+        pos, resp = monthly.get(month, (0, 0))
+        monthly[month] = (pos + int(r["positive"]), resp + int(r["respondents"]))
+    months = months_between(min(monthly), period.as_at)
+    span = 12 if window == "rolling_12" else 1
+
+    def totals(end: date) -> tuple[int, int] | None:
+        window_months = [add_months(end, -i) for i in range(span)]
+        if any(m not in monthly for m in window_months):
+            return None
+        return (sum(monthly[m][0] for m in window_months),
+                sum(monthly[m][1] for m in window_months))
+
+    series = []
+    for month in months:
+        total = totals(month)
+        series.append(SeriesPoint(format_month(month),
+                                  _pct(*total) if total else None,
+                                  total[0] if total else None, total[1] if total else None))
+    now = totals(period.as_at)
+    then = totals(period.baseline_ytd[-1])
+    label = "rolling 12 months to" if span == 12 else "month of"
+    comparison = (f"{label} {period.as_at.strftime('%B %Y')} against "
+                  f"{label} {period.baseline_ytd[-1].strftime('%B %Y')}")
+    missing = tuple(format_month(m) for m in (period.as_at, period.baseline_ytd[-1])
+                    if m not in monthly)
+    return _result(
+        measure, period,
+        _pct(*monthly[period.as_at]) if period.as_at in monthly else None,
+        _pct(*now) if now else None, _pct(*then) if then else None,
+        series, missing, notes,
+        now[0] if now else None, now[1] if now else None,
+        then[0] if then else None, then[1] if then else None,
+        comparison=comparison,
+    )
+
+
+def _published_measure(
+    measure: Measure, plan: Plan, period: Period, backend: ibis.BaseBackend
+) -> MeasureResult:
+    table = backend.table("reoffending")
+    imports = backend.table("imports")
+    current = imports.filter(imports.superseded_by.isnull())
+    rows = (
+        table.filter(table.import_id.isin(current.import_id))
+        .order_by([ibis.desc("import_id"), "row_order"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    if not rows:
+        return _result(measure, period, None, None, None, [], (),
+                       ["no reoffending table in the store: import one first"])
+    latest_import = rows[0]["import_id"]
+    rows = [r for r in rows if r["import_id"] == latest_import]
+    published = tuple(
+        {
+            "level": r["level"],
+            "area": r["area"],
+            "cohort": int(r["cohort"]),
+            "actual_rate": r["actual_rate"],
+            "predicted_rate": r["predicted_rate"],
+            "baseline_change_pct": r["baseline_change_pct"],
+        }
+        for r in rows
+    )
+    top = rows[0]
+    comparison = (f"actual against predicted rate, {top['period']} "
+                  f"({top['publication']}; baseline {top['baseline_label'] or 'as published'})")
+    result = _result(measure, period, top["actual_rate"], top["actual_rate"],
+                     top["predicted_rate"], [], (), [], comparison=comparison)
+    from dataclasses import replace
+
+    return replace(result, change_pct=float(top["baseline_change_pct"]), table=published,
+                   notes=(f"{top['publication']}: {top['area']} cohort {int(top['cohort']):,}",))
