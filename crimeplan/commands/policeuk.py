@@ -1,3 +1,106 @@
-"""CLI commands: policeuk."""
+"""CLI commands: ``crimeplan import policeuk``."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crimeplan.cli import import_group, open_store, store_option
+from crimeplan.data import policeuk
+from crimeplan.data.counts import quality_notes, summarise_notes
+from crimeplan.data.store import ImportReport
+
+#: ``cli.store_option`` is untyped; this names what it does.
+_with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option()
+
+
+@import_group.command("policeuk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
+@_with_store
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Set bad rows aside in a rejects file and import the rest, instead of stopping.",
+)
+@click.option(
+    "--rejects",
+    "rejects",
+    type=click.Path(path_type=Path),
+    help="Where bad rows go with --skip-bad: a CSV file when importing one file, a folder "
+    "(one NAME.rejects.csv per file) when importing several. Default: next to each file.",
+)
+def import_policeuk(
+    paths: tuple[Path, ...], store_path: Path, skip_bad: bool, rejects: Path | None
+) -> None:
+    """Import police.uk archive street and outcomes CSVs, as published.
+
+    PATHS are files or folders; folders are walked for YYYY-MM-<force>-street.csv and
+    -outcomes.csv files (stop-and-search and other files are skipped with a note), and the
+    files are imported in month order.
+
+    Each file is imported in its own transaction: a file is either wholly imported or not at
+    all. If a file fails, the files before it stay imported; fix the file and run the same
+    command again: files already imported (same sha256) are skipped. A newer file for the
+    same force and month replaces the older one's rows.
+
+    Example:
+
+        crimeplan import policeuk ./police-uk-archive --store force.duckdb
+    """
+    found = policeuk.find_files(list(paths))
+    for note in found.skipped:
+        click.echo(note)
+    many = len(found.files) > 1
+    if rejects is not None and many:
+        rejects.mkdir(parents=True, exist_ok=True)
+    console = Console(stderr=True)
+    reports: list[ImportReport] = []
+    with open_store(store_path) as store:
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("Importing", total=len(found.files))
+            for file in found.files:
+                progress.update(task, description=file.path.name)
+                target = rejects
+                if rejects is not None and many:
+                    target = rejects / (file.path.name + ".rejects.csv")
+                report = policeuk.import_file(store, file, skip_bad=skip_bad, rejects_path=target)
+                reports.append(report)
+                click.echo(report.summary())
+                for note in report.notes:
+                    click.echo(f"  note: {note}")
+                progress.advance(task)
+        imported = [
+            r
+            for r in reports
+            if r.source == policeuk.STREET_SOURCE and r.first_month and not r.already_imported
+        ]
+        if imported:
+            first = min(r.first_month for r in imported if r.first_month)
+            last = max(r.last_month for r in imported if r.last_month)
+            lines = summarise_notes(
+                quality_notes(store, first=first, last=last, source=policeuk.STREET_SOURCE)
+            )
+            if lines:
+                click.echo("Data quality:")
+                for line in lines:
+                    click.echo(f"  {line}")
+    added = sum(r.rows for r in reports)
+    skipped = sum(1 for r in reports if r.already_imported)
+    text = f"{len(reports)} file{'s' if len(reports) != 1 else ''}: {added:,} rows imported"
+    if skipped:
+        text += f", {skipped} already imported"
+    click.echo(text)

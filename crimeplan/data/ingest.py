@@ -117,15 +117,20 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
         )
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
-        raise InputFileError(f"{display_name(path)}: cannot be read as a {what}: {first}") from error
-    # Line numbers: the k-th good row (rowid k) sits after the rejects that precede it.
+        raise InputFileError(
+            f"{display_name(path)}: cannot be read as a {what}: {first}"
+        ) from error
+    # Line numbers: the k-th good row (rowid k) sits after the rejected lines that precede
+    # it. The rejects table has one row per problem, so a line can appear more than once.
     store.con.execute(
         f"""CREATE TEMP TABLE {staged} AS
         SELECT r.*, r.rowid + 2 + coalesce(g.before, 0) AS source_line
         FROM {raw} r ASOF LEFT JOIN (
-            SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before,
-                   row_number() OVER (ORDER BY line) AS before
-            FROM {rejects}
+            SELECT good_before, max(before) AS before FROM (
+                SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before,
+                       row_number() OVER (ORDER BY line) AS before
+                FROM (SELECT DISTINCT line FROM {rejects})
+            ) GROUP BY good_before
         ) g ON r.rowid >= g.good_before
         ORDER BY r.rowid"""
     )
@@ -167,7 +172,8 @@ def settle_bad_rows(
             f"SELECT line, coalesce(column_name, '(row)') AS column_name, "
             f"CASE WHEN error_type = 'MISSING COLUMNS' THEN "
             f"'too few fields (' || error_message || '); is the file truncated?' "
-            f"ELSE error_message END AS reason FROM {rejects_table}"
+            f"ELSE error_message END AS reason "
+            f"FROM (SELECT DISTINCT ON (line) * FROM {rejects_table} ORDER BY line, column_idx)"
         )
     if not parts:
         return 0, None
@@ -190,7 +196,7 @@ def settle_bad_rows(
     target = rejects_path or path.with_name(path.name + ".rejects.csv")
     select_cols = ", ".join(f's."{_q(c)}"' for c in columns) if columns else "NULL AS row_text"
     store.con.execute(
-        f"COPY (SELECT p.line, p.column_name AS \"column\", p.reason, {select_cols} "
+        f'COPY (SELECT p.line, p.column_name AS "column", p.reason, {select_cols} '
         f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
         f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
     )
