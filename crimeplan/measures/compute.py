@@ -18,7 +18,13 @@ import ibis.expr.types as ir
 
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
-from crimeplan.measures.results import MeasureResult, MeasuresResult, SeriesPoint, Target
+from crimeplan.measures.results import (
+    DataSource,
+    MeasureResult,
+    MeasuresResult,
+    SeriesPoint,
+    Target,
+)
 from crimeplan.periods import FinancialYear, add_months, format_month, months_between
 from crimeplan.plan.model import AreaRef, Count, Measure, Plan, Where
 
@@ -180,6 +186,30 @@ def evaluate(
         synthetic_data=_synthetic(backend),
         measures=tuple(results),
         data_notes=_data_notes(period, counts),
+        sources=_sources(backend),
+    )
+
+
+def _sources(backend: ibis.BaseBackend) -> tuple[DataSource, ...]:
+    imports = backend.table("imports")
+    rows = (
+        imports.filter(imports.superseded_by.isnull())
+        .order_by("import_id")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return tuple(
+        DataSource(
+            source=r["source"],
+            file_name=r["file_name"],
+            sha256=r["sha256"],
+            rows=int(r["rows"]),
+            first_month=format_month(_month(r["first_month"])) if r["first_month"] else None,
+            last_month=format_month(_month(r["last_month"])) if r["last_month"] else None,
+            imported_on=_month(r["imported_at"]).isoformat(),
+            note=r["note"],
+        )
+        for r in rows
     )
 
 

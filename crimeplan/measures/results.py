@@ -117,6 +117,32 @@ class MeasureResult:
 
 
 @dataclass(frozen=True)
+class DataSource:
+    """One imported file the results were computed from (the data vintage)."""
+
+    source: str
+    file_name: str
+    sha256: str
+    rows: int
+    first_month: str | None
+    last_month: str | None
+    imported_on: str
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "rows": self.rows,
+            "first_month": self.first_month,
+            "last_month": self.last_month,
+            "imported_on": self.imported_on,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class MeasuresResult:
     """Every measure of a plan as at a month, with what it was computed from."""
 
@@ -131,6 +157,7 @@ class MeasuresResult:
     synthetic_data: bool
     measures: tuple[MeasureResult, ...]
     data_notes: tuple[str, ...] = field(default_factory=tuple)
+    sources: tuple[DataSource, ...] = field(default_factory=tuple)
 
     def measure(self, measure_id: str) -> MeasureResult:
         for result in self.measures:
@@ -154,5 +181,6 @@ class MeasuresResult:
             },
             "synthetic_data": self.synthetic_data,
             "data_notes": list(self.data_notes),
+            "sources": [source.to_dict() for source in self.sources],
             "measures": [m.to_dict() for m in self.measures],
         }

@@ -1,0 +1,43 @@
+"""The same measures on DuckDB and on a real PostgreSQL server give identical results.
+
+The server is Debian's PostgreSQL, started by the test on 127.0.0.1 (tests/support/postgres.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from crimeplan.data.backends import connect_url, copy_store
+from crimeplan.data.store import Store
+from crimeplan.measures.compute import evaluate
+from crimeplan.plan.model import AreaRef, Plan
+from tests.support.postgres import Server, find_binaries, running_server
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    if find_binaries() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
+    with running_server() as server:
+        yield server
+
+
+@pytest.mark.parametrize("area", [None, AreaRef(level="neighbourhood", name="North")])
+@pytest.mark.parametrize("as_at", [date(2013, 4, 1), date(2013, 1, 1), date(2013, 6, 1)])
+def test_duckdb_and_postgres_agree(
+    plan: Plan, store: Store, server: Server, as_at: date, area: AreaRef | None
+) -> None:
+    backend = connect_url(server.url)
+    try:
+        copy_store(store, backend)
+        on_duckdb = evaluate(plan, store.ibis(), as_at, area=area).to_dict()
+        on_postgres = evaluate(plan, backend, as_at, area=area).to_dict()
+    finally:
+        backend.disconnect()
+    assert on_postgres == on_duckdb
+    assert on_duckdb["measures"][1]["ytd"] is not None

@@ -1,0 +1,114 @@
+"""The measures engine on a small store whose every count is known by construction."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from crimeplan.data.store import Store
+from crimeplan.errors import MeasureError
+from crimeplan.measures.compute import Period, evaluate
+from crimeplan.plan.model import AreaRef, Plan
+
+
+def test_count_month_ytd_baseline_and_target(plan: Plan, store: Store) -> None:
+    result = evaluate(plan, store.ibis(), date(2013, 4, 1))
+    burglary = result.measure("burglary")
+    # April 2013 is the 13th month from April 2012: 10 + 12 = 22; April 2012: 10
+    assert burglary.month_value == 22
+    assert burglary.ytd == 22
+    assert burglary.baseline_ytd == 10
+    assert burglary.change == 12
+    assert burglary.change_pct == pytest.approx(120.0)
+    assert burglary.target_pct == -8.0
+    assert burglary.on_course is False
+    assert burglary.milestones == ("A1",)
+    assert [p.value for p in burglary.series] == list(range(10, 23))
+    assert burglary.series[0].month == "2012-04"
+
+
+def test_other_forces_and_asb_are_excluded(plan: Plan, store: Store) -> None:
+    total = evaluate(plan, store.ibis(), date(2013, 4, 1)).measure("total_crime")
+    assert total.month_value == 22 + 5  # burglary + violence; ASB and Other Police excluded
+
+
+def test_time_of_day_window_wraps_midnight(plan: Plan, store: Store) -> None:
+    night = evaluate(plan, store.ibis(), date(2013, 4, 1)).measure("night_violence")
+    assert night.month_value == 3  # 19:30, 23:30 and 03:30; not 18:30 or 04:30
+
+
+def test_area_set_resolves_through_geography(plan: Plan, store: Store) -> None:
+    priority = evaluate(plan, store.ibis(), date(2013, 4, 1)).measure("priority_crime")
+    assert priority.month_value == 11  # burglaries in S1 (odd k of 22); violence is in S2
+
+
+def test_proportions_keep_numerator_and_denominator(plan: Plan, store: Store) -> None:
+    result = evaluate(plan, store.ibis(), date(2013, 4, 1))
+    solved = result.measure("burglary_solved_rate")
+    assert (solved.ytd_numerator, solved.ytd_denominator) == (3, 22)
+    assert solved.ytd == pytest.approx(100 * 3 / 22)
+    assert solved.baseline_ytd == pytest.approx(30.0)
+    share = result.measure("burglary_share")
+    assert share.ytd == pytest.approx(100 * 22 / 27)
+
+
+def test_rate_uses_population_of_each_year(plan: Plan, store: Store) -> None:
+    rate = evaluate(plan, store.ibis(), date(2013, 4, 1)).measure("crime_rate")
+    assert rate.ytd == pytest.approx(27 * 1000 / 125000)
+    assert rate.baseline_ytd == pytest.approx(15 * 1000 / 100000)
+
+
+def test_survey_rolling_twelve_months(plan: Plan, store: Store) -> None:
+    sat = evaluate(plan, store.ibis(), date(2013, 4, 1)).measure("satisfaction")
+    # months May 2012..Apr 2013 are indices 13..24; positives 80 + i % 5
+    positives = sum(80 + i % 5 for i in range(13, 25))
+    assert sat.ytd_numerator == positives and sat.ytd_denominator == 1200
+    assert sat.ytd == pytest.approx(100 * positives / 1200)
+    before = sum(80 + i % 5 for i in range(1, 13))
+    assert sat.baseline_ytd == pytest.approx(100 * before / 1200)
+
+
+def test_area_filter_on_lpu_and_neighbourhood(plan: Plan, store: Store) -> None:
+    north = evaluate(plan, store.ibis(), date(2013, 4, 1),
+                     area=AreaRef(level="neighbourhood", name="North"))
+    assert north.measure("burglary").month_value == 11
+    assert north.area == "neighbourhood:North"
+
+
+def test_missing_months_are_reported_not_zero(plan: Plan, store: Store) -> None:
+    result = evaluate(plan, store.ibis(), date(2013, 6, 1))
+    burglary = result.measure("burglary")
+    assert burglary.month_value is None
+    assert burglary.months_missing == ("2013-05", "2013-06")
+    assert burglary.ytd == 22  # April only
+    assert any("no records in the store for 2013-05, 2013-06" in n for n in result.data_notes)
+
+
+def test_financial_year_period() -> None:
+    from crimeplan.plan.model import Plan as _Plan  # noqa: F401
+
+    class _P:
+        year = type("Y", (), {"start_year": 2013})()
+        baseline = type("Y", (), {"start_year": 2012})()
+
+    period = Period.for_plan(_P(), date(2013, 6, 1))  # type: ignore[arg-type]
+    assert period.ytd == (date(2013, 4, 1), date(2013, 5, 1), date(2013, 6, 1))
+    assert period.baseline_ytd == (date(2012, 4, 1), date(2012, 5, 1), date(2012, 6, 1))
+
+
+def test_unknown_force_says_which_forces_are_there(plan: Plan, store: Store) -> None:
+    other = plan.model_copy(update={"force": "Nowhere Police"})
+    with pytest.raises(MeasureError) as info:
+        evaluate(other, store.ibis(), date(2013, 4, 1))
+    assert str(info.value) == (
+        "the store holds no crimes for force 'Nowhere Police' up to the as-at month; forces in "
+        "the store: Other Police, Test Police. Set 'force:' in the plan file to one of them"
+    )
+
+
+def test_json_is_deterministic(plan: Plan, store: Store) -> None:
+    first = json.dumps(evaluate(plan, store.ibis(), date(2013, 4, 1)).to_dict())
+    second = json.dumps(evaluate(plan, store.ibis(), date(2013, 4, 1)).to_dict())
+    assert first == second
