@@ -1,0 +1,79 @@
+"""The README's Quick start: exactly two command lines, and the first one works on a fresh
+install (a new virtual environment, the package built from this checkout)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quick_start_lines() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quick start", 1)[1]
+    block = re.search(r"```\n(.*?)```", section, re.S)
+    assert block is not None
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_has_two_lines() -> None:
+    lines = quick_start_lines()
+    assert lines == [
+        "pip install . && crimeplan demo",
+        "pip install -e '.[test]' && pytest",
+    ]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quick_start_lines()[1].replace("pip install", "pip install -q") in ci
+
+
+@pytest.mark.slow
+def test_first_line_on_a_fresh_install(tmp_path: Path) -> None:
+    """``pip install . && crimeplan demo`` in a new venv (dependencies from this one, so the
+    test needs no network), run from an empty folder."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # the new venv sees this one's packages (no network in tests), after its own
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    (Path(purelib) / "crimeplan-test-parent.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n"
+    )
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         str(ROOT)],
+        check=True, capture_output=True, text=True,
+    )
+    work = tmp_path / "user"
+    work.mkdir()
+    environment = {**os.environ, "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}"}
+    environment.pop("PYTHONPATH", None)
+    result = subprocess.run([str(env_dir / "bin" / "crimeplan"), "demo"], cwd=work,
+                            capture_output=True, text=True, env=environment, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = work / "crimeplan-demo"
+    for name in ("demo.duckdb", "plan.yaml", "measures.json", "board-pack.html"):
+        assert (out / name).is_file(), name
+    assert "board-pack.html" in result.stdout and "SYNTHETIC" in result.stdout
+    measures = json.loads((out / "measures.json").read_text())
+    assert measures["as_at"] == "2013-04"
+    # running it twice is safe
+    again = subprocess.run([str(env_dir / "bin" / "crimeplan"), "demo"], cwd=work,
+                           capture_output=True, text=True, env=environment, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert json.loads((out / "measures.json").read_text()) == measures
+    assert sys.executable  # the test venv's packages served the new one
