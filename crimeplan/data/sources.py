@@ -226,17 +226,27 @@ def stage_file(
     what: str,
     optional: Sequence[str] = (),
     sha256: str | None = None,
-    display: str | None = None,
+    source_path: Path | None = None,
 ) -> Staged:
-    """Stage a checked CSV file; columns of ``optional`` it lacks are added as NULL."""
+    """Stage a checked CSV file; columns of ``optional`` it lacks are added as NULL.
+
+    ``source_path`` is the file the user named when ``path`` is a CSV made from it (an Excel
+    extract): messages and the rejects file name it.
+    """
+    original = source_path or path
+    name = display_name(original)
     duplicated = sorted({c for c in columns if list(columns).count(c) > 1})
-    name = display or display_name(path)
     if duplicated:
         raise InputFileError(
             f"{name}:1: column '{duplicated[0]}' appears more than once in the header; "
             f"expected a {what} with one column of each name"
         )
-    table, rejects = stage_csv(store, path, columns, what=what)
+    try:
+        table, rejects = stage_csv(store, path, columns, what=what)
+    except InputFileError as error:
+        if source_path is None:
+            raise
+        raise InputFileError(str(error).replace(display_name(path), name)) from error
     for column in optional:
         if column not in columns:
             store.con.execute(f"ALTER TABLE {table} ADD COLUMN {col(column)} VARCHAR")
@@ -247,9 +257,9 @@ def stage_file(
         drop_staged(store, table, rejects)
         raise InputFileError(f"{name}: has a header but no rows; expected a {what}")
     return Staged(
-        path=path,
+        path=original,
         display=name,
-        sha256=sha256 or file_sha256(path),
+        sha256=sha256 or file_sha256(original),
         columns=list(columns),
         table=table,
         rejects=rejects,
