@@ -12,7 +12,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store, store_option
+from crimeplan.cli import cli, open_store
+from crimeplan.data.backends import connect_url, is_url
+from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.measures.compute import evaluate
 from crimeplan.measures.results import MeasuresResult
 from crimeplan.periods import parse_month
@@ -79,14 +81,16 @@ def render_table(result: MeasuresResult, console: Console) -> None:
 
 
 @cli.command("measures")
-@store_option()
+@click.option("--store", "store_location", envvar=STORE_VARIABLE, required=True,
+              help=f"The store: a DuckDB file, or a postgresql://user@host/db URL holding the "
+                   f"same tables. Default: ${STORE_VARIABLE}.")
 @click.option("--plan", "plan_path", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The plan file (YAML).")
 @click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
 @click.option("--area", default=None, help="LEVEL:NAME, e.g. lpu:Coventry. Default: the force.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
-def measures_command(store_path: Path, plan_path: Path, as_at: str, area: str | None,
+def measures_command(store_location: str, plan_path: Path, as_at: str, area: str | None,
                      fmt: str) -> None:
     """Print every measure of a plan as at a month: the month's value, year to date against
     the same months of the baseline year, % change, target and whether it is on course, and
@@ -95,11 +99,22 @@ def measures_command(store_path: Path, plan_path: Path, as_at: str, area: str | 
     Example:
 
         crimeplan measures --store demo.duckdb --plan plan.yaml --as-at 2013-04 --format json
+
+    The same measures from a PostgreSQL copy of the store:
+
+        crimeplan measures --store postgresql://analyst@db.example/crimeplan --plan plan.yaml --as-at 2013-04
     """
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")
-    with open_store(store_path, create=False, read_only=True) as store:
-        result = evaluate(plan, store.ibis(), month, area=parse_area(area))
+    if is_url(store_location):
+        backend = connect_url(store_location)
+        try:
+            result = evaluate(plan, backend, month, area=parse_area(area))
+        finally:
+            backend.disconnect()
+    else:
+        with open_store(Path(store_location), create=False, read_only=True) as store:
+            result = evaluate(plan, store.ibis(), month, area=parse_area(area))
     if fmt == "json":
         sys.stdout.write(render_json(result))
     elif fmt == "csv":
