@@ -83,6 +83,8 @@ class Where(Strict):
     domestic: bool | None = None
     knife: bool | None = None
     gun: bool | None = None
+    #: knife or gun: ``weapon: true`` takes crimes with either flag set
+    weapon: bool | None = None
     business: bool | None = None
     hate: bool | None = None
     hate_strand: StrList = None
@@ -149,6 +151,9 @@ class Milestone(Strict):
     cadence: Cadence | None = None
     cadence_note: str | None = None
     status: Status = "in progress"
+    #: the id of a milestone of the same objective this one is reported together with:
+    #: the board paper lists their titles together, under one lead and one set of paragraphs
+    reported_with: str | None = None
     measures: list[str] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     updates: list[Update] = Field(default_factory=list)

@@ -1,0 +1,447 @@
+"""Cross-reference checks on a validated plan: every problem, not just the first.
+
+pydantic has already checked each key and value on its own; these checks look at how the
+parts fit together (a target naming a measure that does not exist, an area set that is
+not defined, a proportion whose numerator is not part of its denominator, …), in the
+manner of metricflow's ``ValidationIssueSet``.
+
+Each check yields :class:`~crimeplan.errors.Problem`s located through a :class:`Locator`,
+which maps a path in the plan (``("measures", 3, "where", "area_set")``) to a line of
+the file. ``check_plan(plan)`` without one gives problems without lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from crimeplan.errors import CrimeplanError, Problem
+from crimeplan.periods import parse_month
+from crimeplan.plan.model import Count, Measure, Plan, Where
+
+Path = tuple[str | int, ...]
+
+
+class Locator:
+    """Where the parts of a plan are. This one knows no lines; the loader's does."""
+
+    file: str = "<plan>"
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        return None
+
+
+#: Where keys that records of each source can be filtered on.
+INCIDENT_KEYS = frozenset(
+    {"category", "exclude_category", "hate", "hate_strand", "area_set", "area", "time_of_day"}
+)
+
+
+class _Checker:
+    def __init__(self, plan: Plan, locate: Locator) -> None:
+        self.plan = plan
+        self.locate = locate
+        self.problems: list[Problem] = []
+        self.measure_ids = list(dict.fromkeys(m.id for m in plan.measures))
+        self.measures = {m.id: m for m in plan.measures}
+
+    # helpers ------------------------------------------------------------------------------
+
+    def add(self, path: Path, message: str, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(self.locate.file, self.locate.line(path), self.name(path), message, hint)
+        )
+
+    def name(self, path: Path) -> str:
+        """A readable field path, naming list items by their id as the loader does."""
+        text = ""
+        node: Any = self.plan
+        for part in path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+                node = node[part] if isinstance(node, list) and part < len(node) else None
+                if isinstance(getattr(node, "id", None), str):
+                    text += f" '{node.id}'"
+            else:
+                text += f".{part}" if text else part
+                node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
+        return text
+
+    def unknown_measure_hint(self, name: str) -> str:
+        close = difflib.get_close_matches(name, self.measure_ids, n=1, cutoff=0.6)
+        known = (
+            f"Known measures: {', '.join(self.measure_ids)}"
+            if self.measure_ids
+            else ("the plan defines no measures")
+        )
+        return f"did you mean '{close[0]}'? {known}" if close else known
+
+    def milestone_paths(self) -> Iterator[tuple[Path, Any]]:
+        for i, objective in enumerate(self.plan.objectives):
+            for j, milestone in enumerate(objective.milestones):
+                yield ("objectives", i, "milestones", j), milestone
+
+    def wheres(self) -> Iterator[tuple[Path, Where, str]]:
+        """Every filter in the plan with its path and the source its records come from."""
+        for i, measure in enumerate(self.plan.measures):
+            if measure.where is not None:
+                yield ("measures", i, "where"), measure.where, measure.source
+            for part in ("numerator", "denominator"):
+                count: Count | None = getattr(measure, part)
+                if count is not None and "where" in count.model_fields_set:
+                    yield ("measures", i, part, "where"), count.where, count.count
+
+    # checks -------------------------------------------------------------------------------
+
+    def years(self) -> None:
+        if self.plan.baseline >= self.plan.year:
+            self.add(
+                ("baseline_year",),
+                f"the baseline year {self.plan.baseline_year} is not before the plan year "
+                f"{self.plan.plan_year}",
+                f"the baseline is usually the year before: {self.plan.year.shift(-1)}",
+            )
+
+    def duplicate_ids(self) -> None:
+        first: dict[str, Path] = {}
+        for i, measure in enumerate(self.plan.measures):
+            self._once(first, measure.id, ("measures", i, "id"), "measure")
+        first = {}
+        for i, objective in enumerate(self.plan.objectives):
+            self._once(first, objective.id, ("objectives", i, "id"), "objective")
+        first = {}
+        for path, milestone in self.milestone_paths():
+            self._once(first, milestone.id, (*path, "id"), "milestone")
+
+    def _once(self, first: dict[str, Path], key: str, path: Path, what: str) -> None:
+        if key in first:
+            line = self.locate.line(first[key])
+            where = f"line {line}" if line is not None else self.name(first[key])
+            self.add(path, f"duplicate {what} id '{key}'", f"first used at {where}")
+        else:
+            first[key] = path
+
+    def milestone_measures(self) -> None:
+        for path, milestone in self.milestone_paths():
+            for k, name in enumerate(milestone.measures):
+                if name not in self.measures:
+                    self.add(
+                        (*path, "measures", k),
+                        f"no measure '{name}'",
+                        self.unknown_measure_hint(name),
+                    )
+            for k, target in enumerate(milestone.targets):
+                self.target((*path, "targets", k), target.measure, target)
+
+    def target(self, path: Path, name: str, target: Any) -> None:
+        measure = self.measures.get(name)
+        if measure is None:
+            self.add((*path, "measure"), f"no measure '{name}'", self.unknown_measure_hint(name))
+            return
+        if target.change_pct is not None:
+            if measure.kind == "published":
+                self.add(
+                    (*path, "change_pct"),
+                    f"measure '{name}' is published (table {measure.table}); crimeplan does "
+                    "not count it, so a change against the baseline year cannot be tracked",
+                    "use at_least or at_most for a published figure",
+                )
+            direction = "decrease" if target.change_pct < 0 else "increase"
+            if (
+                measure.improvement != "neutral"
+                and target.change_pct != 0
+                and (direction != measure.improvement)
+            ):
+                self.add(
+                    (*path, "change_pct"),
+                    f"a target to {direction} measure '{name}', whose improvement is "
+                    f"'{measure.improvement}'",
+                    "check the sign of change_pct or the measure's improvement",
+                )
+        level = target.at_least if target.at_least is not None else target.at_most
+        percent = measure.display_unit == "percent"
+        if level is not None and percent and not 0 <= level <= 100:
+            key = "at_least" if target.at_least is not None else "at_most"
+            self.add(
+                (*path, key),
+                f"{level} is not a percentage between 0 and 100",
+                f"measure '{name}' is in per cent",
+            )
+
+    def reported_with(self) -> None:
+        for i, objective in enumerate(self.plan.objectives):
+            ids = {m.id: m for m in objective.milestones}
+            for j, milestone in enumerate(objective.milestones):
+                other_id = milestone.reported_with
+                if other_id is None:
+                    continue
+                path: Path = ("objectives", i, "milestones", j, "reported_with")
+                other = ids.get(other_id)
+                if other_id == milestone.id:
+                    self.add(path, "a milestone cannot be reported with itself")
+                elif other is None:
+                    known = ", ".join(ids)
+                    self.add(
+                        path,
+                        f"no milestone '{other_id}' in objective {objective.id}",
+                        f"milestones of objective {objective.id}: {known}",
+                    )
+                elif other.reported_with is not None:
+                    self.add(
+                        path,
+                        f"milestone '{other_id}' is itself reported with '{other.reported_with}'",
+                        f"name '{other.reported_with}' instead",
+                    )
+
+    def repeated_targets(self) -> None:
+        first: dict[str, Path] = {}
+        for path, milestone in self.milestone_paths():
+            for k, target in enumerate(milestone.targets):
+                here = (*path, "targets", k, "measure")
+                if target.measure in first:
+                    self.add(
+                        here,
+                        f"measure '{target.measure}' already has a target",
+                        f"first set at {self.name(first[target.measure][:-1])}; a "
+                        "measure has one target",
+                    )
+                else:
+                    first[target.measure] = here
+
+    def area_sets(self) -> None:
+        known = sorted(self.plan.area_sets)
+        for path, where, _source in self.wheres():
+            name = where.area_set
+            if name is not None and name not in self.plan.area_sets:
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                listed = (
+                    f"defined area sets: {', '.join(known)}"
+                    if known
+                    else ("define it under area_sets")
+                )
+                hint = f"did you mean '{close[0]}'? {listed}" if close else listed
+                self.add((*path, "area_set"), f"no area set '{name}'", hint)
+        for name, area_set in self.plan.area_sets.items():
+            seen: set[str] = set()
+            if not area_set.members:
+                self.add(("area_sets", name, "members"), "an area set needs at least one member")
+            for k, member in enumerate(area_set.members):
+                if member in seen:
+                    self.add(("area_sets", name, "members", k), f"'{member}' is listed twice")
+                seen.add(member)
+
+    def filters(self) -> None:
+        for path, where, source in self.wheres():
+            if source == "incidents":
+                for key in sorted(where.model_fields_set - INCIDENT_KEYS):
+                    if getattr(where, key) is not None:
+                        self.add(
+                            (*path, key),
+                            f"incidents have no {key}",
+                            f"incidents can be filtered on {', '.join(sorted(INCIDENT_KEYS))}",
+                        )
+            both = set(where.category or ()) & set(where.exclude_category or ())
+            if both:
+                self.add(
+                    (*path, "exclude_category"),
+                    f"excludes {', '.join(sorted(both))}, which category includes: "
+                    "the measure counts nothing",
+                )
+            if where.time_of_day is not None and where.time_of_day.start == where.time_of_day.end:
+                self.add(
+                    (*path, "time_of_day"),
+                    "the window starts and ends at the same minute",
+                    'a night-time economy window is from: "19:00", to: "03:59"',
+                )
+
+    def measure_keys(self) -> None:
+        """Keys a measure of one kind has but does not use: probably a mistake."""
+        belongs = {
+            "count": {"count", "where"},
+            "rate": {"count", "where", "per"},
+            "proportion": {"numerator", "denominator"},
+            "survey": {"survey", "question", "window"},
+            "published": {"table"},
+        }
+        kind_keys = set().union(*belongs.values())
+        for i, measure in enumerate(self.plan.measures):
+            for key in sorted((measure.model_fields_set & kind_keys) - belongs[measure.kind]):
+                owners = [kind for kind, keys in belongs.items() if key in keys]
+                self.add(
+                    ("measures", i, key),
+                    f"a {measure.kind} measure does not use {key}",
+                    f"{key} belongs to a {' or '.join(owners)} measure",
+                )
+            if measure.peer_measure is not None and self.plan.peers is None:
+                self.add(
+                    ("measures", i, "peer_measure"),
+                    "the plan has no peers to compare with",
+                    "list the peer forces under peers",
+                )
+            for k, month in enumerate(measure.rebase):
+                try:
+                    parse_month(month, "rebase month")
+                except CrimeplanError as error:
+                    self.add(("measures", i, "rebase", k), str(error))
+
+    def proportions(self) -> None:
+        for i, measure in enumerate(self.plan.measures):
+            if measure.kind != "proportion":
+                continue
+            if measure.numerator is None or measure.denominator is None:
+                continue  # the model has already said so
+            parts = (("numerator", measure.numerator), ("denominator", measure.denominator))
+            resolved: dict[str, tuple[str, Where] | None] = {}
+            for part, count in parts:
+                resolved[part] = self.resolve(("measures", i, part), measure, count)
+            numerator, denominator = resolved["numerator"], resolved["denominator"]
+            if numerator is None or denominator is None:
+                continue
+            path: Path = ("measures", i, "numerator")
+            if numerator[0] != denominator[0]:
+                self.add(
+                    path,
+                    f"counts {numerator[0]} but the denominator counts {denominator[0]}",
+                    "a proportion counts one kind of record",
+                )
+                continue
+            num, den = numerator[1], denominator[1]
+            if num == den:
+                self.add(
+                    path,
+                    "is the same as the denominator: the proportion is always 100 %",
+                    "narrow the numerator's where, e.g. solved: true",
+                )
+                continue
+            for key in sorted(den.model_fields_set):
+                wanted, given = getattr(den, key), getattr(num, key)
+                if wanted is None or _within(key, num, wanted):
+                    continue
+                self.add(
+                    path,
+                    f"is not part of the denominator: the denominator has {key} "
+                    f"{_show(wanted)} but the numerator has {_show(given)}",
+                    f"add {key}: {_show(wanted)} to the numerator's where",
+                )
+
+    def resolve(self, path: Path, measure: Measure, count: Count) -> tuple[str, Where] | None:
+        """What a numerator or denominator counts: (source, filter), following ``measure:``."""
+        if count.measure is None:
+            return count.count, count.where
+        if {"count", "where"} & count.model_fields_set:
+            self.add(
+                (*path, "measure"),
+                "give either measure or count/where, not both",
+                f"measure '{count.measure}' already says what is counted",
+            )
+            return None
+        other = self.measures.get(count.measure)
+        if other is None:
+            self.add(
+                (*path, "measure"),
+                f"no measure '{count.measure}'",
+                self.unknown_measure_hint(count.measure),
+            )
+            return None
+        if other.id == measure.id:
+            self.add((*path, "measure"), "a proportion cannot count itself")
+            return None
+        if other.kind not in ("count", "rate"):
+            self.add(
+                (*path, "measure"),
+                f"measure '{other.id}' is a {other.kind} measure, not a count",
+                "a numerator or denominator counts records: name a count measure",
+            )
+            return None
+        return other.source, other.filters
+
+    def board(self) -> None:
+        meetings = self.plan.board.meetings
+        for k in range(1, len(meetings)):
+            if meetings[k] == meetings[k - 1]:
+                self.add(("board", "meetings", k), f"{meetings[k]} is listed twice")
+            elif meetings[k] < meetings[k - 1]:
+                self.add(
+                    ("board", "meetings", k),
+                    f"{meetings[k]} is listed after the later {meetings[k - 1]}",
+                    "list the meetings in date order",
+                )
+
+    def updates(self) -> None:
+        for path, milestone in self.milestone_paths():
+            dates = [u.date for u in milestone.updates]
+            for k in range(1, len(dates)):
+                if dates[k] < dates[k - 1]:
+                    self.add(
+                        (*path, "updates", k, "date"),
+                        f"{dates[k]} is listed after the later {dates[k - 1]}",
+                        "list the updates oldest first",
+                    )
+
+    def peers(self) -> None:
+        if self.plan.peers is None:
+            return
+        seen: set[str] = set()
+        for k, force in enumerate(self.plan.peers.forces):
+            if force in seen:
+                self.add(("peers", "forces", k), f"'{force}' is listed twice")
+            elif force == self.plan.force:
+                self.add(
+                    ("peers", "forces", k),
+                    f"'{force}' is the plan's own force",
+                    "peers are the other forces of the Most Similar Group",
+                )
+            seen.add(force)
+
+
+def _within(key: str, numerator: Where, wanted: Any) -> bool:
+    """Whether the numerator's filter keeps it inside the denominator's value for ``key``."""
+    given = getattr(numerator, key)
+    if key == "exclude_category":
+        excluded = set(given or ())
+        if numerator.category is not None:  # categories it takes are not excluded ones
+            return set(wanted) <= excluded or not set(numerator.category) & set(wanted)
+        return set(wanted) <= excluded
+    if given is None:
+        return False
+    if isinstance(wanted, list) and isinstance(given, list):
+        return set(given) <= set(wanted)
+    return bool(given == wanted)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+CHECKS: tuple[Callable[[_Checker], None], ...] = (
+    _Checker.years,
+    _Checker.duplicate_ids,
+    _Checker.milestone_measures,
+    _Checker.reported_with,
+    _Checker.repeated_targets,
+    _Checker.area_sets,
+    _Checker.filters,
+    _Checker.measure_keys,
+    _Checker.proportions,
+    _Checker.board,
+    _Checker.updates,
+    _Checker.peers,
+)
+
+
+def check_plan(plan: Plan, locate: Locator | None = None) -> list[Problem]:
+    """Every cross-reference problem in ``plan``, in the order of the file."""
+    checker = _Checker(plan, locate or Locator())
+    for check in CHECKS:
+        check(checker)
+    return sorted(
+        checker.problems,
+        key=lambda p: (p.line if p.line is not None else 0, p.field, p.message),
+    )

@@ -1,0 +1,439 @@
+"""Cross-reference checks: each collects every problem, with the line it is on."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from crimeplan.errors import PlanError
+from crimeplan.plan import check_plan, load_plan_text
+from crimeplan.plan.model import Plan
+
+BASE = """\
+title: Test plan
+force: Test Police
+plan_year: 2013/14
+baseline_year: 2012/13
+board:
+  name: Board
+  report_title: Performance
+objectives:
+  - id: A
+    title: Reduce crime
+    milestones:
+      - id: A1
+        title: Reduce burglary
+        measures: [burglary]
+        targets:
+          - {measure: burglary, change_pct: -8}
+measures:
+  - id: burglary
+    title: Burglary
+    kind: count
+    where: {category: Burglary}
+  - id: robbery
+    title: Robbery
+    kind: count
+    where: {category: Robbery}
+"""
+# BASE is lines 1-25; what a test appends starts on line 26.
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text, "plan.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def add(rest: str) -> str:
+    """BASE with more measures (written from column 0, indented here) and what follows them."""
+    text = textwrap.dedent(rest)
+    measures, _, after = text.partition("\n\n")
+    return BASE + textwrap.indent(measures + "\n", "  ") + after
+
+
+def test_base_plan_has_no_problems() -> None:
+    plan = load_plan_text(BASE, "plan.yaml")
+    assert check_plan(plan) == []
+
+
+def test_check_plan_without_a_locator_has_no_lines() -> None:
+    plan = load_plan_text(BASE, "plan.yaml")
+    data = plan.model_dump(by_alias=True, exclude_unset=True)
+    data["baseline_year"] = "2014/15"
+    found = check_plan(Plan.model_validate(data))
+    assert [str(p) for p in found] == [
+        "<plan>  baseline_year: the baseline year 2014/15 is not before the plan year 2013/14 "
+        "(the baseline is usually the year before: 2012/13)"
+    ]
+
+
+def test_baseline_year_must_come_before_plan_year() -> None:
+    assert problems(BASE.replace("baseline_year: 2012/13", "baseline_year: 2013/14")) == [
+        "plan.yaml:4  baseline_year: the baseline year 2013/14 is not before the plan year "
+        "2013/14 (the baseline is usually the year before: 2012/13)"
+    ]
+
+
+def test_duplicate_measure_id() -> None:
+    text = add(
+        """\
+          - id: burglary
+            title: Burglary again
+            kind: count
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:26  measures[2] 'burglary'.id: duplicate measure id 'burglary' "
+        "(first used at line 18)"
+    ]
+
+
+def test_duplicate_objective_and_milestone_ids() -> None:
+    text = BASE.replace(
+        "measures:\n  - id: burglary",
+        textwrap.dedent(
+            """\
+              - id: A
+                title: Again
+                milestones:
+                  - {id: A1, title: Again}
+            measures:
+              - id: burglary"""
+        ),
+    )
+    assert problems(text) == [
+        "plan.yaml:17  objectives[1] 'A'.id: duplicate objective id 'A' (first used at line 9)",
+        "plan.yaml:20  objectives[1] 'A'.milestones[0] 'A1'.id: duplicate milestone id 'A1' "
+        "(first used at line 12)",
+    ]
+
+
+def test_milestone_naming_an_unknown_measure() -> None:
+    text = BASE.replace("measures: [burglary]", "measures: [burglary, burglery, asb]")
+    assert problems(text) == [
+        "plan.yaml:14  objectives[0] 'A'.milestones[0] 'A1'.measures[1]: no measure 'burglery' "
+        "(did you mean 'burglary'? Known measures: burglary, robbery)",
+        "plan.yaml:14  objectives[0] 'A'.milestones[0] 'A1'.measures[2]: no measure 'asb' "
+        "(Known measures: burglary, robbery)",
+    ]
+
+
+def test_target_naming_an_unknown_measure() -> None:
+    text = BASE.replace("{measure: burglary, change_pct: -8}", "{measure: robery, change_pct: -8}")
+    assert problems(text) == [
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].measure: no measure "
+        "'robery' (did you mean 'robbery'? Known measures: burglary, robbery)"
+    ]
+
+
+def test_target_against_the_improvement_direction() -> None:
+    text = BASE.replace("change_pct: -8", "change_pct: 8")
+    assert problems(text) == [
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].change_pct: a target to "
+        "increase measure 'burglary', whose improvement is 'decrease' (check the sign of "
+        "change_pct or the measure's improvement)"
+    ]
+
+
+def test_change_target_on_a_published_measure() -> None:
+    text = BASE.replace(
+        "{measure: burglary, change_pct: -8}", "{measure: reoffending, change_pct: -8}"
+    )
+    text += "  - {id: reoffending, title: Reoffending, kind: published, table: reoffending}\n"
+    assert problems(text) == [
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].change_pct: measure "
+        "'reoffending' is published (table reoffending); crimeplan does not count it, so a "
+        "change against the baseline year cannot be tracked (use at_least or at_most for a "
+        "published figure)"
+    ]
+
+
+def test_level_target_on_a_percentage_must_be_a_percentage() -> None:
+    text = add(
+        """\
+          - id: solved
+            title: Solved rate
+            kind: proportion
+            improvement: increase
+            numerator: {where: {category: Burglary, solved: true}}
+            denominator: {measure: burglary}
+        """
+    ).replace("{measure: burglary, change_pct: -8}", "{measure: solved, at_least: 120}")
+    assert problems(text) == [
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].at_least: 120.0 is not "
+        "a percentage between 0 and 100 (measure 'solved' is in per cent)"
+    ]
+
+
+def test_a_measure_has_one_target() -> None:
+    text = BASE.replace(
+        "          - {measure: burglary, change_pct: -8}\n",
+        "          - {measure: burglary, change_pct: -8}\n"
+        "          - {measure: burglary, change_pct: -5}\n",
+    )
+    assert problems(text) == [
+        "plan.yaml:17  objectives[0] 'A'.milestones[0] 'A1'.targets[1].measure: measure "
+        "'burglary' already has a target (first set at objectives[0] 'A'.milestones[0] "
+        "'A1'.targets[0]; a measure has one target)"
+    ]
+
+
+def test_unknown_area_set_in_every_kind_of_filter() -> None:
+    text = add(
+        """\
+        - id: priority_share
+          title: Share in priority areas
+          kind: proportion
+          numerator: {where: {area_set: priorty_areas}}
+          denominator: {where: {area_set: elsewhere}}
+
+        area_sets:
+          priority_areas: {level: neighbourhood, members: [Aston, Aston]}
+        """
+    ).replace("where: {category: Robbery}", "where: {category: Robbery, area_set: priority}")
+    assert problems(text) == [
+        "plan.yaml:25  measures[1] 'robbery'.where.area_set: no area set 'priority' "
+        "(did you mean 'priority_areas'? defined area sets: priority_areas)",
+        "plan.yaml:29  measures[2] 'priority_share'.numerator: is not part of the "
+        "denominator: the denominator has area_set elsewhere but the numerator has "
+        "priorty_areas (add area_set: elsewhere to the numerator's where)",
+        "plan.yaml:29  measures[2] 'priority_share'.numerator.where.area_set: no area set "
+        "'priorty_areas' (did you mean 'priority_areas'? defined area sets: priority_areas)",
+        "plan.yaml:30  measures[2] 'priority_share'.denominator.where.area_set: no area set "
+        "'elsewhere' (defined area sets: priority_areas)",
+        "plan.yaml:32  area_sets.priority_areas.members[1]: 'Aston' is listed twice",
+    ]
+
+
+def test_count_naming_an_unknown_or_unsuitable_measure() -> None:
+    text = add(
+        """\
+          - id: solved
+            title: Solved
+            kind: proportion
+            numerator: {where: {solved: true}}
+            denominator: {measure: burglery}
+          - id: share
+            title: Share
+            kind: proportion
+            numerator: {where: {solved: true}}
+            denominator: {measure: solved}
+          - id: itself
+            title: Itself
+            kind: proportion
+            numerator: {where: {solved: true}}
+            denominator: {measure: itself}
+          - id: both
+            title: Both
+            kind: proportion
+            numerator: {where: {solved: true}}
+            denominator: {measure: burglary, where: {category: Burglary}}
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:30  measures[2] 'solved'.denominator.measure: no measure 'burglery' "
+        "(did you mean 'burglary'? Known measures: burglary, robbery, solved, share, itself, "
+        "both)",
+        "plan.yaml:35  measures[3] 'share'.denominator.measure: measure 'solved' is a "
+        "proportion measure, not a count (a numerator or denominator counts records: name a "
+        "count measure)",
+        "plan.yaml:40  measures[4] 'itself'.denominator.measure: a proportion cannot count itself",
+        "plan.yaml:45  measures[5] 'both'.denominator.measure: give either measure or "
+        "count/where, not both (measure 'burglary' already says what is counted)",
+    ]
+
+
+def test_numerator_must_be_part_of_the_denominator() -> None:
+    text = add(
+        """\
+          - id: robbery_solved
+            title: Robbery solved rate
+            kind: proportion
+            improvement: increase
+            numerator: {where: {solved: true}}
+            denominator: {measure: robbery}
+          - id: same
+            title: Same
+            kind: proportion
+            numerator: {where: {category: Robbery}}
+            denominator: {measure: robbery}
+          - id: incidents_of_crimes
+            title: Incidents over crimes
+            kind: proportion
+            numerator: {count: incidents, where: {category: Robbery}}
+            denominator: {measure: robbery}
+          - id: narrower
+            title: Fine
+            kind: proportion
+            numerator: {where: {category: Robbery, domestic: true}}
+            denominator: {where: {category: [Robbery, Burglary]}}
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:30  measures[2] 'robbery_solved'.numerator: is not part of the denominator: "
+        "the denominator has category [Robbery] but the numerator has nothing (add category: "
+        "[Robbery] to the numerator's where)",
+        "plan.yaml:35  measures[3] 'same'.numerator: is the same as the denominator: the "
+        "proportion is always 100 % (narrow the numerator's where, e.g. solved: true)",
+        "plan.yaml:40  measures[4] 'incidents_of_crimes'.numerator: counts incidents but the "
+        "denominator counts crimes (a proportion counts one kind of record)",
+    ]
+
+
+def test_exclusions_are_kept_by_a_narrower_category() -> None:
+    text = add(
+        """\
+          - id: total
+            title: Total
+            kind: count
+            where: {exclude_category: Anti-social behaviour}
+          - id: burglary_share
+            title: Burglary share
+            kind: proportion
+            improvement: neutral
+            numerator: {where: {category: Burglary}}
+            denominator: {measure: total}
+          - id: hate_share
+            title: Hate share
+            kind: proportion
+            improvement: neutral
+            numerator: {where: {hate: true}}
+            denominator: {measure: total}
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:40  measures[4] 'hate_share'.numerator: is not part of the denominator: the "
+        "denominator has exclude_category [Anti-social behaviour] but the numerator has nothing "
+        "(add exclude_category: [Anti-social behaviour] to the numerator's where)"
+    ]
+
+
+def test_incident_filters_and_contradictions() -> None:
+    text = add(
+        """\
+          - id: hate_incidents
+            title: Hate incidents
+            kind: count
+            count: incidents
+            where: {category: Non-crime hate incident, offence_group: Hate, solved: true}
+          - id: nothing
+            title: Nothing
+            kind: count
+            where: {category: [Burglary, Robbery], exclude_category: Robbery}
+          - id: one_minute
+            title: One minute
+            kind: count
+            where: {time_of_day: {from: "19:00", to: "19:00"}}
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:30  measures[2] 'hate_incidents'.where.offence_group: incidents have no "
+        "offence_group (incidents can be filtered on area, area_set, category, "
+        "exclude_category, hate, hate_strand, time_of_day)",
+        "plan.yaml:30  measures[2] 'hate_incidents'.where.solved: incidents have no solved "
+        "(incidents can be filtered on area, area_set, category, exclude_category, hate, "
+        "hate_strand, time_of_day)",
+        "plan.yaml:34  measures[3] 'nothing'.where.exclude_category: excludes Robbery, which "
+        "category includes: the measure counts nothing",
+        "plan.yaml:38  measures[4] 'one_minute'.where.time_of_day: the window starts and ends "
+        'at the same minute (a night-time economy window is from: "19:00", to: "03:59")',
+    ]
+
+
+def test_keys_of_another_kind_of_measure() -> None:
+    text = add(
+        """\
+          - id: confidence
+            title: Confidence
+            kind: survey
+            survey: Feeling the Difference
+            question: Have confidence in the police
+            where: {category: Burglary}
+            per: 100
+            rebase: [2013-4, 2013-05]
+            peer_measure: confidence
+        """
+    )
+    assert problems(text) == [
+        "plan.yaml:31  measures[2] 'confidence'.where: a survey measure does not use where "
+        "(where belongs to a count or rate measure)",
+        "plan.yaml:32  measures[2] 'confidence'.per: a survey measure does not use per "
+        "(per belongs to a rate measure)",
+        "plan.yaml:33  measures[2] 'confidence'.rebase[0]: rebase month '2013-4' is not a "
+        "month; expected YYYY-MM, e.g. 2013-04",
+        "plan.yaml:34  measures[2] 'confidence'.peer_measure: the plan has no peers to compare "
+        "with (list the peer forces under peers)",
+    ]
+
+
+def test_reported_with() -> None:
+    text = BASE.replace(
+        "measures:\n  - id: burglary",
+        textwrap.dedent(
+            """\
+                  - {id: A2, title: Two, reported_with: A1}
+                  - {id: A3, title: Three, reported_with: A2}
+                  - {id: A4, title: Four, reported_with: A4}
+                  - {id: A5, title: Five, reported_with: B1}
+            measures:
+              - id: burglary"""
+        ),
+    )
+    assert problems(text) == [
+        "plan.yaml:18  objectives[0] 'A'.milestones[2] 'A3'.reported_with: milestone 'A2' is "
+        "itself reported with 'A1' (name 'A1' instead)",
+        "plan.yaml:19  objectives[0] 'A'.milestones[3] 'A4'.reported_with: a milestone cannot "
+        "be reported with itself",
+        "plan.yaml:20  objectives[0] 'A'.milestones[4] 'A5'.reported_with: no milestone 'B1' "
+        "in objective A (milestones of objective A: A1, A2, A3, A4, A5)",
+    ]
+
+
+def test_board_meetings_and_updates_in_date_order() -> None:
+    text = BASE.replace(
+        "  report_title: Performance\n",
+        "  report_title: Performance\n  meetings: [2013-06-11, 2013-05-14, 2013-05-14]\n",
+    ).replace(
+        "        targets:\n",
+        "        updates:\n"
+        "          - {date: 2013-06-01, text: Later}\n"
+        "          - {date: 2013-05-01, text: Earlier}\n"
+        "        targets:\n",
+    )
+    assert problems(text) == [
+        "plan.yaml:8  board.meetings[1]: 2013-05-14 is listed after the later 2013-06-11 "
+        "(list the meetings in date order)",
+        "plan.yaml:8  board.meetings[2]: 2013-05-14 is listed twice",
+        "plan.yaml:18  objectives[0] 'A'.milestones[0] 'A1'.updates[1].date: 2013-05-01 is "
+        "listed after the later 2013-06-01 (list the updates oldest first)",
+    ]
+
+
+def test_peers() -> None:
+    text = BASE + "peers:\n  forces: [Other Police, Test Police, Other Police]\n"
+    assert problems(text) == [
+        "plan.yaml:27  peers.forces[1]: 'Test Police' is the plan's own force (peers are the "
+        "other forces of the Most Similar Group)",
+        "plan.yaml:27  peers.forces[2]: 'Other Police' is listed twice",
+    ]
+
+
+def test_all_problems_together_sorted_by_line() -> None:
+    text = BASE.replace("baseline_year: 2012/13", "baseline_year: 2014/15").replace(
+        "measures: [burglary]", "measures: [burglary, nope]"
+    )
+    text += "  - {id: burglary, title: Again, kind: count}\n"
+    with pytest.raises(PlanError) as caught:
+        load_plan_text(text, "plan.yaml")
+    assert str(caught.value) == textwrap.dedent(
+        """\
+        plan.yaml has 3 problems
+          plan.yaml:4  baseline_year: the baseline year 2014/15 is not before the plan year \
+2013/14 (the baseline is usually the year before: 2012/13)
+          plan.yaml:14  objectives[0] 'A'.milestones[0] 'A1'.measures[1]: no measure 'nope' \
+(Known measures: burglary, robbery)
+          plan.yaml:26  measures[2] 'burglary'.id: duplicate measure id 'burglary' (first \
+used at line 18)"""
+    )
