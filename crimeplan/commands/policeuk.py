@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crimeplan.cli import import_group, open_store, store_option
 from crimeplan.data import policeuk
-from crimeplan.data.counts import quality_notes, summarise_notes
+from crimeplan.data.counts import plural, quality_notes, summarise_notes
 from crimeplan.data.store import ImportReport
 
 #: ``cli.store_option`` is untyped; this names what it does.
@@ -100,7 +100,7 @@ def import_policeuk(
                     click.echo(f"  {line}")
     added = sum(r.rows for r in reports)
     skipped = sum(1 for r in reports if r.already_imported)
-    text = f"{len(reports)} file{'s' if len(reports) != 1 else ''}: {added:,} rows imported"
+    text = f"{plural(len(reports), 'file')}: {plural(added, 'row')} imported"
     if skipped:
         text += f", {skipped} already imported"
     click.echo(text)

@@ -33,6 +33,11 @@ BY_NAMES: tuple[str, ...] = ("month", "category", "force", "offence_group", *ARE
 _CRIME_COLUMNS = {"month", "category", "force", "offence_group", "small_area"}
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``plural(1, "row")`` → ``"1 row"``; ``plural(2, "row")`` → ``"2 rows"``."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 @dataclass(frozen=True)
 class CountTable:
     """Counts of crime rows: one row per combination of the ``by`` values, then the count.
@@ -234,8 +239,8 @@ def quality_notes(
                 row_force,
                 month,
                 int(count),
-                f"{row_force} {format_month(month)}: {int(count):,} rows have no location "
-                "(No Location, blank LSOA); they count for the force but for no area",
+                f"{row_force} {format_month(month)}: {plural(int(count), 'row')} with no location "
+                "(No Location, blank LSOA): counted for the force, in no area",
             )
         )
 
@@ -251,13 +256,13 @@ def quality_notes(
                 row_force,
                 month,
                 int(count),
-                f"{row_force} {format_month(month)}: {int(ids):,} Crime IDs appear on more "
-                f"than one row ({int(count):,} rows); all rows are counted",
+                f"{row_force} {format_month(month)}: {plural(int(ids), 'Crime ID')} on more "
+                f"than one row ({plural(int(count), 'row')}); all rows are counted",
             )
         )
 
     for row_force, ids, count, example, months in con.execute(
-        f"SELECT force, count(*), sum(n), min(crime_ref), min(months) FROM ("
+        f"SELECT force, count(*), sum(n), min(crime_ref), arg_min(months, crime_ref) FROM ("
         f"SELECT force, crime_ref, count(*) AS n, count(DISTINCT month) AS m, "
         f"string_agg(DISTINCT strftime(month, '%Y-%m'), ' and ' ORDER BY "
         f"strftime(month, '%Y-%m')) AS months "
@@ -265,14 +270,15 @@ def quality_notes(
         "GROUP BY force ORDER BY 1",
         params,
     ).fetchall():
+        verb = "appears" if int(ids) == 1 else "appear"
         notes.append(
             QualityNote(
                 REPEATED_CRIME_ID_ACROSS_MONTHS,
                 row_force,
                 None,
                 int(count),
-                f"{row_force}: {int(ids):,} Crime IDs appear in more than one month "
-                f"({int(count):,} rows, e.g. {str(example)[:12]}… in {months}); "
+                f"{row_force}: {plural(int(ids), 'Crime ID')} {verb} in more than one month "
+                f"({plural(int(count), 'row')}, e.g. {str(example)[:12]}… in {months}); "
                 "each month's row is counted in its month",
             )
         )
@@ -293,8 +299,9 @@ def quality_notes(
                 row_force,
                 month,
                 int(extra),
-                f"{row_force} {format_month(month)}: {int(extra):,} anti-social behaviour rows "
-                "are identical to another row; they are separate incidents and all are counted",
+                f"{row_force} {format_month(month)}: "
+                f"{plural(int(extra), 'anti-social behaviour row')} identical to another row "
+                "(separate incidents, all counted)",
             )
         )
 
@@ -315,9 +322,9 @@ def quality_notes(
                     row_force,
                     None,
                     int(count),
-                    f"{row_force}: {int(count):,} rows ({100 * count / total:.1f} %) are "
-                    "geocoded to small areas outside the force's areas; they count for the "
-                    "force but for none of its areas",
+                    f"{row_force}: {plural(int(count), 'row')} ({100 * count / total:.1f} %) "
+                    "geocoded to small areas outside the force's areas: counted for the "
+                    "force, in none of its areas",
                 )
             )
     return notes
@@ -336,16 +343,16 @@ def summarise_notes(notes: Sequence[QualityNote]) -> list[str]:
         if months:
             first, last = format_month(months[0]), format_month(months[-1])
             count = len(months)
-            span = f" in {count} month{'s' if count > 1 else ''}" + (
+            span = f" in {plural(count, 'month')}" + (
                 f" ({first})" if first == last else f" ({first} to {last})"
             )
         if kind == NO_LOCATION:
-            lines.append(f"{force}: {rows:,} rows with no location{span}")
+            lines.append(f"{force}: {plural(rows, 'row')} with no location{span}")
         elif kind == REPEATED_CRIME_ID:
-            lines.append(f"{force}: {rows:,} rows share a Crime ID within a month{span}")
+            lines.append(f"{force}: {plural(rows, 'row')} sharing a Crime ID within a month{span}")
         elif kind == IDENTICAL_ASB_ROWS:
             lines.append(
-                f"{force}: {rows:,} anti-social behaviour rows identical to another{span} "
+                f"{force}: {plural(rows, 'anti-social behaviour row')} identical to another{span} "
                 "(separate incidents, all counted)"
             )
         else:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from crimeplan.data import categories
+from crimeplan.data.counts import plural
 from crimeplan.data.ingest import (
     RowCheck,
     display_name,
@@ -384,7 +385,7 @@ def _import(
             )
     finally:
         leftovers = (mapped, f"{staged}_problems", staged, rejects) if staged else ()
-        drop_staged(store, *leftovers)
+        drop_staged(store, *(name for name in leftovers if name))
     return dataclasses.replace(
         report,
         rejects_file=str(rejects_file) if rejects_file else None,
@@ -446,10 +447,13 @@ def _file_notes(store: Store, staged: str, mapped: str, *, kind: Kind, path: Pat
             if not count:
                 continue
             if stored != legacy:
-                notes.append(f"{count:,} rows of pre-May-2013 '{legacy}' stored as '{stored}'")
+                notes.append(
+                    f"{plural(count, 'row')} of pre-May-2013 '{legacy}' stored as '{stored}'"
+                )
             else:
                 notes.append(
-                    f"{count:,} rows of pre-May-2013 '{legacy}' kept as their own category "
+                    f"{plural(count, 'row')} of pre-May-2013 '{legacy}' kept as a category "
+                    "of its own "
                     "(it cannot be split into 'Public order' and 'Possession of weapons')"
                 )
     return notes

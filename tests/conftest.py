@@ -1,0 +1,30 @@
+"""Shared test helpers: where the real public data sets are, skipping cleanly without them.
+
+The real data (``../shared/data/real`` next to the repository, see its README.md) is not
+part of the repository. Tests that read it ask for the ``shared_data`` fixture (or call
+``shared_data_path``) and are marked ``realdata``; without the folder they are skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "real"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def shared_data_path(*parts: str) -> Path:
+    """``../shared/data/real/<parts>``, or skip the test if it is not there."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} is absent")
+    return path
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The folder of real public data sets (``../shared/data/real``); skips if absent."""
+    return shared_data_path()

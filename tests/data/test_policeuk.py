@@ -1,0 +1,512 @@
+"""police.uk street and outcomes imports: counts as published, re-imports, replacement,
+legacy categories, bad input, folders, and the whole real Leicestershire set."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crimeplan.cli import cli
+from crimeplan.data import categories
+from crimeplan.data.counts import crime_counts
+from crimeplan.data.policeuk import STREET_HEADER, find_files, import_file
+from crimeplan.data.store import Store
+
+POLICEUK = Path(__file__).parents[1] / "fixtures" / "policeuk"
+LEICS = POLICEUK / "leicestershire"
+DEC = LEICS / "2020-12" / "2020-12-leicestershire-street.csv"
+MAR = LEICS / "2021-03" / "2021-03-leicestershire-street.csv"
+LEGACY = POLICEUK / "handmade" / "2013-04" / "2013-04-example-street.csv"
+OUTCOMES = POLICEUK / "handmade" / "2021-03" / "2021-03-leicestershire-outcomes.csv"
+HEADER_LINE = ",".join(STREET_HEADER)
+WHAT = "police.uk street CSV"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def tally(*paths: Path) -> Counter[tuple[str, str]]:
+    """Rows per (month, category) counted with the csv module, today's category names."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                counts[(row["Month"], categories.current_name(row["Crime type"]))] += 1
+    return counts
+
+
+def counted(store_path: Path, *extra: str) -> Counter[tuple[str, str]]:
+    result = run(
+        "counts", "--store", store_path, "--by", "month,category", "--format", "csv", *extra
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert rows[0] == ["month", "category", "count"]
+    return Counter({(m, c): int(n) for m, c, n in rows[1:]})
+
+
+# -- the real fixture ------------------------------------------------------------------------
+def test_folder_import_counts_equal_published_rows(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", LEICS, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{DEC}: 163 rows imported (2020-12)",
+        f"{MAR}: 163 rows imported (2021-03)",
+        "Data quality:",
+        "  Leicestershire Police: 24 rows with no location in 2 months (2020-12 to 2021-03)",
+        "  Leicestershire Police: 1 Crime ID appears in more than one month (2 rows, e.g. "
+        "c17e6a18e939… in 2020-12 and 2021-03); each month's row is counted in its month",
+        "  Leicestershire Police: 6 anti-social behaviour rows identical to another in 2 months "
+        "(2020-12 to 2021-03) (separate incidents, all counted)",
+        "2 files: 326 rows imported",
+    ]
+    assert counted(store) == tally(DEC, MAR)
+
+
+def test_rows_are_stored_as_published(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        for path in (DEC, MAR):
+            import_file(store, find_files([path]).files[0])
+        con = store.con
+        asb = con.execute(
+            "SELECT count(*), count(crime_ref), count(outcome) FROM crimes "
+            "WHERE category = 'Anti-social behaviour'"
+        ).fetchone()
+        assert asb == (28, 0, 0)
+        assert con.execute("SELECT count(*) FROM crimes WHERE crime_ref IS NULL").fetchone() == (
+            28,
+        )
+        no_location = con.execute(
+            "SELECT count(*), count(small_area), count(longitude), count(small_area_name) "
+            "FROM crimes WHERE location = 'No Location'"
+        ).fetchone()
+        assert no_location == (24, 0, 0, 0)
+        repeated = con.execute(
+            "SELECT strftime(month, '%Y-%m'), source_line FROM crimes "
+            "WHERE crime_ref LIKE 'c17e6a18e939%' ORDER BY month"
+        ).fetchall()
+        assert repeated == [("2020-12", 152), ("2021-03", 152)]
+        first = con.execute(
+            "SELECT crime_ref, force, reported_by, month, category, small_area, small_area_name, "
+            "location, longitude, latitude, outcome, context, source_line FROM crimes "
+            "WHERE source_line = 2 AND month = DATE '2020-12-01'"
+        ).fetchone()
+    with DEC.open(newline="", encoding="utf-8") as handle:
+        published = next(csv.DictReader(handle))
+    assert first is not None
+    assert first[0] == published["Crime ID"]
+    assert first[1:3] == ("Leicestershire Police", "Leicestershire Police")
+    assert str(first[3]) == "2020-12-01"
+    assert first[4] == published["Crime type"]
+    assert first[5:8] == (published["LSOA code"], published["LSOA name"], published["Location"])
+    assert first[8:10] == (float(published["Longitude"]), float(published["Latitude"]))
+    assert first[10:] == (published["Last outcome category"], None, 2)
+
+
+def test_identical_asb_rows_are_all_kept(tmp_path: Path) -> None:
+    lines = DEC.read_bytes().split(b"\r\n")
+    assert lines[6] == lines[7] and b"Anti-social behaviour" in lines[6]
+    with Store.open(tmp_path / "s.duckdb") as store:
+        import_file(store, find_files([DEC]).files[0])
+        row = store.con.execute(
+            "SELECT count(*) FROM crimes WHERE source_line IN (7, 8)"
+        ).fetchone()
+    assert row == (2,)
+
+
+def test_reimport_adds_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", DEC, "--store", store).exit_code == 0
+    again = run("import", "policeuk", DEC, "--store", store)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [
+        f"{DEC}: already imported (same sha256), nothing added",
+        "1 file: 0 rows imported, 1 already imported",
+    ]
+    with Store.open(store) as opened:
+        assert opened.table_counts()["crimes"] == 163
+        assert len(opened.imports()) == 1
+
+
+def test_newer_file_for_the_same_month_replaces_the_older(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", DEC, MAR, "--store", store).exit_code == 0
+    newer = tmp_path / "newer" / DEC.name
+    newer.parent.mkdir()
+    lines = DEC.read_bytes().split(b"\r\n")
+    newer.write_bytes(b"\r\n".join(lines[:-11]) + b"\r\n")  # 10 rows fewer
+    result = run("import", "policeuk", newer, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"{newer}: 153 rows imported (2020-12), 163 rows of an earlier import replaced"
+    )
+    assert counted(store) == tally(newer, MAR)
+    with Store.open(store) as opened:
+        log = [
+            (r.import_id, r.file_name, r.rows, r.rows_replaced, r.superseded_by)
+            for r in opened.imports()
+        ]
+    assert log == [
+        (1, str(DEC), 163, 0, 3),
+        (2, str(MAR), 163, 0, None),
+        (3, str(newer), 153, 163, None),
+    ]
+
+
+def test_each_file_is_its_own_transaction(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    bad = folder / "2021-03" / MAR.name
+    text = bad.read_bytes().replace(b",2021-03,", b",2021-3,", 1)
+    bad.write_bytes(text)
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", folder, "--store", store)
+    assert result.exit_code == 1
+    assert (
+        result.stdout.splitlines()[0]
+        == f"{folder / '2020-12' / DEC.name}: 163 rows imported (2020-12)"
+    )
+    assert result.output.splitlines()[-1] == (
+        f"Error: {bad}:2: column 'Month': not a month; expected YYYY-MM, e.g. 2022-10, "
+        "found '2021-3' (fix the row, or re-run with --skip-bad to set bad rows aside)"
+    )
+    with Store.open(store) as opened:
+        assert opened.table_counts()["crimes"] == 163
+        assert [r.first_month.isoformat() for r in opened.imports() if r.first_month] == [
+            "2020-12-01"
+        ]
+    bad.write_bytes(MAR.read_bytes())
+    again = run("import", "policeuk", folder, "--store", store)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[:2] == [
+        f"{folder / '2020-12' / DEC.name}: already imported (same sha256), nothing added",
+        f"{bad}: 163 rows imported (2021-03)",
+    ]
+
+
+def test_folder_walk_skips_stop_and_search_and_other_files(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    (folder / "2021-03" / "2021-03-leicestershire-stop-and-search.csv").write_text("x\n")
+    (folder / "notes.txt").write_text("hello\n")
+    found = find_files([folder])
+    assert [f.path.name for f in found.files] == [DEC.name, MAR.name]
+    assert found.skipped == (
+        f"{folder / '2021-03' / '2021-03-leicestershire-stop-and-search.csv'}: skipped "
+        "(stop-and-search files are not imported)",
+        f"{folder / 'notes.txt'}: ignored (not a police.uk street or outcomes file)",
+    )
+
+
+def test_files_are_imported_in_month_order(tmp_path: Path) -> None:
+    found = find_files([MAR, DEC, OUTCOMES])
+    assert [f.path for f in found.files] == [DEC, MAR, OUTCOMES]
+    assert [f.kind for f in found.files] == ["street", "street", "outcomes"]
+
+
+def test_outcomes_file(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", OUTCOMES, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{OUTCOMES}: 4 rows imported (2021-03)",
+        "1 file: 4 rows imported",
+    ]
+    with Store.open(store) as opened:
+        rows = opened.con.execute(
+            "SELECT outcome, strftime(month, '%Y-%m'), force, source_line FROM outcomes "
+            "ORDER BY source_line"
+        ).fetchall()
+        assert [r.source for r in opened.imports()] == ["policeuk-outcomes"]
+    assert rows == [
+        ("Investigation complete; no suspect identified", "2021-03", "Leicestershire Police", 2),
+        ("Unable to prosecute suspect", "2021-03", "Leicestershire Police", 3),
+        ("Offender given a caution", "2021-03", "Leicestershire Police", 4),
+        ("Local resolution", "2021-03", "Leicestershire Police", 5),
+    ]
+
+
+def test_outcomes_file_without_crime_id_is_a_bad_row(tmp_path: Path) -> None:
+    path = tmp_path / "2021-03-leicestershire-outcomes.csv"
+    lines = OUTCOMES.read_text(encoding="utf-8").splitlines()
+    lines[2] = "," + lines[2].split(",", 1)[1]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = run("import", "policeuk", path, "--store", tmp_path / "s.duckdb")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}:3: column 'Crime ID': the Crime ID is missing (blank) "
+        "(fix the row, or re-run with --skip-bad to set bad rows aside)\n"
+    )
+
+
+# -- legacy categories -----------------------------------------------------------------------
+def test_legacy_categories(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", LEGACY, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        f"{LEGACY}: 6 rows imported (2013-04)",
+        "  note: 2 rows of pre-May-2013 'Violent crime' stored as 'Violence and sexual offences'",
+        "  note: 1 row of pre-May-2013 'Public disorder and weapons' kept as a category of its own "
+        "(it cannot be split into 'Public order' and 'Possession of weapons')",
+    ]
+    assert counted(store) == Counter(
+        {
+            ("2013-04", "Violence and sexual offences"): 2,
+            ("2013-04", "Public disorder and weapons"): 1,
+            ("2013-04", "Other theft"): 1,
+            ("2013-04", "Anti-social behaviour"): 1,
+            ("2013-04", "Burglary"): 1,
+        }
+    )
+    with Store.open(store) as opened:
+        (record,) = opened.imports()
+    assert record.note == (
+        "2 rows of pre-May-2013 'Violent crime' stored as 'Violence and sexual offences'; "
+        "1 row of pre-May-2013 'Public disorder and weapons' kept as a category of its own "
+        "(it cannot be split into 'Public order' and 'Possession of weapons')"
+    )
+
+
+def test_category_names() -> None:
+    assert len(categories.CURRENT) == 14
+    assert categories.current_name("Violent crime") == "Violence and sexual offences"
+    assert categories.current_name("Public disorder and weapons") == "Public disorder and weapons"
+    assert categories.current_name("Burglary") == "Burglary"
+    assert set(categories.PUBLIC_ORDER_AND_WEAPONS) <= set(categories.KNOWN)
+
+
+# -- bad input: the whole one-line message ---------------------------------------------------
+def _bad(tmp_path: Path, name: str, content: bytes, *extra: str) -> tuple[Path, Result]:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("import", "policeuk", path, "--store", tmp_path / "s.duckdb", *extra)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert "Traceback" not in result.output
+    return path, result
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path, result = _bad(tmp_path, "2021-03-leicestershire-street.csv", b"")
+    assert result.output == f"Error: {path}: the file is empty; expected a {WHAT}\n"
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path, result = _bad(tmp_path, "2021-03-leicestershire-street.csv", b"PK\x03\x04\x00\x01zip")
+    assert result.output == f"Error: {path}: is a binary file, not text; expected a {WHAT}\n"
+
+
+def test_wrong_header(tmp_path: Path) -> None:
+    content = DEC.read_bytes().replace(b"Crime type", b"Crime category", 1)
+    path, result = _bad(tmp_path, "2021-03-leicestershire-street.csv", content)
+    assert result.output == (
+        f"Error: {path}:1: the header is not a {WHAT} header (missing 'Crime type'; "
+        f"unexpected 'Crime category'); expected: {HEADER_LINE}\n"
+    )
+
+
+def test_truncated_last_line(tmp_path: Path) -> None:
+    content = DEC.read_bytes()[:-60]
+    path, result = _bad(tmp_path, DEC.name, content)
+    assert result.output == (
+        f"Error: {path}:164: column 'Longitude': too few fields (Expected Number of Columns: "
+        "12 Found: 4); is the file truncated? (fix the row, or re-run with --skip-bad to set "
+        "bad rows aside)\n"
+    )
+
+
+def test_bad_month(tmp_path: Path) -> None:
+    content = (
+        DEC.read_bytes().replace(b",2020-12,", b",Dec 2020,").replace(b"Dec 2020", b"2020-12", 3)
+    )
+    path, result = _bad(tmp_path, DEC.name, content)
+    assert result.output == (
+        f"Error: {path}:5: column 'Month': not a month; expected YYYY-MM, e.g. 2022-10, "
+        "found 'Dec 2020' (and 159 more bad rows) (fix the row, or re-run with --skip-bad to "
+        "set bad rows aside)\n"
+    )
+
+
+def test_unknown_crime_type_stops(tmp_path: Path) -> None:
+    content = DEC.read_bytes().replace(b",Drugs,", b",Drug offences,", 1)
+    path, result = _bad(tmp_path, DEC.name, content)
+    assert result.output == (
+        f"Error: {path}:2: column 'Crime type': not a police.uk crime type; expected one of "
+        + ", ".join(categories.KNOWN)
+        + ", found 'Drug offences' (fix the row, or re-run with --skip-bad to set bad rows "
+        "aside)\n"
+    )
+
+
+def test_unknown_crime_type_skip_bad(tmp_path: Path) -> None:
+    source = DEC.read_bytes().split(b"\r\n")
+    source[2] = source[2].replace(b",Other theft,", b",Public disorder,")
+    source[9] = source[9].replace(b",Criminal damage and arson,", b",Criminal damage,")
+    path = tmp_path / DEC.name
+    path.write_bytes(b"\r\n".join(source))
+    rejects = tmp_path / "rejects.csv"
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", path, "--store", store, "--skip-bad", "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        f"{path}: 161 rows imported (2020-12), 2 bad rows set aside in {rejects}"
+    )
+    with rejects.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["line", "column", "reason", *STREET_HEADER]
+    with path.open(newline="", encoding="utf-8") as handle:
+        published = list(csv.reader(handle))
+    known = ", ".join(categories.KNOWN)
+    assert rows[1] == [
+        "3",
+        "Crime type",
+        f"not a police.uk crime type; expected one of {known}, found 'Public disorder'",
+        *published[2][:11],
+        "",
+    ]
+    assert rows[2][:3] == [
+        "10",
+        "Crime type",
+        f"not a police.uk crime type; expected one of {known}, found 'Criminal damage'",
+    ]
+    assert len(rows) == 3
+    with Store.open(store) as opened:
+        assert opened.table_counts()["crimes"] == 161
+        (record,) = opened.imports()
+    assert (record.rows, record.rejected) == (161, 2)
+
+
+def test_crime_id_blank_outside_asb(tmp_path: Path) -> None:
+    lines = DEC.read_bytes().split(b"\r\n")
+    lines[1] = b"," + lines[1].split(b",", 1)[1]
+    path, result = _bad(tmp_path, DEC.name, b"\r\n".join(lines))
+    assert result.output == (
+        f"Error: {path}:2: column 'Crime ID': only anti-social behaviour rows may have no "
+        "Crime ID (blank) (fix the row, or re-run with --skip-bad to set bad rows aside)\n"
+    )
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    result = run("import", "policeuk", tmp_path / "nope", "--store", tmp_path / "s.duckdb")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'nope'}: no such file or folder\n"
+
+
+def test_folder_with_no_police_files(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("import", "policeuk", tmp_path / "empty", "--store", tmp_path / "s.duckdb")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {tmp_path / 'empty'}: no police.uk street or outcomes files found (expected "
+        "files named YYYY-MM-<force>-street.csv or YYYY-MM-<force>-outcomes.csv)\n"
+    )
+
+
+# -- property: counts equal the generated rows -----------------------------------------------
+_MONTHS = st.sampled_from(["2013-04", "2019-12", "2020-01", "2022-10"])
+_TYPES = st.sampled_from(categories.KNOWN)
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[list[str]]:
+    count = draw(st.integers(min_value=1, max_value=40))
+    rows = []
+    for index in range(count):
+        crime_type = draw(_TYPES)
+        month = draw(_MONTHS)
+        asb = crime_type == categories.ASB
+        crime_id = "" if asb else draw(st.sampled_from([f"{index:064x}", "ab" * 32]))
+        located = draw(st.booleans())
+        row = [
+            crime_id,
+            month,
+            "Test Police",
+            draw(st.sampled_from(["Test Police", "Other Police"])),
+            "-1.5" if located else "",
+            "52.6" if located else "",
+            draw(st.sampled_from(["On or near Main Street", "On or near ", "No Location"])),
+            "E01000001" if located else "",
+            "Somewhere 001A" if located else "",
+            crime_type,
+            "" if asb else draw(st.sampled_from(["Under investigation", "Local resolution"])),
+            "",
+        ]
+        rows.append(row)
+        if draw(st.integers(min_value=0, max_value=4)) == 0:
+            rows.append(list(row))  # an identical row: published twice, counted twice
+    return rows
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=_rows())
+def test_roundtrip_counts_equal_generated_rows(rows: list[list[str]]) -> None:
+    expected: Counter[tuple[str, str]] = Counter(
+        (row[1], categories.current_name(row[9])) for row in rows
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "2020-01-test-street.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\r\n")
+            writer.writerow(STREET_HEADER)
+            writer.writerows(rows)
+        with Store.open(":memory:") as store:
+            report = import_file(store, find_files([path]).files[0])
+            table = crime_counts(store, ("month", "category"))
+    assert report.rows == len(rows)
+    assert Counter({(m, c): n for m, c, n in table.rows}) == expected
+
+
+# -- the real Leicestershire set -------------------------------------------------------------
+PROVENANCE_ROWS = {
+    "2019-12": 8092, "2020-01": 8852, "2020-02": 7857, "2020-03": 8146, "2020-04": 7809,
+    "2020-05": 8116, "2020-06": 8245, "2020-07": 8441, "2020-08": 8777, "2020-09": 8577,
+    "2020-10": 8159, "2020-11": 7918, "2020-12": 7082, "2021-01": 6792, "2021-02": 6509,
+    "2021-03": 8113, "2021-04": 8217, "2021-05": 8402, "2021-06": 9299, "2021-07": 8694,
+    "2021-08": 8459, "2021-09": 8564, "2021-10": 9055, "2021-11": 8718, "2021-12": 8185,
+    "2022-01": 8730, "2022-02": 8482, "2022-03": 10019, "2022-04": 9494, "2022-05": 10332,
+    "2022-06": 9980, "2022-07": 10056, "2022-08": 10373, "2022-09": 9492, "2022-10": 9802,
+}  # fmt: skip
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_whole_leicestershire_set(tmp_path: Path, shared_data: Path) -> None:
+    folder = shared_data / "policeuk-street-leicestershire"
+    store_path = tmp_path / "leics.duckdb"
+    started = time.perf_counter()
+    result = run("import", "policeuk", folder, "--store", store_path)
+    seconds = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "35 files: 301,838 rows imported"
+    print(f"whole Leicestershire import: {seconds:.1f} s")
+    assert sum(PROVENANCE_ROWS.values()) == 301_838
+    with Store.open(store_path) as store:
+        per_file = {
+            r.first_month.strftime("%Y-%m"): r.rows for r in store.imports() if r.first_month
+        }
+        assert per_file == PROVENANCE_ROWS
+        con = store.con
+        assert con.execute(
+            "SELECT count(*), count(crime_ref) FROM crimes WHERE category = 'Anti-social behaviour'"
+        ).fetchone() == (33_364, 0)
+        assert con.execute("SELECT count(*) FROM crimes WHERE crime_ref IS NULL").fetchone() == (
+            33_364,
+        )
+        assert con.execute(
+            "SELECT count(*) FROM crimes WHERE location = 'No Location'"
+        ).fetchone() == (7_463,)
+    files = sorted(folder.glob("*/*-street.csv"))
+    assert len(files) == 35
+    assert counted(store_path) == tally(*files)
