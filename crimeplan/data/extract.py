@@ -23,6 +23,7 @@ records of the same force and months.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import tempfile
 import zipfile
@@ -295,7 +296,24 @@ def load_mapping(path: Path) -> Mapping:
     try:
         spec = CrimeMapping.model_validate(data)
     except ValidationError as error:
-        raise mapping_error(path, [_problem(name, node, e) for e in error.errors()]) from error
+        errors = error.errors()
+        misspelt = {
+            (tuple(e["loc"][:-1]), close)
+            for e in errors
+            if e["type"] == "extra_forbidden"
+            for close in difflib.get_close_matches(
+                str(e["loc"][-1]), list(_model_at(e["loc"][:-1]).model_fields), n=1
+            )
+        }
+        kept = [  # "missing 'column'" says nothing more than "unknown 'colum' (did you mean …)"
+            e
+            for e in errors
+            if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
+        ]
+        problems = sorted(
+            (_problem(name, node, e) for e in kept), key=lambda p: (p.line or 0, p.field)
+        )
+        raise mapping_error(path, problems) from error
     return Mapping(spec=spec, path=path, node=node)
 
 
@@ -479,30 +497,26 @@ def _cell(value: Any, fmt: str | None) -> str:
     return str(value)
 
 
+SHEET_ROW = "__sheet_row"
+
+
 def _xlsx_to_csv(path: Path, mapping: Mapping, target: Path) -> list[str]:
-    """Stream the sheet into a CSV file, row for row (sheet row n = CSV line n)."""
+    """Stream the sheet into a CSV file with each row's sheet row number in ``SHEET_ROW``.
+
+    Blank rows are left out; cells right of the header's last column are ignored.
+    """
     sheet = _xlsx_rows(path, mapping)
     formats = mapping.date_formats()
     per_column = [formats.get(name) for name in sheet.header]
     width = len(sheet.header)
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(sheet.header)
-        blank_run = 0
-        for row in sheet.rows:
-            values = list(row)
-            while len(values) > width and values[-1] in (None, ""):
-                values.pop()
+        writer.writerow([*sheet.header, SHEET_ROW])
+        for number, row in enumerate(sheet.rows, start=2):
+            values = list(row[:width]) + [None] * (width - len(row))
             if all(v in (None, "") for v in values):
-                blank_run += 1  # written only if a later row has data: trailing blanks dropped
                 continue
-            for _ in range(blank_run):
-                writer.writerow([""] * width)
-            blank_run = 0
-            values += [None] * (width - len(values))
-            writer.writerow(
-                [_cell(v, per_column[i] if i < width else None) for i, v in enumerate(values)]
-            )
+            writer.writerow([*(_cell(v, per_column[i]) for i, v in enumerate(values)), number])
     return sheet.header
 
 
@@ -588,10 +602,14 @@ def crime_load(mapping: Mapping, *, force: str | None, salt: str, lookup: str | 
             )
         )
     category_column = spec.category or spec.offence_code or spec.reference
+    unknown_code = "false"
+    if lookup and spec.offence_code:
+        code = text(spec.offence_code)
+        unknown_code = f"({code} IS NOT NULL AND upper({code}) NOT IN (SELECT code FROM {lookup}))"
     checks.append(
         RowCheck(
             category_column,
-            f"{category} IS NULL",
+            f"{category} IS NULL AND NOT {unknown_code}",
             "no police.uk category for this crime (blank category or offence code)",
         )
     )
@@ -713,11 +731,23 @@ def import_extract(
     lookup = _stage_lookup(store, mapping)
     try:
         with tempfile.TemporaryDirectory(prefix="crimeplan-") as folder:
-            readable = path
             if _is_excel(path):
                 readable = Path(folder) / "extract.csv"
                 header = _xlsx_to_csv(path, mapping, readable)
-            staged = stage_file(store, readable, header, what=WHAT, sha256=sha256, source_path=path)
+                staged = stage_file(
+                    store,
+                    readable,
+                    [*header, SHEET_ROW],
+                    what=WHAT,
+                    sha256=sha256,
+                    source_path=path,
+                )
+                store.con.execute(  # line numbers are the sheet's row numbers
+                    f"UPDATE {staged.table} SET source_line = CAST({col(SHEET_ROW)} AS BIGINT)"
+                )
+                staged = dataclasses.replace(staged, columns=header)
+            else:
+                staged = stage_file(store, path, header, what=WHAT, sha256=sha256)
             load = crime_load(mapping, force=force, salt=store_salt(store), lookup=lookup)
             return load_staged(store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path)
     finally:
