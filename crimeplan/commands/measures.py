@@ -120,4 +120,4 @@ def measures_command(store_location: str, plan_path: Path, as_at: str, area: str
     elif fmt == "csv":
         sys.stdout.write(render_csv(result))
     else:
-        render_table(result, Console())
+        render_table(result, Console(width=None if sys.stdout.isatty() else 140))

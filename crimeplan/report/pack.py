@@ -27,6 +27,9 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class MilestoneView:
+    """A milestone as the paper shows it. Milestones ``reported_with`` another (the paper's
+    four F targets under one lead line) are folded into it: their ids and titles follow."""
+
     id: str
     title: str
     lead_line: str
@@ -35,6 +38,11 @@ class MilestoneView:
     update_by: str | None
     paragraphs: tuple[Paragraph, ...]
     measures: tuple[MeasureResult, ...]
+    grouped: tuple[tuple[str, str], ...] = ()  # (id, title) of milestones reported with it
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title, *(title for _, title in self.grouped))
 
 
 @dataclass(frozen=True)
@@ -127,13 +135,19 @@ def build_pack(plan: Plan, results: MeasuresResult, board_date: date | None = No
     for objective in plan.objectives:
         views = []
         position: list[MeasureResult] = []
+        grouped: dict[str, list[Milestone]] = {}
         for milestone in objective.milestones:
-            latest = milestone.updates[-1] if milestone.updates else None
-            measure_ids = [t.measure for t in milestone.targets] + [
-                m for m in milestone.measures if m not in {t.measure for t in milestone.targets}
-            ]
-            measures = tuple(by_id[m] for m in measure_ids if m in by_id)
+            if milestone.reported_with:
+                grouped.setdefault(milestone.reported_with, []).append(milestone)
+        for milestone in objective.milestones:
             position += [by_id[t.measure] for t in milestone.targets if t.measure in by_id]
+            if milestone.reported_with:
+                continue
+            followers = grouped.get(milestone.id, [])
+            latest = milestone.updates[-1] if milestone.updates else None
+            measure_ids = [t.measure for m in (milestone, *followers) for t in m.targets]
+            measure_ids += [i for m in (milestone, *followers) for i in m.measures]
+            measures = tuple(by_id[m] for m in dict.fromkeys(measure_ids) if m in by_id)
             views.append(
                 MilestoneView(
                     id=milestone.id,
@@ -144,6 +158,7 @@ def build_pack(plan: Plan, results: MeasuresResult, board_date: date | None = No
                     update_by=latest.by if latest else None,
                     paragraphs=numbering.paragraphs(latest.text if latest else []),
                     measures=measures,
+                    grouped=tuple((f.id, f.title) for f in followers),
                 )
             )
         objectives.append(ObjectiveView(objective.id, objective.title, tuple(views),
