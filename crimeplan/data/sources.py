@@ -519,6 +519,9 @@ def import_incidents(
     rejects_path: Path | None = None,
 ) -> ImportReport:
     """Calls for service. Supersedes earlier incidents of the same force and months."""
+    inspect_text_file(  # before the store makes its salt: a wrong file changes nothing
+        path, what=INCIDENTS.what, header=INCIDENTS.columns, optional_columns=INCIDENTS.optional
+    )
     salt = store_salt(store)
     load = TableLoad(
         source="incidents",
