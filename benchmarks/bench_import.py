@@ -29,9 +29,20 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 
 CATEGORIES = [
-    "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs",
-    "Other crime", "Other theft", "Possession of weapons", "Public order", "Robbery",
-    "Shoplifting", "Theft from the person", "Vehicle crime", "Violence and sexual offences",
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
 ]
 
 
@@ -109,8 +120,9 @@ print(json.dumps({"seconds": seconds,
 
 
 def run(kind: str, *args: str) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-c", JOB, kind, *args], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", JOB, kind, *args], capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{result.stderr[-2000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -127,32 +139,60 @@ def bench(rows: int, skip_pandas_above: int) -> list[dict[str, object]]:
     plan = ROOT / "benchmarks" / "benchmark-plan.yaml"
     crimeplan_store = str(stores / f"crimeplan-{rows}.duckdb")
     duck_store = str(stores / f"duckdb-{rows}.duckdb")
-    results.append({"job": "import", "tool": "crimeplan import policeuk",
-                    **run("crimeplan-import", str(data), crimeplan_store)})
-    results.append({"job": "import", "tool": "raw DuckDB CREATE TABLE AS read_csv",
-                    **run("duckdb-import", str(data), duck_store)})
-    results.append({"job": "measures", "tool": "crimeplan measures (whole plan)",
-                    **run("crimeplan-measures", str(data), crimeplan_store, str(plan),
-                          "2023-03")})
-    results.append({"job": "measures", "tool": "raw DuckDB one GROUP BY",
-                    **run("duckdb-groupby", str(data), duck_store)})
+    results.append(
+        {
+            "job": "import",
+            "tool": "crimeplan import policeuk",
+            **run("crimeplan-import", str(data), crimeplan_store),
+        }
+    )
+    results.append(
+        {
+            "job": "import",
+            "tool": "raw DuckDB CREATE TABLE AS read_csv",
+            **run("duckdb-import", str(data), duck_store),
+        }
+    )
+    results.append(
+        {
+            "job": "measures",
+            "tool": "crimeplan measures (whole plan)",
+            **run("crimeplan-measures", str(data), crimeplan_store, str(plan), "2023-03"),
+        }
+    )
+    results.append(
+        {
+            "job": "measures",
+            "tool": "raw DuckDB one GROUP BY",
+            **run("duckdb-groupby", str(data), duck_store),
+        }
+    )
     if rows <= skip_pandas_above:
-        results.append({"job": "import+groupby", "tool": "pandas read_csv, concat, groupby",
-                        **run("pandas", str(data), "-")})
+        results.append(
+            {
+                "job": "import+groupby",
+                "tool": "pandas read_csv, concat, groupby",
+                **run("pandas", str(data), "-"),
+            }
+        )
     for r in results:
         r["rows"] = rows
     return results
 
 
 def table(results: list[dict[str, object]]) -> str:
-    lines = ["| rows | job | tool | seconds | peak MB | × raw DuckDB (time) |",
-             "|---:|---|---|---:|---:|---:|"]
+    lines = [
+        "| rows | job | tool | seconds | peak MB | × raw DuckDB (time) |",
+        "|---:|---|---|---:|---:|---:|",
+    ]
     baseline = {(r["rows"], r["job"]): r for r in results if "raw DuckDB" in str(r["tool"])}
     for r in results:
         base = baseline.get((r["rows"], r["job"]))
         ratio = f"{float(r['seconds']) / float(base['seconds']):.2f}" if base else ""  # type: ignore[arg-type]
-        lines.append(f"| {int(r['rows']):,} | {r['job']} | {r['tool']} | "  # type: ignore[call-overload]
-                     f"{float(r['seconds']):.2f} | {float(r['peak_mb']):,.0f} | {ratio} |")  # type: ignore[arg-type]
+        lines.append(
+            f"| {int(r['rows']):,} | {r['job']} | {r['tool']} | "  # type: ignore[call-overload]
+            f"{float(r['seconds']):.2f} | {float(r['peak_mb']):,.0f} | {ratio} |"
+        )  # type: ignore[arg-type]
     return "\n".join(lines)
 
 

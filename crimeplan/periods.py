@@ -54,7 +54,9 @@ class FinancialYear:
         """``"2013/14"`` → ``FinancialYear(2013)``."""
         match = _FY.match(str(text).strip())
         if not match:
-            raise CrimeplanError(f"'{text}' is not a financial year; expected YYYY/YY, e.g. 2013/14")
+            raise CrimeplanError(
+                f"'{text}' is not a financial year; expected YYYY/YY, e.g. 2013/14"
+            )
         start = int(match.group(1))
         if (start + 1) % 100 != int(match.group(2)):
             raise CrimeplanError(

@@ -22,9 +22,18 @@ COMMANDS = _commands(cli)
 
 
 def test_the_issue_commands_exist() -> None:
-    for expected in [("demo",), ("measures",), ("counts",), ("plan", "check"),
-                     ("import", "policeuk"), ("import", "crimes"), ("import", "survey"),
-                     ("import", "reoffending"), ("import", "peers"), ("import", "population")]:
+    for expected in [
+        ("demo",),
+        ("measures",),
+        ("counts",),
+        ("plan", "check"),
+        ("import", "policeuk"),
+        ("import", "crimes"),
+        ("import", "survey"),
+        ("import", "reoffending"),
+        ("import", "peers"),
+        ("import", "population"),
+    ]:
         assert expected in COMMANDS
 
 
@@ -38,8 +47,16 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
 
 def test_an_error_is_one_line_without_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(
-        cli, ["measures", "--store", str(tmp_path / "none.duckdb"), "--plan",
-              str(tmp_path / "none.yaml"), "--as-at", "2013-04"]
+        cli,
+        [
+            "measures",
+            "--store",
+            str(tmp_path / "none.duckdb"),
+            "--plan",
+            str(tmp_path / "none.yaml"),
+            "--as-at",
+            "2013-04",
+        ],
     )
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
@@ -52,8 +69,16 @@ def test_bad_as_at_month(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     store = tmp_path / "s.duckdb"
     result = CliRunner().invoke(
-        cli, ["measures", "--store", str(store), "--plan", str(builtin_plan_path()),
-              "--as-at", "April 2013"]
+        cli,
+        [
+            "measures",
+            "--store",
+            str(store),
+            "--plan",
+            str(builtin_plan_path()),
+            "--as-at",
+            "April 2013",
+        ],
     )
     assert result.exit_code == 1
     assert result.output == (

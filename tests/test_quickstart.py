@@ -48,22 +48,31 @@ def test_first_line_on_a_fresh_install(tmp_path: Path) -> None:
     # the new venv sees this one's packages (no network in tests), after its own
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     (Path(purelib) / "crimeplan-test-parent.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n"
     )
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         str(ROOT)],
-        check=True, capture_output=True, text=True,
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     work = tmp_path / "user"
     work.mkdir()
     environment = {**os.environ, "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}"}
     environment.pop("PYTHONPATH", None)
-    result = subprocess.run([str(env_dir / "bin" / "crimeplan"), "demo"], cwd=work,
-                            capture_output=True, text=True, env=environment, timeout=600)
+    result = subprocess.run(
+        [str(env_dir / "bin" / "crimeplan"), "demo"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = work / "crimeplan-demo"
     for name in ("demo.duckdb", "plan.yaml", "measures.json", "board-pack.html"):
@@ -72,8 +81,14 @@ def test_first_line_on_a_fresh_install(tmp_path: Path) -> None:
     measures = json.loads((out / "measures.json").read_text())
     assert measures["as_at"] == "2013-04"
     # running it twice is safe
-    again = subprocess.run([str(env_dir / "bin" / "crimeplan"), "demo"], cwd=work,
-                           capture_output=True, text=True, env=environment, timeout=600)
+    again = subprocess.run(
+        [str(env_dir / "bin" / "crimeplan"), "demo"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert json.loads((out / "measures.json").read_text()) == measures
     assert sys.executable  # the test venv's packages served the new one

@@ -21,9 +21,14 @@ DEMO_AS_AT = date(2013, 4, 1)
 
 
 @cli.command("demo")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("crimeplan-demo"), show_default=True,
-              help="Folder to write the demo store, plan, measures and board pack into.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("crimeplan-demo"),
+    show_default=True,
+    help="Folder to write the demo store, plan, measures and board pack into.",
+)
 def demo_command(out: Path) -> None:
     """Generate the synthetic demo data, evaluate the built-in 2013/14 West Midlands plan as
     at April 2013 and write the store, the plan, the measures and the board pack.
@@ -46,12 +51,12 @@ def demo_command(out: Path) -> None:
     measures_file = out / "measures.json"
     write_text_atomic(measures_file, render_json(results))
     html = write_html_pack(plan, results, out)
-    click.echo(f"Wrote to {out}/ (SYNTHETIC demo data: illustrative figures, not police statistics):")
+    click.echo(
+        f"Wrote to {out}/ (SYNTHETIC demo data: illustrative figures, not police statistics):"
+    )
     click.echo(f"  {store_path.name:<20} the store ({report.summary()})")
     click.echo(f"  {plan_file.name:<20} the built-in 2013/14 West Midlands plan")
     click.echo(f"  {measures_file.name:<20} {len(results.measures)} measures as at {results.as_at}")
     click.echo(f"  {html.name:<20} the board pack")
     click.echo(f"Open the board pack: {html.resolve().as_uri()}")
-    click.echo(
-        f"Try: crimeplan measures --store {store_path} --plan {plan_file} --as-at 2013-04"
-    )
+    click.echo(f"Try: crimeplan measures --store {store_path} --plan {plan_file} --as-at 2013-04")

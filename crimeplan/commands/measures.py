@@ -22,8 +22,20 @@ from crimeplan.plan import load_plan
 from crimeplan.plan.model import AreaRef
 from crimeplan.report import numbers
 
-CSV_COLUMNS = ("id", "title", "kind", "unit", "month", "month_value", "ytd", "baseline_ytd",
-               "change", "change_pct", "target_pct", "on_course")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "unit",
+    "month",
+    "month_value",
+    "ytd",
+    "baseline_ytd",
+    "change",
+    "change_pct",
+    "target_pct",
+    "on_course",
+)
 
 
 def parse_area(text: str | None) -> AreaRef | None:
@@ -59,8 +71,7 @@ def render_table(result: MeasuresResult, console: Console) -> None:
     if result.synthetic_data:
         title += " [SYNTHETIC DEMO DATA]"
     table = Table(title=title, title_justify="left")
-    for heading in ("Measure", "Month", "Year to date", "Baseline", "Change", "Target",
-                    "Position"):
+    for heading in ("Measure", "Month", "Year to date", "Baseline", "Change", "Target", "Position"):
         table.add_column(heading, justify="left" if heading == "Measure" else "right")
     for m in result.measures:
         table.add_row(
@@ -69,29 +80,48 @@ def render_table(result: MeasuresResult, console: Console) -> None:
             numbers.value(m.ytd, m.unit),
             numbers.value(m.baseline_ytd, m.unit),
             numbers.change(m.change, m.change_pct, m.unit),
-            numbers.target(m.target.kind if m.target else None,
-                           m.target.value if m.target else None, m.unit),
+            numbers.target(
+                m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
+            ),
             numbers.on_course(m.on_course),
         )
     console.print(table)
-    console.print(f"Year to date {result.ytd_months[0]} to {result.ytd_months[1]} against "
-                  f"{result.baseline_months[0]} to {result.baseline_months[1]}.")
+    console.print(
+        f"Year to date {result.ytd_months[0]} to {result.ytd_months[1]} against "
+        f"{result.baseline_months[0]} to {result.baseline_months[1]}."
+    )
     for note in result.data_notes:
         console.print(f"Note: {note}")
 
 
 @cli.command("measures")
-@click.option("--store", "store_location", envvar=STORE_VARIABLE, required=True,
-              help=f"The store: a DuckDB file, or a postgresql://user@host/db URL holding the "
-                   f"same tables. Default: ${STORE_VARIABLE}.")
-@click.option("--plan", "plan_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The plan file (YAML).")
+@click.option(
+    "--store",
+    "store_location",
+    envvar=STORE_VARIABLE,
+    required=True,
+    help=f"The store: a DuckDB file, or a postgresql://user@host/db URL holding the "
+    f"same tables. Default: ${STORE_VARIABLE}.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The plan file (YAML).",
+)
 @click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
 @click.option("--area", default=None, help="LEVEL:NAME, e.g. lpu:Coventry. Default: the force.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-def measures_command(store_location: str, plan_path: Path, as_at: str, area: str | None,
-                     fmt: str) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def measures_command(
+    store_location: str, plan_path: Path, as_at: str, area: str | None, fmt: str
+) -> None:
     """Print every measure of a plan as at a month: the month's value, year to date against
     the same months of the baseline year, % change, target and whether it is on course, and
     (in JSON) the monthly series.
@@ -102,7 +132,8 @@ def measures_command(store_location: str, plan_path: Path, as_at: str, area: str
 
     The same measures from a PostgreSQL copy of the store:
 
-        crimeplan measures --store postgresql://analyst@db.example/crimeplan --plan plan.yaml --as-at 2013-04
+        crimeplan measures --store postgresql://analyst@db.example/crimeplan \
+            --plan plan.yaml --as-at 2013-04
     """
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")

@@ -170,6 +170,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "the store's secret salt for pseudonymising victim and caller ids",
+        (
+            # one row, made on first use by crimeplan.data.sources.store_salt
+            "CREATE TABLE IF NOT EXISTS crimeplan_pseudonym_salt (salt VARCHAR NOT NULL)",
+        ),
+    ),
 )
 
 CURRENT_VERSION = MIGRATIONS[-1].version

@@ -131,7 +131,6 @@ def store_salt(store: Store) -> str:
     Kept inside the store so that the same person gets the same pseudonym in every import
     into that store (repeat victims and callers), and a different one in any other store.
     """
-    store.con.execute(f"CREATE TABLE IF NOT EXISTS {_SALT_TABLE} (salt VARCHAR NOT NULL)")
     row = store.con.execute(f"SELECT salt FROM {_SALT_TABLE} LIMIT 1").fetchone()
     if row:
         return str(row[0])

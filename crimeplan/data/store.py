@@ -119,7 +119,9 @@ class Store:
                 with file.open("rb") as handle:
                     head = handle.read(16)
                 if head[8:12] != b"DUCK":
-                    raise StoreError(f"{text} is not a crimeplan store (not a DuckDB database file)")
+                    raise StoreError(
+                        f"{text} is not a crimeplan store (not a DuckDB database file)"
+                    )
             file.parent.mkdir(parents=True, exist_ok=True)
         try:
             con = duckdb.connect(text, read_only=read_only and text != ":memory:")
@@ -192,7 +194,9 @@ class Store:
         self.con.execute("COMMIT")
 
     # -- the import log ------------------------------------------------------------------
-    def imports(self, source: str | None = None, *, current_only: bool = False) -> list[ImportRecord]:
+    def imports(
+        self, source: str | None = None, *, current_only: bool = False
+    ) -> list[ImportRecord]:
         sql = "SELECT * FROM imports"
         clauses: list[str] = []
         params: list[Any] = []
@@ -287,8 +291,19 @@ class Store:
             self.con.execute(
                 "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, "
                 "NULL, ?)",
-                [import_id, source, file_name, sha256, inserted, rejected, deleted, force,
-                 first, last, note],
+                [
+                    import_id,
+                    source,
+                    file_name,
+                    sha256,
+                    inserted,
+                    rejected,
+                    deleted,
+                    force,
+                    first,
+                    last,
+                    note,
+                ],
             )
         return ImportReport(
             file=file_name,

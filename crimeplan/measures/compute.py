@@ -159,7 +159,7 @@ def evaluate(
     results = []
     for measure in plan.measures:
         if measure.kind in ("count", "rate", "proportion"):
-            source = measure.source if measure.kind != "proportion" else "crimes"
+            source: str = measure.source
             if measure.kind == "proportion":
                 assert measure.numerator is not None
                 source = _count_source(measure.numerator, plan)
@@ -213,7 +213,9 @@ def _sources(backend: ibis.BaseBackend) -> tuple[DataSource, ...]:
     )
 
 
-def _check_force_present(backend: ibis.BaseBackend, plan: Plan, counts: dict[str, MonthlyCounts]) -> None:
+def _check_force_present(
+    backend: ibis.BaseBackend, plan: Plan, counts: dict[str, MonthlyCounts]
+) -> None:
     crimes = counts.get("crimes")
     if crimes is None or crimes:
         return
@@ -280,9 +282,7 @@ def _record_measure(
         return den_counts.get(month, {}).get(den_key, 0)
 
     months = _series_months(num_counts, period.as_at)
-    missing = tuple(
-        format_month(m) for m in (*period.baseline_ytd, *period.ytd) if not present(m)
-    )
+    missing = tuple(format_month(m) for m in (*period.baseline_ytd, *period.ytd) if not present(m))
     notes: list[str] = []
     series: list[SeriesPoint] = []
     if measure.kind == "proportion":
@@ -297,17 +297,28 @@ def _record_measure(
         base_n = sum(num(m) for m in period.baseline_ytd if present(m))
         base_d = sum(den(m) for m in period.baseline_ytd if present(m))
         ytd, baseline = _pct(ytd_n, ytd_d), _pct(base_n, base_d)
-        month_value = series[-1].value if series else None
-        return _result(measure, period, month_value, ytd, baseline, series, missing, notes,
-                       ytd_n, ytd_d, base_n, base_d)
+        last_value = series[-1].value if series else None
+        return _result(
+            measure,
+            period,
+            last_value,
+            ytd,
+            baseline,
+            series,
+            missing,
+            notes,
+            ytd_n,
+            ytd_d,
+            base_n,
+            base_d,
+        )
     for month in months:
         series.append(SeriesPoint(format_month(month), num(month) if present(month) else None))
     ytd_count = sum(num(m) for m in period.ytd if present(m))
     base_count = sum(num(m) for m in period.baseline_ytd if present(m))
     month_value: float | int | None = num(period.as_at) if present(period.as_at) else None
     if measure.kind == "count":
-        return _result(measure, period, month_value, ytd_count, base_count, series, missing,
-                       notes)
+        return _result(measure, period, month_value, ytd_count, base_count, series, missing, notes)
     # rate per `per` population
     population = _population(backend, plan, area, period.year.start_year)
     base_population = _population(backend, plan, area, period.baseline.start_year)
@@ -321,11 +332,18 @@ def _record_measure(
         for p in series
     ]
     return _result(
-        measure, period,
+        measure,
+        period,
         None if month_value is None else month_value * scale,
-        ytd_count * scale, base_count * measure.per / base_population,
-        rate_series, missing, notes,
-        ytd_count, population, base_count, base_population,
+        ytd_count * scale,
+        base_count * measure.per / base_population,
+        rate_series,
+        missing,
+        notes,
+        ytd_count,
+        population,
+        base_count,
+        base_population,
     )
 
 
@@ -423,7 +441,9 @@ def _with_target(
             lower_is_better = measure.improvement == "decrease" or (
                 measure.improvement == "neutral" and value < 0
             )
-            on_course = result.change_pct <= value if lower_is_better else result.change_pct >= value
+            on_course = (
+                result.change_pct <= value if lower_is_better else result.change_pct >= value
+            )
     elif spec.at_least is not None:
         kind, value = "at_least", float(spec.at_least)
         on_course = None if result.ytd is None else result.ytd >= value
@@ -467,24 +487,38 @@ def _survey_measure(
     rows = [r for r in rows if _month(r["period_end"]).replace(day=1) <= period.as_at]
     notes: list[str] = []
     if not rows:
-        notes.append(f"no survey results for '{measure.survey}' / '{measure.question}' at {level} "
-                     f"'{name}' in the store")
+        notes.append(
+            f"no survey results for '{measure.survey}' / '{measure.question}' at {level} "
+            f"'{name}' in the store"
+        )
         return _result(measure, period, None, None, None, [], (), notes)
     window = measure.window or "month"
     if window == "wave":
         series = [
-            SeriesPoint(format_month(_month(r["period_end"]).replace(day=1)),
-                        _pct(r["positive"], r["respondents"]), r["positive"], r["respondents"],
-                        r["wave"])
+            SeriesPoint(
+                format_month(_month(r["period_end"]).replace(day=1)),
+                _pct(r["positive"], r["respondents"]),
+                r["positive"],
+                r["respondents"],
+                r["wave"],
+            )
             for r in rows
         ]
         latest, previous = series[-1], series[-2] if len(series) > 1 else None
         comparison = f"{latest.label} against {previous.label}" if previous else "latest wave"
         return _result(
-            measure, period, latest.value, latest.value,
-            previous.value if previous else None, series, (), notes,
-            latest.numerator, latest.denominator,
-            previous.numerator if previous else None, previous.denominator if previous else None,
+            measure,
+            period,
+            latest.value,
+            latest.value,
+            previous.value if previous else None,
+            series,
+            (),
+            notes,
+            latest.numerator,
+            latest.denominator,
+            previous.numerator if previous else None,
+            previous.denominator if previous else None,
             comparison=comparison,
         )
     monthly: dict[date, tuple[int, int]] = {}
@@ -499,29 +533,45 @@ def _survey_measure(
         window_months = [add_months(end, -i) for i in range(span)]
         if any(m not in monthly for m in window_months):
             return None
-        return (sum(monthly[m][0] for m in window_months),
-                sum(monthly[m][1] for m in window_months))
+        return (
+            sum(monthly[m][0] for m in window_months),
+            sum(monthly[m][1] for m in window_months),
+        )
 
     series = []
     for month in months:
         total = totals(month)
-        series.append(SeriesPoint(format_month(month),
-                                  _pct(*total) if total else None,
-                                  total[0] if total else None, total[1] if total else None))
+        series.append(
+            SeriesPoint(
+                format_month(month),
+                _pct(*total) if total else None,
+                total[0] if total else None,
+                total[1] if total else None,
+            )
+        )
     now = totals(period.as_at)
     then = totals(period.baseline_ytd[-1])
     label = "rolling 12 months to" if span == 12 else "month of"
-    comparison = (f"{label} {period.as_at.strftime('%B %Y')} against "
-                  f"{label} {period.baseline_ytd[-1].strftime('%B %Y')}")
-    missing = tuple(format_month(m) for m in (period.as_at, period.baseline_ytd[-1])
-                    if m not in monthly)
+    comparison = (
+        f"{label} {period.as_at.strftime('%B %Y')} against "
+        f"{label} {period.baseline_ytd[-1].strftime('%B %Y')}"
+    )
+    missing = tuple(
+        format_month(m) for m in (period.as_at, period.baseline_ytd[-1]) if m not in monthly
+    )
     return _result(
-        measure, period,
+        measure,
+        period,
         _pct(*monthly[period.as_at]) if period.as_at in monthly else None,
-        _pct(*now) if now else None, _pct(*then) if then else None,
-        series, missing, notes,
-        now[0] if now else None, now[1] if now else None,
-        then[0] if then else None, then[1] if then else None,
+        _pct(*now) if now else None,
+        _pct(*then) if then else None,
+        series,
+        missing,
+        notes,
+        now[0] if now else None,
+        now[1] if now else None,
+        then[0] if then else None,
+        then[1] if then else None,
         comparison=comparison,
     )
 
@@ -539,8 +589,16 @@ def _published_measure(
         .to_pylist()
     )
     if not rows:
-        return _result(measure, period, None, None, None, [], (),
-                       ["no reoffending table in the store: import one first"])
+        return _result(
+            measure,
+            period,
+            None,
+            None,
+            None,
+            [],
+            (),
+            ["no reoffending table in the store: import one first"],
+        )
     latest_import = rows[0]["import_id"]
     rows = [r for r in rows if r["import_id"] == latest_import]
     published = tuple(
@@ -555,11 +613,26 @@ def _published_measure(
         for r in rows
     )
     top = rows[0]
-    comparison = (f"actual against predicted rate, {top['period']} "
-                  f"({top['publication']}; baseline {top['baseline_label'] or 'as published'})")
-    result = _result(measure, period, top["actual_rate"], top["actual_rate"],
-                     top["predicted_rate"], [], (), [], comparison=comparison)
+    comparison = (
+        f"actual against predicted rate, {top['period']} "
+        f"({top['publication']}; baseline {top['baseline_label'] or 'as published'})"
+    )
+    result = _result(
+        measure,
+        period,
+        top["actual_rate"],
+        top["actual_rate"],
+        top["predicted_rate"],
+        [],
+        (),
+        [],
+        comparison=comparison,
+    )
     from dataclasses import replace
 
-    return replace(result, change_pct=float(top["baseline_change_pct"]), table=published,
-                   notes=(f"{top['publication']}: {top['area']} cohort {int(top['cohort']):,}",))
+    return replace(
+        result,
+        change_pct=float(top["baseline_change_pct"]),
+        table=published,
+        notes=(f"{top['publication']}: {top['area']} cohort {int(top['cohort']):,}",),
+    )

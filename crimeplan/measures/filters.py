@@ -117,4 +117,4 @@ def predicate(table: ir.Table, where: Where, ctx: FilterContext) -> ir.BooleanVa
     result = conditions[0]
     for condition in conditions[1:]:
         result = result & condition
-    return result  # type: ignore[no-any-return]
+    return result

@@ -18,8 +18,9 @@ class WrittenPack:
     html: Path
 
 
-def write_html_pack(plan: Plan, results: MeasuresResult, out: Path,
-                    board_date: date | None = None) -> Path:
+def write_html_pack(
+    plan: Plan, results: MeasuresResult, out: Path, board_date: date | None = None
+) -> Path:
     path = out / "board-pack.html"
     write_text_atomic(path, render_html(build_pack(plan, results, board_date)))
     return path

@@ -91,8 +91,12 @@ def lead_line(milestone: Milestone) -> str:
         word = "Lead" if len(milestone.leads) == 1 else "Leads"
         parts.append(f"{word} {' and '.join(milestone.leads)}")
     if milestone.cadence:
-        cadence = {"six-monthly": "Six monthly", "monthly": "Monthly",
-                   "quarterly": "Quarterly", "annual": "Annual"}[milestone.cadence]
+        cadence = {
+            "six-monthly": "Six monthly",
+            "monthly": "Monthly",
+            "quarterly": "Quarterly",
+            "annual": "Annual",
+        }[milestone.cadence]
         text = f"{cadence} update"
         if milestone.cadence_note:
             text += f" {milestone.cadence_note}"
@@ -161,8 +165,9 @@ def build_pack(plan: Plan, results: MeasuresResult, board_date: date | None = No
                     grouped=tuple((f.id, f.title) for f in followers),
                 )
             )
-        objectives.append(ObjectiveView(objective.id, objective.title, tuple(views),
-                                        tuple(position)))
+        objectives.append(
+            ObjectiveView(objective.id, objective.title, tuple(views), tuple(position))
+        )
     return BoardPack(
         board=plan.board.name,
         board_date=board_date or default_board_date(plan, as_at),

@@ -83,9 +83,20 @@ PLAN_YAML = textwrap.dedent(
 
 def _crimes() -> pa.Table:
     """Known records: per month m (Apr 2012 .. Apr 2013), burglary = 10 + i, etc."""
-    rows: dict[str, list[object]] = {k: [] for k in (
-        "source_line", "crime_ref", "force", "month", "recorded_at", "category",
-        "small_area", "solved", "hate_strand")}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "source_line",
+            "crime_ref",
+            "force",
+            "month",
+            "recorded_at",
+            "category",
+            "small_area",
+            "solved",
+            "hate_strand",
+        )
+    }
 
     def add(month: date, category: str, small_area: str, hour: int, solved: bool) -> None:
         rows["source_line"].append(len(rows["force"]) + 2)
@@ -113,8 +124,7 @@ def _crimes() -> pa.Table:
 
 @pytest.fixture
 def plan() -> Plan:
-    import yaml
-    return Plan.model_validate(yaml.safe_load(PLAN_YAML))
+    return load_plan_text(PLAN_YAML, "test-plan.yaml")
 
 
 @pytest.fixture
@@ -124,44 +134,95 @@ def store(tmp_path: Path) -> Store:
     con.register("crimes_in", _crimes())
     con.execute("CREATE TEMP TABLE staged_crimes AS SELECT * FROM crimes_in")
     # fill the remaining columns of crimes with NULL via a full-width staging table
-    cols = [c for (c,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name='crimes' "
-        "AND column_name <> 'import_id' ORDER BY ordinal_position").fetchall()]
-    have = {c for (c,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name='crimes_in'"
-    ).fetchall()}
+    cols = [
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name='crimes' "
+            "AND column_name <> 'import_id' ORDER BY ordinal_position"
+        ).fetchall()
+    ]
+    have = {
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name='crimes_in'"
+        ).fetchall()
+    }
     select = ", ".join(c if c in have else f"NULL AS {c}" for c in cols)
     con.execute(f"CREATE TEMP TABLE staged AS SELECT {select} FROM crimes_in")
-    store.replace(source="test", table="crimes", staged="staged", keys=("force", "month"),
-                  file_name="handmade", sha256="x")
-    con.execute("CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
-                "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
-                "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police')) "
-                "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)")
-    store.replace(source="test-areas", table="areas", staged="staged_areas",
-                  keys=("small_area",), file_name="areas", sha256="a", month_column=None)
-    con.execute("CREATE TEMP TABLE staged_pop AS SELECT * FROM (VALUES "
-                "(NULL::BIGINT, 'force', 'Test Police', 2012, 100000), "
-                "(NULL, 'force', 'Test Police', 2013, 125000)) "
-                "t(source_line, area_level, area, year, population)")
-    store.replace(source="test-pop", table="populations", staged="staged_pop",
-                  keys=("area_level", "area", "year"), file_name="pop", sha256="p",
-                  month_column=None)
+    store.replace(
+        source="test",
+        table="crimes",
+        staged="staged",
+        keys=("force", "month"),
+        file_name="handmade",
+        sha256="x",
+    )
+    con.execute(
+        "CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
+        "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
+        "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police')) "
+        "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)"
+    )
+    store.replace(
+        source="test-areas",
+        table="areas",
+        staged="staged_areas",
+        keys=("small_area",),
+        file_name="areas",
+        sha256="a",
+        month_column=None,
+    )
+    con.execute(
+        "CREATE TEMP TABLE staged_pop AS SELECT * FROM (VALUES "
+        "(NULL::BIGINT, 'force', 'Test Police', 2012, 100000), "
+        "(NULL, 'force', 'Test Police', 2013, 125000)) "
+        "t(source_line, area_level, area, year, population)"
+    )
+    store.replace(
+        source="test-pop",
+        table="populations",
+        staged="staged_pop",
+        keys=("area_level", "area", "year"),
+        file_name="pop",
+        sha256="p",
+        month_column=None,
+    )
     # satisfaction: 100 respondents a month from April 2011, positive = 80 + (month index % 5)
     survey = []
     month = date(2011, 4, 1)
     i = 0
     while month <= date(2013, 4, 1):
-        survey.append((None, "Test Police", "Victim satisfaction", "Satisfied", None, month,
-                       month, "force", "Test Police", 100, 80 + i % 5))
+        survey.append(
+            (
+                None,
+                "Test Police",
+                "Victim satisfaction",
+                "Satisfied",
+                None,
+                month,
+                month,
+                "force",
+                "Test Police",
+                100,
+                80 + i % 5,
+            )
+        )
         i += 1
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    con.execute("CREATE TEMP TABLE staged_survey (source_line BIGINT, force VARCHAR, "
-                "survey VARCHAR, question VARCHAR, wave VARCHAR, period_start DATE, "
-                "period_end DATE, area_level VARCHAR, area VARCHAR, respondents BIGINT, "
-                "positive BIGINT)")
+    con.execute(
+        "CREATE TEMP TABLE staged_survey (source_line BIGINT, force VARCHAR, "
+        "survey VARCHAR, question VARCHAR, wave VARCHAR, period_start DATE, "
+        "period_end DATE, area_level VARCHAR, area VARCHAR, respondents BIGINT, "
+        "positive BIGINT)"
+    )
     con.executemany("INSERT INTO staged_survey VALUES (?,?,?,?,?,?,?,?,?,?,?)", survey)
-    store.replace(source="test-survey", table="survey_responses", staged="staged_survey",
-                  keys=("period_start",), file_name="survey", sha256="s",
-                  month_column="period_start")
+    store.replace(
+        source="test-survey",
+        table="survey_responses",
+        staged="staged_survey",
+        keys=("period_start",),
+        file_name="survey",
+        sha256="s",
+        month_column="period_start",
+    )
     return store

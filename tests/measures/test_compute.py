@@ -71,8 +71,9 @@ def test_survey_rolling_twelve_months(plan: Plan, store: Store) -> None:
 
 
 def test_area_filter_on_lpu_and_neighbourhood(plan: Plan, store: Store) -> None:
-    north = evaluate(plan, store.ibis(), date(2013, 4, 1),
-                     area=AreaRef(level="neighbourhood", name="North"))
+    north = evaluate(
+        plan, store.ibis(), date(2013, 4, 1), area=AreaRef(level="neighbourhood", name="North")
+    )
     assert north.measure("burglary").month_value == 11
     assert north.area == "neighbourhood:North"
 

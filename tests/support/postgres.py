@@ -56,14 +56,35 @@ def running_server() -> Iterator[Server]:
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, capture_output=True, text=True)
 
-    run(str(bindir / "initdb"), "-D", str(data / "db"), "-U", user, "--auth=trust",
-        "--no-sync", "-E", "UTF8", "--locale=C")
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data / "db"),
+        "-U",
+        user,
+        "--auth=trust",
+        "--no-sync",
+        "-E",
+        "UTF8",
+        "--locale=C",
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
-    run(str(bindir / "pg_ctl"), "-D", str(data / "db"), "-o", options, "-l",
-        str(data / "log"), "-w", "start")
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data / "db"),
+        "-o",
+        options,
+        "-l",
+        str(data / "log"),
+        "-w",
+        "start",
+    )
     try:
         yield Server("127.0.0.1", port, user)
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast",
-                        "-w", "stop"], capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)
