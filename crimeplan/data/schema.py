@@ -18,6 +18,7 @@ Canonical tables (every importer writes one of them; ``import_id`` points at ``i
 ``populations``       population by area and year
 ``areas``             geography: each small area (LSOA) with its neighbourhood, LPU, local authority
 ``area_sets``         named sets of areas (e.g. priority areas)
+``milestone_updates`` leads' progress updates on milestones: who, when, what (append-only)
 """
 
 from __future__ import annotations
@@ -176,6 +177,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             # one row, made on first use by crimeplan.data.sources.store_salt
             "CREATE TABLE IF NOT EXISTS crimeplan_pseudonym_salt (salt VARCHAR NOT NULL)",
+        ),
+    ),
+    Migration(
+        3,
+        "milestone updates: leads' progress updates, appended and never overwritten",
+        (
+            """CREATE TABLE milestone_updates (
+                update_id INTEGER PRIMARY KEY,
+                plan_title VARCHAR NOT NULL,
+                milestone_id VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                note VARCHAR NOT NULL,
+                updated_by VARCHAR NOT NULL,
+                update_date DATE NOT NULL,
+                recorded_at TIMESTAMP NOT NULL
+            )""",
         ),
     ),
 )
