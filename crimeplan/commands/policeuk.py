@@ -39,14 +39,19 @@ def import_policeuk(
 ) -> None:
     """Import police.uk archive street and outcomes CSVs, as published.
 
-    PATHS are files or folders; folders are walked for YYYY-MM-<force>-street.csv and
-    -outcomes.csv files (stop-and-search and other files are skipped with a note), and the
-    files are imported in month order.
+    PATHS are files or folders. Folders are walked for the archive's files, which are
+    imported in month order:
 
-    Each file is imported in its own transaction: a file is either wholly imported or not at
-    all. If a file fails, the files before it stay imported; fix the file and run the same
-    command again: files already imported (same sha256) are skipped. A newer file for the
-    same force and month replaces the older one's rows.
+    \b
+      YYYY-MM-<force>-street.csv           crimes and ASB, into the crimes table
+      YYYY-MM-<force>-outcomes.csv         outcomes, into the outcomes table
+      YYYY-MM-<force>-stop-and-search.csv  skipped, with a note (so are other files)
+
+    Each file is imported in its own transaction: a file is either wholly imported or
+    not at all. If a file fails, the files before it stay imported; fix the file and
+    run the same command again: files already imported (same sha256) are skipped. A
+    newer file for the same force and month replaces the older one's rows. Rows are
+    never de-duplicated.
 
     Example:
 

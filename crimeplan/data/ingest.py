@@ -195,11 +195,17 @@ def settle_bad_rows(
         raise BadRowError(name, int(line), str(column), str(reason) + more)
     target = rejects_path or path.with_name(path.name + ".rejects.csv")
     select_cols = ", ".join(f's."{_q(c)}"' for c in columns) if columns else "NULL AS row_text"
-    store.con.execute(
-        f'COPY (SELECT p.line, p.column_name AS "column", p.reason, {select_cols} '
-        f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
-        f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
-    )
+    try:
+        store.con.execute(
+            f'COPY (SELECT p.line, p.column_name AS "column", p.reason, {select_cols} '
+            f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
+            f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
+        )
+    except duckdb.IOException as error:
+        raise InputFileError(
+            f"{name}: cannot write the rejects file {target} ({str(error).splitlines()[0]}); "
+            "choose another place with --rejects"
+        ) from error
     store.con.execute(f"DELETE FROM {staged} WHERE source_line IN (SELECT line FROM {problems})")
     return bad, target
 

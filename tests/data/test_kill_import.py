@@ -147,11 +147,11 @@ def test_killed_while_crimeplan_import_runs(big_file: Path, pristine: Path, tmp_
     for delay in (0.0, 0.4, 0.8):
         store = _fresh_store(pristine, tmp_path)
         before = snapshot(store)
-        with subprocess.Popen(
+        with (tmp_path / "stderr.txt").open("wb") as errors_file, subprocess.Popen(
             [sys.executable, "-m", "crimeplan", "import", "policeuk", str(big_file),
              "--store", str(store)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=errors_file,
         ) as process:  # fmt: skip
             deadline = time.monotonic() + 120
             while (
@@ -162,7 +162,8 @@ def test_killed_while_crimeplan_import_runs(big_file: Path, pristine: Path, tmp_
                 time.sleep(0.001)
             time.sleep(delay)
             if process.poll() is not None:
-                outcomes.append("finished")
+                errors = (tmp_path / "stderr.txt").read_text()
+                outcomes.append(f"finished, exit status {process.returncode} {errors[-300:]}")
                 continue
             _kill(process)
         after = snapshot(store)

@@ -510,3 +510,55 @@ def test_whole_leicestershire_set(tmp_path: Path, shared_data: Path) -> None:
     files = sorted(folder.glob("*/*-street.csv"))
     assert len(files) == 35
     assert counted(store_path) == tally(*files)
+
+
+# -- more than one month in a file, rejects for several files --------------------------------
+def test_a_file_with_two_months_is_imported_and_noted(tmp_path: Path) -> None:
+    both = tmp_path / "2020-12-leicestershire-street.csv"
+    both.write_bytes(DEC.read_bytes() + MAR.read_bytes().split(b"\r\n", 1)[1])
+    store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", DEC, MAR, "--store", store).exit_code == 0
+    result = run("import", "policeuk", both, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        f"{both}: 326 rows imported (2020-12 to 2021-03), 326 rows of an earlier import replaced",
+        "  note: rows for 2 months (2020-12 to 2021-03) in one file",
+        "  note: file name says 2020-12, rows are for 2020-12, 2021-03",
+    ]
+    assert counted(store) == tally(DEC, MAR)
+    with Store.open(store) as opened:
+        assert [r.superseded_by for r in opened.imports()] == [3, 3, None]
+        assert opened.imports()[2].note == (
+            "rows for 2 months (2020-12 to 2021-03) in one file; "
+            "file name says 2020-12, rows are for 2020-12, 2021-03"
+        )
+
+
+def test_rejects_folder_for_several_files(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    for path in folder.glob("*/*.csv"):
+        path.write_bytes(path.read_bytes().replace(b",Drugs,", b",Drug offences,"))
+    rejects = tmp_path / "rejects"
+    result = run(
+        "import", "policeuk", folder, "--store", tmp_path / "s.duckdb", "--skip-bad",
+        "--rejects", rejects,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in rejects.iterdir())
+    assert written == [f"{DEC.name}.rejects.csv", f"{MAR.name}.rejects.csv"]
+    drugs = tally(DEC)[("2020-12", "Drugs")]
+    assert result.stdout.splitlines()[0] == (
+        f"{folder / '2020-12' / DEC.name}: {163 - drugs} rows imported (2020-12), "
+        f"{drugs} bad rows set aside in {rejects / (DEC.name + '.rejects.csv')}"
+    )
+
+
+def test_rejects_file_that_cannot_be_written(tmp_path: Path) -> None:
+    content = DEC.read_bytes().replace(b",Drugs,", b",Drug offences,", 1)
+    target = tmp_path / "missing-folder" / "bad.csv"
+    path, result = _bad(tmp_path, DEC.name, content, "--skip-bad", "--rejects", str(target))
+    assert result.output.startswith(
+        f"Error: {path}: cannot write the rejects file {target} (IO Error: "
+    )
+    assert result.output.endswith("); choose another place with --rejects\n")
