@@ -1,0 +1,441 @@
+"""Facts for the narrative: computed from the data, never guessed, and never phrased here.
+
+Each function takes a small series or a few totals and returns a ``Fact`` (or None when
+there is nothing to say): its ``kind``, the ``measure`` it is about, the ``period`` it
+covers (months ``YYYY-MM`` or financial years ``YYYY/YY``) and its ``numbers``. The board
+pack turns a fact into a sentence ("fallen for six consecutive months"); a reader checks
+the sentence against the numbers in the measures JSON.
+
+A series is a sequence of points with ``month`` (``YYYY-MM``) and ``value`` (None for a
+month the store lacks), such as ``MeasureResult.series``, or of ``(month, value)`` pairs.
+
+Kinds: ``run``, ``yearly_run``, ``seasonal``, ``contributors``, ``share``, ``highest_since``,
+``lowest_since``, ``monthly_average``.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal, Protocol
+
+from crimeplan.periods import FinancialYear, add_months, format_month, parse_month
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class _Point(Protocol):
+    @property
+    def month(self) -> str: ...
+
+    @property
+    def value(self) -> float | int | None: ...
+
+
+Series = Sequence[_Point] | Sequence[tuple[str, float | int | None]]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One computed fact: plain data for the pack to phrase and a reader to check."""
+
+    kind: str
+    measure: str
+    period: tuple[str, ...]
+    numbers: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "measure": self.measure,
+            "period": list(self.period),
+            "numbers": _plain(self.numbers),
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _points(series: Series) -> list[tuple[date, float | int | None]]:
+    out = []
+    for point in series:
+        if isinstance(point, tuple):
+            month, value = point
+        else:
+            month, value = point.month, point.value
+        out.append((parse_month(month), value))
+    return out
+
+
+# -- runs ---------------------------------------------------------------------------------------
+def runs(measure_id: str, series: Series, *, min_months: int = 1) -> Fact | None:
+    """The current run of consecutive monthly rises or falls, ending at the last month.
+
+    A run of n months is n month-on-month steps in the same direction, so it spans n + 1
+    points: "fallen for six consecutive months" is ``months == 6``, from the value of the
+    month before the first fall (``from_month``) to the last month (``to_month``). A step
+    with no change (a tie), a missing month (None) or a gap between months ends the run.
+    None when the last point is missing, the last step is a tie, the series has fewer than
+    two points, or the run is shorter than ``min_months``.
+
+    Numbers: ``direction`` ("rise" | "fall"), ``months``, ``from_month``, ``from_value``,
+    ``to_month``, ``to_value``, ``change``, ``change_pct`` (None from 0).
+    """
+    points = [(format_month(m), v) for m, v in _points(series)]
+    months = [parse_month(m) for m, _ in points]
+    adjacent = [add_months(a, 1) == b for a, b in zip(months, months[1:], strict=False)]
+    return _run("run", measure_id, points, adjacent, min_months)
+
+
+def yearly_run(
+    measure_id: str, yearly_totals: Mapping[str, int | float], *, min_years: int = 1
+) -> Fact | None:
+    """The current run of year-on-year rises or falls ending at the latest year in
+    ``yearly_totals`` (financial-year labels): "falling year on year since 2006/07".
+
+    The same rules as ``runs``, a year for a month: ``years`` steps from ``from_year`` to
+    ``to_year``; a tie or a year missing from the mapping ends the run.
+
+    Numbers: ``direction``, ``years``, ``from_year``, ``from_value``, ``to_year``,
+    ``to_value``, ``change``, ``change_pct``.
+    """
+    years = sorted(FinancialYear.parse(label) for label in yearly_totals)
+    points = [(y.label, yearly_totals[y.label]) for y in years]
+    adjacent = [a.shift(1) == b for a, b in zip(years, years[1:], strict=False)]
+    return _run("yearly_run", measure_id, points, adjacent, min_years)
+
+
+def _run(
+    kind: str,
+    measure_id: str,
+    points: Sequence[tuple[str, float | int | None]],
+    adjacent: list[bool],
+    minimum: int,
+) -> Fact | None:
+    unit = "months" if kind == "run" else "years"
+    key = "month" if kind == "run" else "year"
+    if len(points) < 2 or points[-1][1] is None:
+        return None
+    direction: Literal["rise", "fall"] | None = None
+    steps = 0
+    start = len(points) - 1
+    for i in range(len(points) - 1, 0, -1):
+        value, prev_value = points[i][1], points[i - 1][1]
+        if value is None or prev_value is None or not adjacent[i - 1] or value == prev_value:
+            break
+        step: Literal["rise", "fall"] = "rise" if value > prev_value else "fall"
+        if direction is None:
+            direction = step
+        elif step != direction:
+            break
+        steps += 1
+        start = i - 1
+    if direction is None or steps < minimum:
+        return None
+    first, first_value = points[start]
+    last, last_value = points[-1]
+    assert first_value is not None and last_value is not None
+    change = last_value - first_value
+    return Fact(
+        kind=kind,
+        measure=measure_id,
+        period=(first, last),
+        numbers={
+            "direction": direction,
+            unit: steps,
+            f"from_{key}": first,
+            "from_value": first_value,
+            f"to_{key}": last,
+            "to_value": last_value,
+            "change": change,
+            "change_pct": 100.0 * change / first_value if first_value else None,
+        },
+    )
+
+
+# -- seasonality ------------------------------------------------------------------------------
+def seasonal_peak_trough(measure_id: str, series: Series) -> Fact | None:
+    """The months of the year with the highest and lowest average over complete years.
+
+    A financial year is complete when all twelve months, April to March, have a value;
+    only complete years count, so that a part year cannot tilt the averages. Ties go to the
+    month that comes first in the financial year (April first). None without a complete
+    year. The latest complete year's own peak and trough month are given too, and whether
+    they match the averages' (the latest year is one of the years averaged).
+
+    Numbers: ``peak_month`` and ``trough_month`` (1–12, calendar), ``peak_month_name``,
+    ``trough_month_name``, ``peak_average``, ``trough_average``, ``monthly_mean`` (the mean
+    of the twelve averages), ``peak_index`` and ``trough_index`` (average / monthly mean),
+    ``years`` (labels), ``latest_year``, ``latest_peak_month``, ``latest_trough_month``,
+    ``latest_peak_matches``, ``latest_trough_matches``.
+    """
+    values: dict[date, float | int] = {m: v for m, v in _points(series) if v is not None}
+    years = sorted({FinancialYear.of(m) for m in values})
+    complete = [y for y in years if all(m in values for m in y.months())]
+    if not complete:
+        return None
+    # averages by position in the financial year, 0 = April
+    averages = [statistics.fmean(values[y.months()[i]] for y in complete) for i in range(12)]
+    latest = complete[-1]
+    latest_values = [values[m] for m in latest.months()]
+
+    def calendar(position: int) -> int:
+        return (position + 3) % 12 + 1
+
+    peak = max(range(12), key=lambda i: (averages[i], -i))
+    trough = min(range(12), key=lambda i: (averages[i], i))
+    latest_peak = max(range(12), key=lambda i: (latest_values[i], -i))
+    latest_trough = min(range(12), key=lambda i: (latest_values[i], i))
+    mean = statistics.fmean(averages)
+    return Fact(
+        kind="seasonal",
+        measure=measure_id,
+        period=(complete[0].label, latest.label),
+        numbers={
+            "peak_month": calendar(peak),
+            "peak_month_name": MONTH_NAMES[calendar(peak) - 1],
+            "peak_average": averages[peak],
+            "peak_index": averages[peak] / mean if mean else None,
+            "trough_month": calendar(trough),
+            "trough_month_name": MONTH_NAMES[calendar(trough) - 1],
+            "trough_average": averages[trough],
+            "trough_index": averages[trough] / mean if mean else None,
+            "monthly_mean": mean,
+            "years": [y.label for y in complete],
+            "latest_year": latest.label,
+            "latest_peak_month": calendar(latest_peak),
+            "latest_trough_month": calendar(latest_trough),
+            "latest_peak_matches": latest_peak == peak,
+            "latest_trough_matches": latest_trough == trough,
+        },
+    )
+
+
+# -- contributors -----------------------------------------------------------------------------
+def contributors(
+    total_id: str,
+    parts: Mapping[str, tuple[int | float, int | float]],
+    total_ytd: int | float,
+    total_baseline: int | float,
+    *,
+    top: int | None = 5,
+    period: Sequence[str] = (),
+) -> Fact:
+    """The largest contributors to a total, and to its change.
+
+    ``parts`` maps each part (an offence, say) to its (year to date, baseline) counts;
+    the parts need not cover the whole total (``other`` is what they leave). By share: each
+    part's share of the year-to-date total in %, largest first. By change: each part's
+    change and its share of the total's change in % (positive when the part moved the same
+    way as the total), sorted by that share, largest first; when the total did not change
+    the share is None and parts are sorted by the size of their change. Ties sort by name.
+    ``top`` keeps that many of each list (None keeps all).
+
+    Numbers: ``total``, ``baseline``, ``change``, ``other`` (total − sum of parts),
+    ``by_share`` [{``part``, ``ytd``, ``share_pct``}], ``by_change`` [{``part``, ``ytd``,
+    ``baseline``, ``change``, ``share_of_change_pct``}].
+    """
+    change = total_ytd - total_baseline
+    named = sorted(parts.items())
+    share_order = sorted(named, key=lambda item: -item[1][0])
+    by_share = [
+        {"part": name, "ytd": ytd, "share_pct": 100.0 * ytd / total_ytd if total_ytd else None}
+        for name, (ytd, _) in share_order
+    ]
+    if change:
+        change_order = sorted(named, key=lambda item: -(item[1][0] - item[1][1]) / change)
+    else:
+        change_order = sorted(named, key=lambda item: -abs(item[1][0] - item[1][1]))
+    rows = [
+        {
+            "part": name,
+            "ytd": ytd,
+            "baseline": baseline,
+            "change": ytd - baseline,
+            "share_of_change_pct": 100.0 * (ytd - baseline) / change if change else None,
+        }
+        for name, (ytd, baseline) in change_order
+    ]
+    keep = len(parts) if top is None else top
+    return Fact(
+        kind="contributors",
+        measure=total_id,
+        period=tuple(period),
+        numbers={
+            "total": total_ytd,
+            "baseline": total_baseline,
+            "change": change,
+            "other": total_ytd - sum(ytd for ytd, _ in parts.values()),
+            "by_share": by_share[:keep],
+            "by_change": rows[:keep],
+        },
+    )
+
+
+# -- shares -------------------------------------------------------------------------------------
+def share_moved(
+    measure_id: str,
+    numerator: int | float,
+    denominator: int | float,
+    numerator_before: int | float,
+    denominator_before: int | float,
+    *,
+    period: Sequence[str] = (),
+    period_before: Sequence[str] = (),
+) -> Fact:
+    """A share now and a year earlier: "43 % of business crime, against 34 % a year earlier".
+
+    Shares are in %; a share with a zero denominator is None, and so is the change then.
+    ``period`` is the months now, ``period_before`` those a year earlier; the fact's period
+    is both, before first.
+
+    Numbers: ``share_pct``, ``share_before_pct``, ``change_points``, and the four counts.
+    """
+    share = 100.0 * numerator / denominator if denominator else None
+    before = 100.0 * numerator_before / denominator_before if denominator_before else None
+    return Fact(
+        kind="share",
+        measure=measure_id,
+        period=(*period_before, *period),
+        numbers={
+            "share_pct": share,
+            "share_before_pct": before,
+            "change_points": None if share is None or before is None else share - before,
+            "numerator": numerator,
+            "denominator": denominator,
+            "numerator_before": numerator_before,
+            "denominator_before": denominator_before,
+        },
+    )
+
+
+# -- highest / lowest since ---------------------------------------------------------------------
+def highest_since(
+    measure_id: str, yearly_totals: Mapping[str, int | float], year: str
+) -> Fact | None:
+    """ "The highest number since 2006/07": the latest earlier year at least as high.
+
+    ``yearly_totals`` maps financial-year labels (``2012/13``) to totals; years missing
+    from it are simply not compared. ``since`` is the most recent earlier year whose total
+    is higher than or equal to ``year``'s; None there (``on_record`` true) means no earlier
+    year in the store was as high: "the highest in the store, which begins in ``first_year``".
+    None when ``year`` has no total, has no earlier year, or is not above the year before
+    it (there is nothing to say).
+
+    Numbers: ``value``, ``since`` (label or None), ``since_value``, ``on_record``,
+    ``first_year``, ``years_compared`` (earlier years in the store), ``previous_year``,
+    ``previous_value``.
+    """
+    return _extreme_since("highest_since", measure_id, yearly_totals, year, higher=True)
+
+
+def lowest_since(
+    measure_id: str, yearly_totals: Mapping[str, int | float], year: str
+) -> Fact | None:
+    """ "The lowest since …": as ``highest_since``, with lower or equal for higher or equal."""
+    return _extreme_since("lowest_since", measure_id, yearly_totals, year, higher=False)
+
+
+def _extreme_since(
+    kind: str,
+    measure_id: str,
+    yearly_totals: Mapping[str, int | float],
+    year: str,
+    *,
+    higher: bool,
+) -> Fact | None:
+    totals = {FinancialYear.parse(label): value for label, value in yearly_totals.items()}
+    this = FinancialYear.parse(year)
+    if this not in totals:
+        return None
+    value = totals[this]
+    earlier = sorted((y for y in totals if y < this), reverse=True)
+    if not earlier:
+        return None
+
+    def beyond(other: int | float) -> bool:
+        return other >= value if higher else other <= value
+
+    if beyond(totals[earlier[0]]):
+        return None
+    since = next((y for y in earlier if beyond(totals[y])), None)
+    return Fact(
+        kind=kind,
+        measure=measure_id,
+        period=(year,),
+        numbers={
+            "value": value,
+            "since": since.label if since else None,
+            "since_value": totals[since] if since else None,
+            "on_record": since is None,
+            "first_year": earlier[-1].label,
+            "years_compared": len(earlier),
+            "previous_year": earlier[0].label,
+            "previous_value": totals[earlier[0]],
+        },
+    )
+
+
+# -- monthly average ----------------------------------------------------------------------------
+def monthly_average(measure_id: str, series: Series, *, months: int = 12) -> Fact | None:
+    """The average a month over the last ``months`` months of the series: "190 to 200 a month".
+
+    The window is the last ``months`` points (ending at the last month of the series);
+    missing months (None) inside it are left out of the average and listed. None when the
+    window has no value. ``band`` brackets the mean between multiples of a round step
+    (10 for a mean of 100–999, 1 for 10–99, 100 for 1,000–9,999 …): a mean of 194.3 is
+    "190 to 200"; a mean exactly on a multiple gives a band of width 0.
+
+    Numbers: ``mean``, ``median``, ``minimum``, ``maximum``, ``total``, ``months_used``,
+    ``months_missing`` (list of months), ``band`` [lower, upper].
+    """
+    window = _points(series)[-months:] if months > 0 else []
+    values = [v for _, v in window if v is not None]
+    if not values:
+        return None
+    mean = statistics.fmean(values)
+    step = 10.0 ** max(math.floor(math.log10(abs(mean))) - 1, 0) if mean else 1.0
+    lower = math.floor(mean / step) * step
+    upper = math.ceil(mean / step) * step
+    return Fact(
+        kind="monthly_average",
+        measure=measure_id,
+        period=(format_month(window[0][0]), format_month(window[-1][0])),
+        numbers={
+            "mean": mean,
+            "median": statistics.median(values),
+            "minimum": min(values),
+            "maximum": max(values),
+            "total": sum(values),
+            "months_used": len(values),
+            "months_missing": [format_month(m) for m, v in window if v is None],
+            "band": [_whole(lower), _whole(upper)],
+        },
+    )
+
+
+def _whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value

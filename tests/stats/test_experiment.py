@@ -1,0 +1,205 @@
+"""Difference in differences / WDD test and the permutation test, against published values.
+
+References and their provenance:
+
+- Wheeler, A. P. & Ratcliffe, J. H. (2018), "A simple weighted displacement difference test
+  to evaluate place based crime interventions", Crime Science 7:11. Its worked example, as
+  the R package ptools (apwheele/ptools, tests/testthat/test-wdd.R, "Est & Variance Paper")
+  checks it: ``wdd(control = c(308, 318), treated = c(207, 110), disp_control = c(150, 140),
+  disp_treated = c(178, 157), alpha = 0.05)`` gives a total WDD of -118, standard error
+  sqrt(1568), z = -2.98 (rounded) and a 95 % interval of -196 to -40 (rounded).
+- ptools' test "Time Weights" (from https://andrewpwheeler.com/2021/01/09/
+  the-wdd-test-with-different-pre-post-time-periods/): ``wdd(c(100, 50), c(80, 20),
+  time_weights = c(2, 1))`` gives -20 with standard error sqrt(115).
+- ptools' ``wdd`` help example: ``wdd(c(0, 20), c(0, 10))`` then ``pnorm(Z) * 2`` is "~0.068".
+- The incidence rate ratio: statsmodels' Poisson GLM with a treatment × after interaction on
+  the four counts (a saturated model; the interaction is the log ratio).
+- The permutation test: ``scipy.stats.permutation_test`` with
+  ``permutation_type="independent"`` (exact when it enumerates every split).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from crimeplan.stats.experiment import difference_in_differences, permutation_test
+
+
+def test_wdd_paper_worked_example() -> None:
+    # ptools argument order is (control, treated, disp_control, disp_treated), each (pre, post)
+    result = difference_in_differences(
+        207,
+        110,
+        308,
+        318,
+        displacement_before=178,
+        displacement_after=157,
+        displacement_control_before=150,
+        displacement_control_after=140,
+    )
+    assert result.wdd.estimate == -118
+    assert result.wdd.se == pytest.approx(math.sqrt(1568))
+    assert round(result.wdd.z, 2) == -2.98  # type: ignore[arg-type]
+    assert round(result.wdd.ci95[0]) == -196
+    assert round(result.wdd.ci95[1]) == -40
+    # the local and displacement parts, as ptools' Est_Local / Est_Displace compute them
+    assert result.did.estimate == (110 - 207) - (318 - 308) == -107
+    assert result.did.se == pytest.approx(math.sqrt(207 + 110 + 308 + 318))
+    assert result.displacement is not None
+    assert result.displacement.estimate == (157 - 178) - (140 - 150) == -11
+    assert result.displacement.se == pytest.approx(25.0)
+    assert result.wdd.p_value == pytest.approx(2 * stats.norm.sf(118 / math.sqrt(1568)))
+
+
+def test_time_weights_blog_example() -> None:
+    result = difference_in_differences(80, 20, 100, 50, time_weights=(2, 1))
+    assert result.did.estimate == pytest.approx(-20)
+    assert result.did.se == pytest.approx(math.sqrt(115))
+
+
+def test_no_before_counts_help_example() -> None:
+    result = difference_in_differences(0, 10, 0, 20)
+    assert result.did.p_value == pytest.approx(0.068, abs=5e-4)
+    assert result.ratio is None and result.ratio_ci95 is None
+
+
+def test_without_displacement_wdd_is_the_did() -> None:
+    result = difference_in_differences(60, 40, 50, 50)
+    assert result.wdd == result.did
+    assert result.displacement is None
+    assert result.did.estimate == -20
+    assert result.did.se == pytest.approx(math.sqrt(200))
+    assert result.did.p_value == pytest.approx(2 * stats.norm.sf(20 / math.sqrt(200)))
+
+
+def test_displacement_without_its_control_counts_as_zero_like_ptools() -> None:
+    result = difference_in_differences(
+        20, 10, 20, 20, displacement_before=30, displacement_after=20
+    )
+    assert result.displacement is not None
+    assert result.displacement.estimate == -10
+    assert result.wdd.estimate == -20
+    assert result.wdd.se == pytest.approx(math.sqrt(20 + 10 + 20 + 20 + 30 + 20))
+
+
+def test_all_zero_counts_have_no_test() -> None:
+    result = difference_in_differences(0, 0, 0, 0)
+    assert result.did.estimate == 0 and result.did.se == 0
+    assert result.did.z is None and result.did.p_value is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"treatment_before": -1},
+        {"control_after": 2.5},
+        {"displacement_before": 3},
+        {"displacement_control_before": 3, "displacement_control_after": 3},
+        {"time_weights": (0, 1)},
+    ],
+)
+def test_bad_input_is_refused(kwargs: dict[str, object]) -> None:
+    args: dict[str, object] = {
+        "treatment_before": 1,
+        "treatment_after": 1,
+        "control_before": 1,
+        "control_after": 1,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValueError):
+        difference_in_differences(**args)  # type: ignore[arg-type]
+
+
+def test_rate_ratio_against_statsmodels_poisson_glm() -> None:
+    import statsmodels.api as sm
+
+    counts = np.array([207, 110, 308, 318])  # T0, T1, C0, C1
+    treated = np.array([1, 1, 0, 0])
+    after = np.array([0, 1, 0, 1])
+    design = np.column_stack([np.ones(4), treated, after, treated * after])
+    # a saturated model: no residual degrees of freedom, which statsmodels warns about
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+    low, high = fit.conf_int()[3]
+    result = difference_in_differences(207, 110, 308, 318)
+    assert result.ratio == pytest.approx(math.exp(fit.params[3]))
+    assert result.ratio_ci95 == pytest.approx((math.exp(low), math.exp(high)), rel=1e-6)
+
+
+def test_to_dict_is_plain_data() -> None:
+    data = difference_in_differences(207, 110, 308, 318).to_dict()
+    assert data["did"]["estimate"] == -107
+    assert data["counts"] == {
+        "treatment_before": 207,
+        "treatment_after": 110,
+        "control_before": 308,
+        "control_after": 318,
+    }
+    assert data["displacement"] is None
+
+
+def _scipy(treated: list[float], control: list[float], n: int) -> object:
+    def statistic(x: np.ndarray, y: np.ndarray, axis: int) -> np.ndarray:
+        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+    return stats.permutation_test(
+        (treated, control),
+        statistic,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=n,
+        alternative="two-sided",
+        random_state=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("treated", "control"),
+    [
+        # crimes per hotspot over the pilot, patrolled against unpatrolled (made up)
+        ([3, 5, 2, 4, 1, 2, 3], [6, 4, 7, 5, 8, 6]),
+        # ties everywhere, including the observed difference's own value
+        ([1, 1, 2, 2], [1, 2, 1, 2]),
+        # a non-integer outcome with an observed difference that float sums get wrong
+        ([0.1, 0.2, 0.3], [0.3, 0.2, 0.1, 0.7]),
+    ],
+)
+def test_exact_permutation_p_value_equals_scipy(treated: list[float], control: list[float]) -> None:
+    ours = permutation_test(treated, control, n_resamples=10_000)
+    reference = _scipy(treated, control, 10_000)
+    assert ours.exact
+    assert ours.permutations == math.comb(len(treated) + len(control), len(treated))
+    assert ours.difference == pytest.approx(reference.statistic)  # type: ignore[attr-defined]
+    assert ours.p_value == pytest.approx(reference.pvalue, abs=1e-12)  # type: ignore[attr-defined]
+
+
+def test_monte_carlo_permutation_p_value_is_close_to_scipy() -> None:
+    rng = np.random.default_rng(7)
+    treated = list(rng.poisson(4.0, 30).astype(float))
+    control = list(rng.poisson(5.0, 30).astype(float))
+    ours = permutation_test(treated, control, n_resamples=20_000, seed=3)
+    reference = _scipy(treated, control, 20_000)
+    assert not ours.exact
+    assert ours.permutations == 20_000
+    # two Monte Carlo estimates of the same p-value: within a few of their standard errors
+    p = reference.pvalue  # type: ignore[attr-defined]
+    assert abs(ours.p_value - p) < 4 * math.sqrt(2 * p * (1 - p) / 20_000) + 1e-4
+    # and the same seed gives the same answer
+    assert permutation_test(treated, control, n_resamples=20_000, seed=3) == ours
+
+
+def test_permutation_edges() -> None:
+    same = permutation_test([2, 2], [2, 2, 2])
+    assert same.difference == 0 and same.p_value == 1.0
+    one_each = permutation_test([1], [5])
+    assert one_each.permutations == 2 and one_each.p_value == 1.0
+    with pytest.raises(ValueError):
+        permutation_test([], [1])
+    with pytest.raises(ValueError):
+        permutation_test([1, float("nan")], [1])
