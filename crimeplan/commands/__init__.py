@@ -1,3 +1,3 @@
 """The CLI's commands, one module each, registered on ``crimeplan.cli``'s groups on import."""
 
-from crimeplan.commands import counts, demo, measures, plan, policeuk, sources, spc  # noqa: F401
+from crimeplan.commands import counts, demo, experiment, measures, plan, policeuk, sources, spc  # noqa: F401

@@ -20,13 +20,21 @@ References and their provenance:
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
+from datetime import date
+from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from click.testing import CliRunner, Result
 from scipy import stats
 
+from crimeplan.cli import cli
+from crimeplan.data.store import Store
+from crimeplan.periods import months_between
 from crimeplan.stats.experiment import difference_in_differences, permutation_test
 
 
@@ -203,3 +211,185 @@ def test_permutation_edges() -> None:
         permutation_test([], [1])
     with pytest.raises(ValueError):
         permutation_test([1, float("nan")], [1])
+
+
+# -- the command ----------------------------------------------------------------------------------
+EXPERIMENT_PLAN = """\
+title: Experiment test plan
+force: Test Police
+plan_year: 2013/14
+baseline_year: 2012/13
+board: {name: Test Board, report_title: Performance}
+objectives: [{id: A, title: Improve confidence}]
+area_sets:
+  treatment: {level: neighbourhood, members: [North]}
+  control: {level: neighbourhood, members: [South]}
+  buffer: {level: small_area, members: [S3]}
+measures:
+  - {id: burglary, title: Burglary, kind: count, where: {category: Burglary}}
+"""
+
+
+def _experiment_store(tmp_path: Path) -> tuple[Path, Path]:
+    """Each month of 2012-10..2013-03 (before): North 12 burglaries + 8 other crimes, South 18
+    other crimes, S3 5 other crimes; each month of 2013-04..2013-09 (after): North 6 + 9,
+    South 20, S3 4. Another force's records never count."""
+    rows: dict[str, list[object]] = {
+        k: [] for k in ("source_line", "crime_ref", "force", "month", "category", "small_area")
+    }
+
+    def add(month: date, category: str, area: str, n: int, force: str = "Test Police") -> None:
+        for _ in range(n):
+            rows["source_line"].append(len(rows["force"]) + 2)
+            rows["crime_ref"].append(f"R{len(rows['force'])}")
+            rows["force"].append(force)
+            rows["month"].append(month)
+            rows["category"].append(category)
+            rows["small_area"].append(area)
+
+    for month in months_between(date(2012, 10, 1), date(2013, 9, 1)):
+        after = month >= date(2013, 4, 1)
+        add(month, "Burglary", "S1", 6 if after else 12)
+        add(month, "Other crime", "S1", 9 if after else 8)
+        add(month, "Other crime", "S2", 20 if after else 18)
+        add(month, "Other crime", "S3", 4 if after else 5)
+        add(month, "Burglary", "S1", 50, force="Other Police")
+    crimes = pa.table(rows)
+    store = Store.open(tmp_path / "experiment.duckdb")
+    con = store.con
+    con.register("crimes_in", crimes)
+    columns = [
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'crimes' "
+            "AND column_name <> 'import_id' ORDER BY ordinal_position"
+        ).fetchall()
+    ]
+    select = ", ".join(c if c in crimes.column_names else f"NULL AS {c}" for c in columns)
+    con.execute(f"CREATE TEMP TABLE staged AS SELECT {select} FROM crimes_in")
+    store.replace(
+        source="test", table="crimes", staged="staged", keys=("force", "month"),
+        file_name="handmade", sha256="x",
+    )  # fmt: skip
+    con.execute(
+        "CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
+        "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
+        "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police'), "
+        "('S3', 'Small 3', 'East', 'LPU A', 'LA 1', 'Test Police')) "
+        "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)"
+    )
+    store.replace(
+        source="test-areas", table="areas", staged="staged_areas", keys=("small_area",),
+        file_name="areas", sha256="a", month_column=None,
+    )  # fmt: skip
+    store.close()
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(EXPERIMENT_PLAN, encoding="utf-8")
+    return tmp_path / "experiment.duckdb", plan
+
+
+def _run(tmp_path: Path, *args: str) -> Result:
+    store, plan = _experiment_store(tmp_path)
+    return CliRunner().invoke(
+        cli,
+        ["experiment", "--store", str(store), "--plan", str(plan), "--treatment", "treatment",
+         "--control", "control", *args],
+    )  # fmt: skip
+
+
+def test_experiment_command_json(tmp_path: Path) -> None:
+    result = _run(
+        tmp_path, "--before", "2012-10..2013-03", "--after", "2013-04..2013-09",
+        "--displacement", "buffer", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    # North: 6 × 20 = 120 before, 6 × 15 = 90 after; South 108 → 120; S3 30 → 24
+    assert data["counts"] == {
+        "treatment_before": 120,
+        "treatment_after": 90,
+        "control_before": 108,
+        "control_after": 120,
+        "displacement_before": 30,
+        "displacement_after": 24,
+    }
+    expected = difference_in_differences(
+        120, 90, 108, 120, displacement_before=30, displacement_after=24
+    )
+    assert data["did"] == expected.did.to_dict()
+    assert data["did"]["estimate"] == -42  # (90 − 120) − (120 − 108)
+    assert data["wdd"]["estimate"] == -48  # … + (24 − 30)
+    assert data["wdd"]["se"] == round(math.sqrt(120 + 90 + 108 + 120 + 30 + 24), 4)
+    assert data["notes"] == [
+        "no --displacement-control: the displacement area's change is counted as it is, "
+        "not against a control's"
+    ]
+    assert (data["before"], data["after"]) == (["2012-10", "2013-03"], ["2013-04", "2013-09"])
+
+
+def test_experiment_command_table_with_a_measure_and_unequal_periods(tmp_path: Path) -> None:
+    result = _run(
+        tmp_path, "--before", "2012-10..2013-03", "--after", "2013-04..2013-06",
+        "--measure", "burglary",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # burglaries: North 72 before (6 months), 18 after (3 months); South none.
+    # Before counts are halved: (18 − 36) − (0 − 0) = −18, variance 18 + 72/4 = 36
+    lines = result.output.splitlines()
+    assert "Experiment: treatment against control, records of measure 'burglary'" in lines[0]
+    assert (
+        "Difference in differences: -18.0 (standard error 6.0, z = -3.00, p = 0.003; "
+        "95 % interval -29.8 to -6.2)"
+    ) in lines
+    assert (
+        "Note: the before period has 6 months and the after period 3: before counts are "
+        "scaled by 3/6, so changes are per 3 months"
+    ) in lines
+    assert not any(line.startswith("Rate ratio") for line in lines)  # control counts are 0
+
+
+def test_experiment_bad_before_period(tmp_path: Path) -> None:
+    result = _run(tmp_path, "--before", "2012-10-2013-03", "--after", "2013-04..2013-09")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --before '2012-10-2013-03' is not a period; expected YYYY-MM..YYYY-MM, "
+        "e.g. 2012-04..2013-03\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--before", "2013-03..2012-10", "--after", "2013-04..2013-09"],
+            "--before '2013-03..2012-10' ends before it begins; expected YYYY-MM..YYYY-MM "
+            "with the first month first",
+        ),
+        (
+            ["--before", "2012-10..2013-13", "--after", "2013-04..2013-09"],
+            "--before '2012-10..2013-13' is not a period; expected YYYY-MM..YYYY-MM, "
+            "e.g. 2012-04..2013-03",
+        ),
+        (
+            ["--before", "2012-10..2013-04", "--after", "2013-04..2013-09"],
+            "--before 2012-10..2013-04 and --after 2013-04..2013-09 overlap; expected two "
+            "separate periods, the before period first",
+        ),
+        (
+            ["--before", "2012-10..2013-03", "--after", "2013-04..2013-09", "--displacement",
+             "nowhere"],
+            "--displacement: no area set 'nowhere' in the plan; known: buffer, control, "
+            "treatment",
+        ),
+        (
+            ["--before", "2012-10..2013-03", "--after", "2013-04..2013-09", "--displacement",
+             "control"],
+            "the treatment, control and displacement areas must be different area sets; got "
+            "--treatment treatment, --control control, --displacement control",
+        ),
+    ],
+)  # fmt: skip
+def test_experiment_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _run(tmp_path, *args)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
