@@ -20,9 +20,12 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from crimeplan.periods import FinancialYear, add_months, format_month, parse_month
+
+if TYPE_CHECKING:
+    from crimeplan.measures.results import MeasureResult
 
 MONTH_NAMES = (
     "January",
@@ -439,3 +442,44 @@ def monthly_average(measure_id: str, series: Series, *, months: int = 12) -> Fac
 
 def _whole(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
+
+
+# -- every fact a measure's own result supports -----------------------------------------------
+def measure_facts(
+    result: MeasureResult,
+    *,
+    ytd_months: Sequence[str] = (),
+    baseline_months: Sequence[str] = (),
+) -> tuple[Fact, ...]:
+    """The facts one measure's result supports on its own, in this order: the current run,
+    the seasonal peak and trough, the monthly average over the last 12 months (counts and
+    rates only) and, for a measure with numerators and denominators (proportions, surveys),
+    the share now against the baseline. Facts that need other measures or other years
+    (contributors, highest since) take a breakdown or yearly totals from the store.
+    ``ytd_months`` and ``baseline_months`` (first and last, as ``MeasuresResult`` has them)
+    are the share's periods.
+    """
+    facts = [
+        runs(result.id, result.series),
+        seasonal_peak_trough(result.id, result.series),
+    ]
+    if result.kind in ("count", "rate"):
+        facts.append(monthly_average(result.id, result.series))
+    elif (
+        result.ytd_numerator is not None
+        and result.ytd_denominator is not None
+        and result.baseline_numerator is not None
+        and result.baseline_denominator is not None
+    ):
+        facts.append(
+            share_moved(
+                result.id,
+                result.ytd_numerator,
+                result.ytd_denominator,
+                result.baseline_numerator,
+                result.baseline_denominator,
+                period=ytd_months,
+                period_before=baseline_months,
+            )
+        )
+    return tuple(fact for fact in facts if fact is not None)

@@ -10,13 +10,14 @@ import json
 
 import pytest
 
-from crimeplan.measures.results import SeriesPoint
+from crimeplan.measures.results import MeasureResult, SeriesPoint
 from crimeplan.periods import add_months, format_month, parse_month
 from crimeplan.stats.facts import (
     Fact,
     contributors,
     highest_since,
     lowest_since,
+    measure_facts,
     monthly_average,
     runs,
     seasonal_peak_trough,
@@ -335,3 +336,42 @@ def test_facts_are_json() -> None:
             "denominator_before": 4,
         },
     }
+
+
+# -- one measure's result -------------------------------------------------------------------------
+def _result(kind: str, values: list[float | int | None], **extra: object) -> MeasureResult:
+    series = tuple(SeriesPoint(m, v) for m, v in monthly("2011-04", values))
+    fields: dict[str, object] = {
+        "id": "m", "title": "M", "kind": kind, "unit": "count", "improvement": "decrease",
+        "month": series[-1].month, "month_value": values[-1], "ytd": None, "baseline_ytd": None,
+        "change": None, "change_pct": None, "target": None, "on_course": None, "series": series,
+        "comparison": "",
+    }  # fmt: skip
+    fields.update(extra)
+    return MeasureResult(**fields)  # type: ignore[arg-type]
+
+
+def test_measure_facts_of_a_count() -> None:
+    # two whole years ending 20, 12, 9, 8, 5 (November 2012 to March 2013), then 4, 3, 2:
+    # seven falls from November
+    result = _result("count", [*FY_SHAPE, *FY_SHAPE, 4, 3, 2])
+    facts = measure_facts(result)
+    assert [f.kind for f in facts] == ["run", "seasonal", "monthly_average"]
+    assert (facts[0].numbers["direction"], facts[0].numbers["months"]) == ("fall", 7)
+    assert facts[1].numbers["peak_month_name"] == "November"
+
+
+def test_measure_facts_of_a_proportion() -> None:
+    result = _result(
+        "proportion",
+        [40.0, 43.0],
+        ytd_numerator=43,
+        ytd_denominator=100,
+        baseline_numerator=34,
+        baseline_denominator=100,
+    )
+    facts = measure_facts(result, ytd_months=("2013-04", "2013-04"), baseline_months=("2012-04",
+                          "2012-04"))  # fmt: skip
+    assert [f.kind for f in facts] == ["run", "share"]
+    assert facts[1].period == ("2012-04", "2012-04", "2013-04", "2013-04")
+    assert facts[1].numbers["change_points"] == pytest.approx(9.0)
