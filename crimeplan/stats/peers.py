@@ -1,0 +1,280 @@
+"""The force against its Most Similar Group (MSG), with the uncertainty shown.
+
+``peer_comparison`` takes each force's numerator and denominator and gives:
+
+- each force's value, with its own 95 % interval: for counts the rate per ``per`` population
+  (per 1,000 by default) with the exact Poisson (Garwood) interval, the one R's
+  ``poisson.test(x, T)`` gives; for proportions the per cent with Wilson's score interval;
+- the MSG average: total numerator over total denominator, which for counts is the
+  population-weighted rate and for proportions the pooled proportion. By default the group is
+  the *other* forces (``include_force=False``), so that the force is compared with its peers
+  rather than with an average it pulls towards itself (a large force would otherwise narrow
+  the gap it is judged on);
+- the force's rank: 1 is the highest value, ties share the better rank (1, 2, 2, 4). Whether
+  high is good is the measure's business, not this module's; ``n_forces`` counts every force;
+- funnel-plot control limits around the MSG average for the force's own denominator, at 95 %
+  and 99.8 %: exact Poisson (counts) or binomial (proportions) quantiles with the
+  interpolation of Spiegelhalter (2005), "Funnel plots for comparing institutional
+  performance", Statistics in Medicine 24, 1185-1202, appendix A.1.1. For tail probability
+  ``q``: ``r`` is the smallest count with ``P(X <= r) >= q``, and the limit is ``r - a`` with
+  ``a = (P(X <= r) - q) / (P(X = r))``, floored at 0; this gives smooth funnels instead of
+  the steps of plain quantiles. Whole-number counts still leave a slight sawtooth: as a rate,
+  a limit can narrow by a fraction of one count as the denominator shrinks. With under one
+  expected event the upper limit can be 0, below the MSG average itself: a single event is
+  then already unusual;
+- the verdict at each level: ``"above"`` or ``"below"`` when the force's value lies strictly
+  beyond a limit, ``"within"`` otherwise (a value exactly on a limit is within). The force
+  is "equal to the MSG average" (``equal_to_group``) only when it is within the 95 % limits.
+
+Rounding in ``to_dict()``: rates and per cents to 3 decimal places. Bad input raises
+``ValueError`` naming the force and what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from scipy import stats
+
+from crimeplan.stats.significance import wilson_interval
+
+Kind = Literal["count", "proportion"]
+Verdict = Literal["above", "below", "within"]
+
+_LEVELS = {"95": 0.95, "99.8": 0.998}
+
+
+@dataclass(frozen=True)
+class PeerFigure:
+    """One force's figure: a count and its population, or positives and respondents (crimes)."""
+
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True)
+class PeerValue:
+    """One force's value (rate per ``per``, or per cent) with its own 95 % interval and rank."""
+
+    name: str
+    numerator: int
+    denominator: int
+    value: float
+    ci95: tuple[float, float]
+    rank: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": round(self.value, 3),
+            "ci95": [round(v, 3) for v in self.ci95],
+            "rank": self.rank,
+        }
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    """The force against its MSG: values, MSG average, rank, funnel limits and verdicts.
+
+    ``forces`` is every force, highest value first. ``limits95`` and ``limits998`` are the
+    funnel-plot limits (low, high) around ``group_value`` for the force's denominator, in the
+    unit of ``value``. ``statement`` says the verdict in words for the pack.
+    """
+
+    force: str
+    kind: Kind
+    unit: str
+    per: int | None
+    forces: tuple[PeerValue, ...]
+    value: float
+    group_value: float
+    group_includes_force: bool
+    group_size: int
+    rank: int
+    n_forces: int
+    limits95: tuple[float, float]
+    limits998: tuple[float, float]
+    verdict_95: Verdict
+    verdict_998: Verdict
+    equal_to_group: bool
+    statement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "force": self.force,
+            "kind": self.kind,
+            "unit": self.unit,
+            "per": self.per,
+            "forces": [f.to_dict() for f in self.forces],
+            "value": round(self.value, 3),
+            "group_value": round(self.group_value, 3),
+            "group_includes_force": self.group_includes_force,
+            "group_size": self.group_size,
+            "rank": self.rank,
+            "n_forces": self.n_forces,
+            "limits95": [round(v, 3) for v in self.limits95],
+            "limits998": [round(v, 3) for v in self.limits998],
+            "verdict_95": self.verdict_95,
+            "verdict_998": self.verdict_998,
+            "equal_to_group": self.equal_to_group,
+            "statement": self.statement,
+        }
+
+
+def peer_comparison(
+    force: str,
+    figures: Mapping[str, PeerFigure],
+    kind: Kind,
+    per: int = 1000,
+    include_force: bool = False,
+) -> PeerComparison:
+    """Compare ``force`` with the other forces of ``figures`` (its Most Similar Group).
+
+    ``kind="count"``: numerator a count, denominator the population; values are rates per
+    ``per``. ``kind="proportion"``: numerator the positives, denominator the respondents or
+    crimes; values are per cent (``per`` is not used).
+    """
+    if kind not in ("count", "proportion"):
+        raise ValueError(f"kind must be 'count' or 'proportion', got {kind!r}")
+    if force not in figures:
+        known = ", ".join(sorted(figures)) or "none"
+        raise ValueError(f"no figure for the force '{force}'. Forces with figures: {known}")
+    if per < 1:
+        raise ValueError(f"per must be a positive whole number (e.g. 1000), got {per!r}")
+    for name, figure in figures.items():
+        _check_figure(name, figure, kind)
+    group = {n: f for n, f in figures.items() if include_force or n != force}
+    if not group:
+        raise ValueError(
+            f"no peers to compare '{force}' with: figures holds only the force itself "
+            "(add the Most Similar Group's figures, or pass include_force=True)"
+        )
+    group_denominator = sum(f.denominator for f in group.values())
+    if group_denominator == 0:
+        raise ValueError(f"the peers of '{force}' have a total denominator of 0")
+    theta = sum(f.numerator for f in group.values()) / group_denominator
+    scale = per if kind == "count" else 100
+
+    ranks = _ranks(figures)
+    values = tuple(
+        sorted(
+            (_peer_value(name, fig, kind, scale, ranks[name]) for name, fig in figures.items()),
+            key=lambda v: (v.rank, v.name),
+        )
+    )
+    own = figures[force]
+    limits = {
+        level: _funnel_limits(theta, own.denominator, confidence, kind)
+        for level, confidence in _LEVELS.items()
+    }
+    verdicts = {level: _verdict(own.numerator, low, high) for level, (low, high) in limits.items()}
+    value = _scaled(own, scale)
+    return PeerComparison(
+        force=force,
+        kind=kind,
+        unit=f"per {per:,} population" if kind == "count" else "per cent",
+        per=per if kind == "count" else None,
+        forces=values,
+        value=value,
+        group_value=theta * scale,
+        group_includes_force=include_force,
+        group_size=len(group),
+        rank=ranks[force],
+        n_forces=len(figures),
+        limits95=_to_unit(limits["95"], own.denominator, scale),
+        limits998=_to_unit(limits["99.8"], own.denominator, scale),
+        verdict_95=verdicts["95"],
+        verdict_998=verdicts["99.8"],
+        equal_to_group=verdicts["95"] == "within",
+        statement=_statement(verdicts["95"], verdicts["99.8"]),
+    )
+
+
+def funnel_limits(
+    group_value: float, denominator: int, confidence: float, kind: Kind
+) -> tuple[float, float]:
+    """The funnel-plot limits of the *numerator* for ``denominator`` at ``group_value``.
+
+    ``group_value`` is a fraction (a rate per person, or a proportion). Use it to draw the
+    funnel: divide by the denominator and scale for rates or per cents.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence!r}")
+    return _funnel_limits(group_value, denominator, confidence, kind)
+
+
+def _funnel_limits(theta: float, n: int, confidence: float, kind: Kind) -> tuple[float, float]:
+    tail = (1 - confidence) / 2
+    if theta == 0 or (kind == "proportion" and theta == 1):
+        return theta * n, theta * n  # no variation at all: every force should be on the line
+    dist = stats.poisson(theta * n) if kind == "count" else stats.binom(n, theta)
+    return _interpolated(dist, tail), _interpolated(dist, 1 - tail)
+
+
+def _interpolated(dist: Any, q: float) -> float:
+    """Spiegelhalter (2005) A.1.1: the q-quantile, interpolated between whole counts."""
+    r = float(dist.ppf(q))
+    at_r = float(dist.cdf(r))
+    below_r = float(dist.cdf(r - 1))
+    a = (at_r - q) / (at_r - below_r)
+    return max(0.0, r - a)
+
+
+def _verdict(numerator: int, low: float, high: float) -> Verdict:
+    if numerator > high:
+        return "above"
+    if numerator < low:
+        return "below"
+    return "within"
+
+
+def _statement(v95: Verdict, v998: Verdict) -> str:
+    if v998 != "within":
+        return f"{v998} the MSG average beyond chance (outside the 99.8 % limits)"
+    if v95 != "within":
+        return (
+            f"{v95} the MSG average beyond chance at 95 % "
+            "(outside the 95 % limits, within the 99.8 % limits)"
+        )
+    return "equal to the MSG average, allowing for chance (inside the 95 % limits)"
+
+
+def _ranks(figures: Mapping[str, PeerFigure]) -> dict[str, int]:
+    """1 = highest value; ties share the better rank. Exact, by fractions."""
+    exact = {name: Fraction(f.numerator, f.denominator) for name, f in figures.items()}
+    return {name: 1 + sum(other > mine for other in exact.values()) for name, mine in exact.items()}
+
+
+def _peer_value(name: str, figure: PeerFigure, kind: Kind, scale: int, rank: int) -> PeerValue:
+    x, n = figure.numerator, figure.denominator
+    if kind == "count":
+        low = 0.0 if x == 0 else float(stats.gamma.ppf(0.025, x))
+        high = float(stats.gamma.ppf(0.975, x + 1))
+        ci = (low / n * scale, high / n * scale)
+    else:
+        ci = wilson_interval(x, n)
+    return PeerValue(name, x, n, _scaled(figure, scale), ci, rank)
+
+
+def _scaled(figure: PeerFigure, scale: int) -> float:
+    return figure.numerator / figure.denominator * scale
+
+
+def _to_unit(limits: tuple[float, float], n: int, scale: int) -> tuple[float, float]:
+    return limits[0] / n * scale, limits[1] / n * scale
+
+
+def _check_figure(name: str, figure: PeerFigure, kind: Kind) -> None:
+    x, n = figure.numerator, figure.denominator
+    if not (math.isfinite(x) and x >= 0 and int(x) == x):
+        raise ValueError(f"'{name}': numerator must be a whole number of at least 0, got {x!r}")
+    if not (math.isfinite(n) and n >= 1 and int(n) == n):
+        raise ValueError(f"'{name}': denominator must be a whole number of at least 1, got {n!r}")
+    if kind == "proportion" and x > n:
+        raise ValueError(f"'{name}': numerator ({x}) cannot be more than denominator ({n})")
