@@ -1,3 +1,13 @@
 """The CLI's commands, one module each, registered on ``crimeplan.cli``'s groups on import."""
 
-from crimeplan.commands import counts, demo, experiment, measures, plan, policeuk, sources, spc  # noqa: F401
+from crimeplan.commands import (  # noqa: F401
+    counts,
+    demo,
+    experiment,
+    measures,
+    milestones,
+    plan,
+    policeuk,
+    sources,
+    spc,
+)

@@ -1,0 +1,267 @@
+"""``crimeplan update`` (a lead's progress update, appended to the store) and ``crimeplan
+milestones`` (every milestone's latest status and update, and what is due at a meeting)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from crimeplan.cli import cli, store_option
+from crimeplan.errors import CrimeplanError
+from crimeplan.milestones.listing import MilestoneListing, milestone_listing
+from crimeplan.milestones.updates import (
+    check_not_future,
+    find_milestone,
+    open_store_waiting,
+    parse_date,
+    parse_status,
+    read_updates,
+    record_update,
+)
+from crimeplan.plan import load_plan
+
+CADENCE_WORDS = {
+    "monthly": "monthly",
+    "quarterly": "quarterly",
+    "six-monthly": "six-monthly",
+    "annual": "annual",
+}
+
+CSV_COLUMNS = (
+    "meeting",
+    "objective_id",
+    "milestone_id",
+    "title",
+    "leads",
+    "cadence",
+    "cadence_note",
+    "latest_status",
+    "latest_update_date",
+    "latest_update_by",
+    "latest_update_note",
+    "due",
+    "received",
+    "overdue",
+    "overdue_since",
+    "last_due_meeting",
+    "next_due_meeting",
+    "state",
+)
+
+#: ``cli.store_option`` is untyped; this names what it does.
+_with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option()
+
+plan_option = click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The plan file (YAML).",
+)
+
+
+def _note_text(note: str | None, note_file: Path | None) -> str:
+    if note is not None and note_file is not None:
+        raise CrimeplanError("give the note either with --note or with --note-file, not both")
+    if note_file is not None:
+        try:
+            return note_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CrimeplanError(f"--note-file {note_file} cannot be read: {error}") from None
+    if note is None:
+        raise CrimeplanError(
+            "give the update's text with --note TEXT, --note - (read it from standard input) "
+            "or --note-file FILE"
+        )
+    if note == "-":
+        return sys.stdin.read()
+    return note
+
+
+@cli.command("update")
+@click.argument("milestone_id", metavar="MILESTONE_ID")
+@click.option("--status", required=True, help="The milestone's status now, e.g. 'on track'.")
+@click.option("--note", default=None, help="What has happened. '-' reads it from standard input.")
+@click.option(
+    "--note-file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the note from this text file (for several paragraphs).",
+)
+@click.option("--by", "by", required=True, help="Who gives the update, e.g. 'ACC Forsyth'.")
+@click.option("--date", "on", default=None, help="The update's date, YYYY-MM-DD. Default: today.")
+@plan_option
+@_with_store
+def update_command(
+    milestone_id: str,
+    status: str,
+    note: str | None,
+    note_file: Path | None,
+    by: str,
+    on: str | None,
+    plan_path: Path,
+    store_path: Path,
+) -> None:
+    """Record a lead's progress update on a milestone. Updates are appended to the store and
+    never overwritten: a correction is a newer update, and the latest one counts.
+
+    Statuses: not started, in progress, on track, at risk, off track, achieved, not achieved.
+
+    Example:
+
+        crimeplan update A1 --status "on track" --by "ACC Forsyth" --date 2013-06-03 \\
+            --note "Wave 34 of Feeling the Difference started interviewing." \\
+            --plan plan.yaml --store force.duckdb
+
+    A longer note from a file, or from standard input with --note -:
+
+        crimeplan update B2 --status "in progress" --by "DCC Thompson" \\
+            --note-file b2-june.txt --plan plan.yaml --store force.duckdb
+    """
+    plan = load_plan(plan_path)
+    milestone = find_milestone(plan, milestone_id)
+    parsed_status = parse_status(status)
+    today = date.today()
+    day = parse_date(on) if on is not None else today
+    check_not_future(day, today)
+    text = _note_text(note, note_file)
+    if not text.strip():
+        raise CrimeplanError("the note is empty; say what has happened since the last update")
+    created = not store_path.exists()
+    with open_store_waiting(str(store_path)) as store:
+        recorded = record_update(
+            store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
+        )
+        count = len([u for u in read_updates(store, plan.title) if u.milestone_id == milestone.id])
+    if created:
+        click.echo(f"Created the store {store_path}.")
+    first, *rest = recorded.note.splitlines()
+    more = f" (+{len(rest)} more lines)" if rest else ""
+    recorded_at = recorded.recorded_at.isoformat(" ", "seconds") if recorded.recorded_at else ""
+    click.echo(
+        f"Recorded update {recorded.update_id} on {milestone.id} ({milestone.title}):\n"
+        f"  status:   {recorded.status}\n"
+        f"  date:     {recorded.date.isoformat()}\n"
+        f"  by:       {recorded.by}\n"
+        f"  note:     {first}{more}\n"
+        f"  recorded: {recorded_at} UTC in {store_path}; "
+        f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
+    )
+
+
+def render_json(listing: MilestoneListing) -> str:
+    return json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(listing: MilestoneListing) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in listing.to_dict()["milestones"]:
+        update = line["latest_update"] or {}
+        flat = {
+            **line,
+            "meeting": listing.meeting.isoformat(),
+            "leads": "; ".join(line["leads"]),
+            "latest_update_date": update.get("date"),
+            "latest_update_by": update.get("by"),
+            "latest_update_note": update.get("note"),
+        }
+        writer.writerow(["" if flat[c] is None else flat[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _excerpt(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def render_table(listing: MilestoneListing, console: Console) -> None:
+    table = Table(
+        title=f"{listing.plan_title}: milestones at the {listing.board} of "
+        f"{listing.meeting.isoformat()}",
+        title_justify="left",
+    )
+    for heading in ("Milestone", "Leads", "Cadence", "Status", "Latest update", "At meeting"):
+        table.add_column(heading)
+    for line in listing.lines:
+        status = line.status
+        update = status.latest_update
+        latest = "none"
+        if update:
+            latest = update.date.isoformat() + (f" {update.by}" if update.by else "")
+            if update.note:
+                latest += f"\n{_excerpt(update.note)}"
+        cadence = CADENCE_WORDS[line.cadence] if line.cadence else "none"
+        if line.cadence_note:
+            cadence += f" ({line.cadence_note})"
+        flag = status.flag.upper() if status.overdue else status.flag
+        table.add_row(
+            f"{line.milestone_id} {line.title}",
+            "; ".join(line.leads) or "none",
+            cadence,
+            status.latest_status,
+            latest,
+            flag,
+        )
+    console.print(table)
+    for note in listing.notes:
+        console.print(f"Note: {note}")
+    console.print(listing.summary())
+
+
+@cli.command("milestones")
+@plan_option
+@_with_store
+@click.option(
+    "--due-at",
+    "due_at",
+    default=None,
+    help="A board meeting date, YYYY-MM-DD (a date between meetings means the next meeting). "
+    "Default: the next meeting on or after today.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def milestones_command(plan_path: Path, store_path: Path, due_at: str | None, fmt: str) -> None:
+    """List every milestone with its leads, cadence, latest status and update, and whether an
+    update is due at a board meeting or overdue.
+
+    An update is due at the first meeting of each reporting period of its cadence (monthly:
+    each month; quarterly: Apr-Jun, Jul-Sep, Oct-Dec, Jan-Mar; six-monthly: Apr-Sep, Oct-Mar;
+    annual: the financial year) and counts if dated after the previous due meeting and on or
+    before the meeting. See docs/milestones.md.
+
+    Example:
+
+        crimeplan milestones --plan plan.yaml --store force.duckdb --due-at 2013-07-09
+
+    As JSON, for the next meeting on or after today:
+
+        crimeplan milestones --plan plan.yaml --store force.duckdb --format json
+    """
+    plan = load_plan(plan_path)
+    requested = parse_date(due_at, "--due-at") if due_at is not None else None
+    with open_store_waiting(str(store_path), create=False) as store:
+        updates = read_updates(store, plan.title)
+    listing = milestone_listing(plan, updates, today=date.today(), due_at=requested)
+    if fmt == "json":
+        sys.stdout.write(render_json(listing))
+    elif fmt == "csv":
+        sys.stdout.write(render_csv(listing))
+    else:
+        render_table(listing, Console(width=None if sys.stdout.isatty() else 160))
