@@ -119,12 +119,14 @@ def update_command(
 
     Example:
 
+    \b
         crimeplan update A1 --status "on track" --by "ACC Forsyth" --date 2013-06-03 \\
             --note "Wave 34 of Feeling the Difference started interviewing." \\
             --plan plan.yaml --store force.duckdb
 
     A longer note from a file, or from standard input with --note -:
 
+    \b
         crimeplan update B2 --status "in progress" --by "DCC Thompson" \\
             --note-file b2-june.txt --plan plan.yaml --store force.duckdb
     """
@@ -248,10 +250,12 @@ def milestones_command(plan_path: Path, store_path: Path, due_at: str | None, fm
 
     Example:
 
+    \b
         crimeplan milestones --plan plan.yaml --store force.duckdb --due-at 2013-07-09
 
     As JSON, for the next meeting on or after today:
 
+    \b
         crimeplan milestones --plan plan.yaml --store force.duckdb --format json
     """
     plan = load_plan(plan_path)
