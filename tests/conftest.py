@@ -28,3 +28,22 @@ def shared_data_path(*parts: str) -> Path:
 def shared_data() -> Path:
     """The folder of real public data sets (``../shared/data/real``); skips if absent."""
     return shared_data_path()
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The built-in demo data (seed 2013), generated once per test session. Read it only."""
+    from crimeplan.data.store import Store
+    from crimeplan.demo.generate import generate_demo
+
+    store = Store.open(tmp_path_factory.mktemp("demo") / "demo.duckdb")
+    generate_demo(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def builtin_plan():  # type: ignore[no-untyped-def]
+    from crimeplan.plan import builtin_plan_path, load_plan
+
+    return load_plan(builtin_plan_path())

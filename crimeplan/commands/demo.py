@@ -12,7 +12,7 @@ from crimeplan.cli import cli, open_store
 from crimeplan.commands.measures import render_json
 from crimeplan.commands_support import write_text_atomic
 from crimeplan.demo.generate import generate_demo
-from crimeplan.measures.compute import evaluate
+from crimeplan.measures.analysis import analyse
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report.build import write_html_pack
 
@@ -47,7 +47,7 @@ def demo_command(out: Path) -> None:
     click.echo(f"Generating synthetic demo data into {store_path} …", err=True)
     with open_store(store_path) as store:
         report = generate_demo(store)
-        results = evaluate(plan, store.ibis(), DEMO_AS_AT)
+        results = analyse(plan, store.ibis(), DEMO_AS_AT)
     measures_file = out / "measures.json"
     write_text_atomic(measures_file, render_json(results))
     html = write_html_pack(plan, results, out)

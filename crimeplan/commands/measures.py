@@ -15,7 +15,7 @@ from rich.table import Table
 from crimeplan.cli import cli, open_store
 from crimeplan.data.backends import connect_url, is_url
 from crimeplan.data.store import STORE_VARIABLE
-from crimeplan.measures.compute import evaluate
+from crimeplan.measures.analysis import analyse
 from crimeplan.measures.results import MeasuresResult
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
@@ -71,7 +71,20 @@ def render_table(result: MeasuresResult, console: Console) -> None:
     if result.synthetic_data:
         title += " [SYNTHETIC DEMO DATA]"
     table = Table(title=title, title_justify="left")
-    for heading in ("Measure", "Month", "Year to date", "Baseline", "Change", "Target", "Position"):
+    headings = (
+        "Measure",
+        "Month",
+        "Year to date",
+        "Baseline",
+        "Change (95% CI)",
+        "Signal?",
+        "SPC",
+        "Target",
+        "Position",
+        "Year end (80% PI)",
+        "P(target)",
+    )
+    for heading in headings:
         table.add_column(heading, justify="left" if heading == "Measure" else "right")
     for m in result.measures:
         table.add_row(
@@ -79,11 +92,15 @@ def render_table(result: MeasuresResult, console: Console) -> None:
             numbers.value(m.month_value, m.unit),
             numbers.value(m.ytd, m.unit),
             numbers.value(m.baseline_ytd, m.unit),
-            numbers.change(m.change, m.change_pct, m.unit),
+            numbers.change_with_interval(m),
+            numbers.signal(m),
+            numbers.variation(m),
             numbers.target(
                 m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
             ),
             numbers.on_course(m.on_course),
+            numbers.forecast(m),
+            numbers.chance(m),
         )
     console.print(table)
     console.print(
@@ -140,15 +157,15 @@ def measures_command(
     if is_url(store_location):
         backend = connect_url(store_location)
         try:
-            result = evaluate(plan, backend, month, area=parse_area(area))
+            result = analyse(plan, backend, month, area=parse_area(area))
         finally:
             backend.disconnect()
     else:
         with open_store(Path(store_location), create=False, read_only=True) as store:
-            result = evaluate(plan, store.ibis(), month, area=parse_area(area))
+            result = analyse(plan, store.ibis(), month, area=parse_area(area))
     if fmt == "json":
         sys.stdout.write(render_json(result))
     elif fmt == "csv":
         sys.stdout.write(render_csv(result))
     else:
-        render_table(result, Console(width=None if sys.stdout.isatty() else 140))
+        render_table(result, Console(width=None if sys.stdout.isatty() else 200))

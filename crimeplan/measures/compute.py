@@ -505,7 +505,11 @@ def _survey_measure(
             for r in rows
         ]
         latest, previous = series[-1], series[-2] if len(series) > 1 else None
-        comparison = f"{latest.label} against {previous.label}" if previous else "latest wave"
+        comparison = (
+            f"{_wave(latest.label)} against {_wave(previous.label)}"
+            if previous
+            else f"{_wave(latest.label)}, the only wave"
+        )
         return _result(
             measure,
             period,
@@ -574,6 +578,12 @@ def _survey_measure(
         then[1] if then else None,
         comparison=comparison,
     )
+
+
+def _wave(label: str | None) -> str:
+    """``33`` → ``wave 33``; a label that already says what it is stays as it is."""
+    text = str(label or "").strip()
+    return f"wave {text}" if text.isdigit() else text or "the wave"
 
 
 def _published_measure(

@@ -77,6 +77,12 @@ class MeasureResult:
     months_missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     table: tuple[dict[str, Any], ...] | None = None
+    # statistics (crimeplan.measures.analysis adds them; each is its result's to_dict())
+    spc: dict[str, Any] | None = None
+    change_test: dict[str, Any] | None = None
+    forecast: dict[str, Any] | None = None
+    peers: dict[str, Any] | None = None
+    facts: tuple[dict[str, Any], ...] = ()
 
     @property
     def target_pct(self) -> float | None:
@@ -113,6 +119,11 @@ class MeasureResult:
             out["baseline_denominator"] = _round(self.baseline_denominator)
         if self.table is not None:
             out["table"] = list(self.table)
+        out["spc"] = self.spc
+        out["change_test"] = self.change_test
+        out["forecast"] = self.forecast
+        out["peers"] = self.peers
+        out["facts"] = list(self.facts)
         return out
 
 

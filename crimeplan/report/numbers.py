@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def value(number: float | int | None, unit: str) -> str:
     """A measure's value: ``13,024`` for a count, ``43.1%`` for a percentage."""
@@ -40,3 +42,74 @@ def on_course(flag: bool | None) -> str:
     if flag is None:
         return "–"
     return "on course" if flag else "not on course"
+
+
+def _signed(number: float, places: int = 1) -> str:
+    return f"{number:+.{places}f}"
+
+
+def change_with_interval(measure: Any) -> str:
+    """``+6.0% (+0.6% to +11.7%)`` for counts, ``+3.0 pts (+1.0 to +5.0)`` for proportions."""
+    test = measure.change_test
+    base = change(measure.change, measure.change_pct, measure.unit)
+    if not test:
+        return base
+    if test.get("test") == "two_proportions":
+        low, high = test["difference_ci95"]
+        return f"{base} ({_signed(low)} to {_signed(high)})"
+    low, high = test.get("change_ci95", (None, None))
+    if low is None or high is None:
+        return base
+    return f"{base} ({_signed(low)}% to {_signed(high)}%)"
+
+
+def p_value(p: float) -> str:
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.1 else f"p={p:.2f}"
+
+
+def signal(measure: Any) -> str:
+    """Whether the change on the baseline is more than chance: ``yes (p=0.030)``."""
+    test = measure.change_test
+    if not test or test.get("p_value") is None:
+        return "–"
+    word = "yes" if test["significant"] else "no"
+    return f"{word} ({p_value(test['p_value'])})"
+
+
+VARIATION = {
+    "common_cause": "common cause",
+    "improvement_high": "improving (high)",
+    "improvement_low": "improving (low)",
+    "concern_high": "concern (high)",
+    "concern_low": "concern (low)",
+    "neutral_high": "special cause (high)",
+    "neutral_low": "special cause (low)",
+}
+
+
+def variation(measure: Any) -> str:
+    spc = measure.spc
+    if not spc or not spc.get("variation_icon"):
+        return "–"
+    return str(VARIATION.get(spc["variation_icon"], spc["variation_icon"]))
+
+
+def forecast(measure: Any) -> str:
+    """``155,855 (150,120–161,600)``: the year-end forecast and its 80 % interval."""
+    fc = measure.forecast
+    if not fc or fc.get("year_end") is None:
+        return "–"
+    low, high = fc["pi80"]
+    return f"{fc['year_end']:,.0f} ({low:,.0f}–{high:,.0f})"
+
+
+def chance(measure: Any) -> str:
+    fc = measure.forecast
+    if not fc or fc.get("p_meet_target") is None:
+        return "–"
+    p = 100 * fc["p_meet_target"]
+    if p < 1:
+        return "<1%"
+    if p > 99:
+        return ">99%"
+    return f"{p:.0f}%"

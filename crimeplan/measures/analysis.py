@@ -1,0 +1,369 @@
+"""Every measure with its statistics: the measures engine's results, plus what tells signal
+from noise.
+
+``analyse(plan, backend, as_at)`` runs ``evaluate`` (the engine), asks the engine for the few
+small extras the statistics need (peer figures, a breakdown of each targeted total), then
+adds to each measure, on its small monthly series:
+
+``spc``          the XmR chart (NHS "Making Data Count"), rebased where the plan says
+``change_test``  counts: the exact Poisson rate-ratio test of year to date against the
+                 baseline period (exposure = days), with an overdispersion note;
+                 proportions and surveys: Wilson intervals, Newcombe's interval of the
+                 difference and a two-proportion test
+``forecast``     a calibrated year-end forecast, for count measures with a target
+``peers``        the force against its Most Similar Group, with funnel-plot limits
+``facts``        runs, seasonal peak and trough, monthly average, shares, highest since,
+                 largest contributors: data for the pack to phrase
+
+Nothing here presents anything; everything lands in ``MeasuresResult``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any, Literal
+
+import ibis
+
+from crimeplan.measures.breakdown import NOT_RECORDED, breakdown_periods
+from crimeplan.measures.compute import evaluate
+from crimeplan.measures.results import MeasureResult, MeasuresResult
+from crimeplan.periods import (
+    FinancialYear,
+    add_months,
+    days_in_month,
+    format_month,
+    months_between,
+    parse_month,
+)
+from crimeplan.plan.model import AreaRef, Measure, Plan
+from crimeplan.stats import facts as facts_
+from crimeplan.stats.forecast import forecast_year_end
+from crimeplan.stats.peers import PeerFigure, peer_comparison
+from crimeplan.stats.significance import (
+    newcombe_difference,
+    overdispersion,
+    overdispersion_note,
+    poisson_rate_test,
+)
+from crimeplan.stats.spc import xmr_chart
+
+#: The rolling window over which the force is compared with its peers.
+PEER_MONTHS = 12
+
+
+def analyse(
+    plan: Plan,
+    backend: ibis.BaseBackend,
+    as_at: date,
+    *,
+    area: AreaRef | None = None,
+) -> MeasuresResult:
+    """Every measure of ``plan`` as at ``as_at``, with its statistics."""
+    results = evaluate(plan, backend, as_at, area=area)
+    ytd = [parse_month(m) for m in months_between_labels(results.ytd_months)]
+    baseline = [parse_month(m) for m in months_between_labels(results.baseline_months)]
+    peers = _peer_figures(plan, backend, as_at) if area is None else {}
+    analysed = []
+    for result in results.measures:
+        measure = plan.measure(result.id)
+        analysed.append(
+            _analyse_measure(plan, backend, measure, result, results, ytd, baseline, peers, area)
+        )
+    return replace(results, measures=tuple(analysed))
+
+
+def months_between_labels(span: tuple[str, str]) -> list[str]:
+    return [format_month(m) for m in months_between(parse_month(span[0]), parse_month(span[1]))]
+
+
+def _analyse_measure(
+    plan: Plan,
+    backend: ibis.BaseBackend,
+    measure: Measure,
+    result: MeasureResult,
+    results: MeasuresResult,
+    ytd: Sequence[date],
+    baseline: Sequence[date],
+    peers: dict[str, dict[str, PeerFigure]],
+    area: AreaRef | None,
+) -> MeasureResult:
+    spc = _spc(measure, result)
+    facts = list(
+        facts_.measure_facts(
+            result, ytd_months=results.ytd_months, baseline_months=results.baseline_months
+        )
+    )
+    yearly = yearly_totals(result)
+    if yearly and result.kind in ("count", "rate"):
+        latest = max(yearly, key=lambda label: FinancialYear.parse(label))
+        for fact in (
+            facts_.highest_since(result.id, yearly, latest),
+            facts_.lowest_since(result.id, yearly, latest),
+            facts_.yearly_run(result.id, yearly),
+        ):
+            if fact is not None:
+                facts.append(fact)
+    if result.kind == "count" and result.target is not None and ytd:
+        contributors = _contributors(plan, backend, measure, result, ytd, baseline, area)
+        if contributors is not None:
+            facts.append(contributors)
+    peer = None
+    if measure.peer_measure and measure.peer_measure in peers:
+        kind: Literal["count", "proportion"] = (
+            "count" if measure.kind in ("count", "rate") else "proportion"
+        )
+        figures = peers[measure.peer_measure]
+        if plan.force in figures and len(figures) > 1:
+            comparison = peer_comparison(plan.force, figures, kind, per=measure.per)
+            peer = {**comparison.to_dict(), "period": list(_peer_period(results))}
+    return replace(
+        result,
+        spc=spc,
+        change_test=_change_test(result, ytd, baseline, spc),
+        forecast=_forecast(measure, result, baseline),
+        peers=peer,
+        facts=tuple(fact.to_dict() for fact in facts),
+    )
+
+
+# -- SPC ---------------------------------------------------------------------------------------
+def _spc(measure: Measure, result: MeasureResult) -> dict[str, Any] | None:
+    """The XmR chart of the monthly series (or the survey's waves).
+
+    A rolling 12-month series is not charted: its points share eleven months with their
+    neighbours, which breaks the chart's assumption of independent points.
+    """
+    if not result.series or measure.window == "rolling_12":
+        return None
+    values = [p.value for p in result.series]
+    if sum(v is not None for v in values) < 2:
+        return None
+    months = [p.month for p in result.series]
+    rebase = sorted({months.index(m) for m in measure.rebase if m in months and months.index(m)})
+    target = _target_line(result)
+    chart = xmr_chart(
+        values,
+        improvement_direction=measure.improvement,
+        target=target,
+        rebase_at_index=rebase,
+    )
+    return {**chart.to_dict(), "target": target, "months": months}
+
+
+def _target_line(result: MeasureResult) -> float | None:
+    """The target in the series' own units: a level target as it is; a % change target as the
+    baseline year's monthly average moved by the target (counts only)."""
+    target = result.target
+    if target is None:
+        return None
+    if target.kind != "change_pct":
+        return target.value
+    if result.kind != "count":
+        return None
+    totals = yearly_totals(result)
+    if not result.comparison or not totals:
+        return None
+    base_year = FinancialYear.of(add_months(parse_month(result.month), -12))
+    total = totals.get(base_year.label)
+    if total is None:
+        return None
+    return round(total / 12 * (1 + target.value / 100), 4)
+
+
+def yearly_totals(result: MeasureResult) -> dict[str, float]:
+    """Financial-year totals of a count or rate series, complete years only."""
+    by_year: dict[str, list[float]] = {}
+    missing: set[str] = set()
+    for point in result.series:
+        label = FinancialYear.of(parse_month(point.month)).label
+        if point.value is None:
+            missing.add(label)
+            continue
+        by_year.setdefault(label, []).append(
+            float(
+                point.numerator
+                if result.kind == "rate" and point.numerator is not None
+                else point.value
+            )
+        )
+    return {
+        label: (int(sum(values)) if result.kind in ("count", "rate") else sum(values))
+        for label, values in by_year.items()
+        if len(values) == 12 and label not in missing
+    }
+
+
+# -- is the change real? ----------------------------------------------------------------------
+def _days(months: Sequence[date]) -> int:
+    return sum(days_in_month(m) for m in months)
+
+
+def _change_test(
+    result: MeasureResult,
+    ytd: Sequence[date],
+    baseline: Sequence[date],
+    spc: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    if result.kind in ("count", "rate"):
+        count = result.ytd_numerator if result.kind == "rate" else result.ytd
+        before = result.baseline_numerator if result.kind == "rate" else result.baseline_ytd
+        if count is None or before is None or not ytd:
+            return None
+        exposure, base_exposure = float(_days(ytd)), float(_days(baseline))
+        if result.kind == "rate" and result.ytd_denominator and result.baseline_denominator:
+            exposure *= float(result.ytd_denominator)
+            base_exposure *= float(result.baseline_denominator)
+        test = poisson_rate_test(int(count), exposure, int(before), base_exposure)
+        values = [float(p.value) for p in result.series if p.value is not None]
+        if result.kind == "rate":
+            values = [float(p.numerator) for p in result.series if p.numerator is not None]
+        index = overdispersion(values)
+        note = overdispersion_note(index)
+        out = {
+            "test": "poisson_rate_ratio",
+            **test.to_dict(),
+            "overdispersion": None if index is None else round(index, 2),
+            "note": note,
+        }
+        if note and test.significant and spc and spc.get("variation_icon") == "common_cause":
+            out["note"] = (
+                f"{note}; the latest month is within the chart's limits (common-cause variation)"
+            )
+        return out
+    numbers = (
+        result.ytd_numerator,
+        result.ytd_denominator,
+        result.baseline_numerator,
+        result.baseline_denominator,
+    )
+    if (
+        any(v is None for v in numbers)
+        or not result.ytd_denominator
+        or (not result.baseline_denominator)
+    ):
+        return None
+    x1, n1, x2, n2 = (int(v) for v in numbers)  # type: ignore[arg-type]
+    return {"test": "two_proportions", **newcombe_difference(x1, n1, x2, n2).to_dict()}
+
+
+# -- forecast ---------------------------------------------------------------------------------
+def _forecast(
+    measure: Measure, result: MeasureResult, baseline: Sequence[date]
+) -> dict[str, Any] | None:
+    if result.kind != "count" or result.target is None or result.target.kind != "change_pct":
+        return None
+    as_at = parse_month(result.month)
+    base_year = FinancialYear.of(baseline[0]) if baseline else FinancialYear.of(as_at).shift(-1)
+    totals = yearly_totals(result)
+    history = [
+        (parse_month(p.month), None if p.value is None else float(p.value)) for p in result.series
+    ]
+    forecast = forecast_year_end(
+        history,
+        as_at,
+        baseline_total=totals.get(base_year.label),
+        target_change_pct=result.target.value,
+        improvement=measure.improvement,
+    )
+    return forecast.to_dict()
+
+
+# -- facts that need the engine ----------------------------------------------------------------
+def _contributors(
+    plan: Plan,
+    backend: ibis.BaseBackend,
+    measure: Measure,
+    result: MeasureResult,
+    ytd: Sequence[date],
+    baseline: Sequence[date],
+    area: AreaRef | None,
+) -> facts_.Fact | None:
+    split = breakdown_periods(
+        backend, plan, measure, ("offence", "category"), {"ytd": ytd, "baseline": baseline}, area
+    )
+    for index in (0, 1):  # by offence where the records have one (a force's extract), else
+        now: dict[str, int] = {}  # by police.uk category
+        before: dict[str, int] = {}
+        for target, period in ((now, "ytd"), (before, "baseline")):
+            for key, n in split[period].items():
+                target[key[index]] = target.get(key[index], 0) + n
+        if set(now) <= {NOT_RECORDED}:
+            continue
+        parts = {k: (now.get(k, 0), before.get(k, 0)) for k in set(now) | set(before)}
+        fact = facts_.contributors(
+            measure.id,
+            parts,
+            int(result.ytd or 0),
+            int(result.baseline_ytd or 0),
+            period=(format_month(ytd[0]), format_month(ytd[-1])),
+        )
+        return fact
+    return None
+
+
+# -- peers ------------------------------------------------------------------------------------
+def _peer_period(results: MeasuresResult) -> tuple[str, str]:
+    last = parse_month(results.as_at)
+    return format_month(add_months(last, -(PEER_MONTHS - 1))), format_month(last)
+
+
+def _peer_figures(
+    plan: Plan, backend: ibis.BaseBackend, as_at: date
+) -> dict[str, dict[str, PeerFigure]]:
+    """Peer figures over the 12 months to ``as_at``, by peer measure and force: counts with
+    the force's population, proportions with their denominators."""
+    wanted = sorted({m.peer_measure for m in plan.measures if m.peer_measure})
+    if not wanted or plan.peers is None:
+        return {}
+    forces = [plan.force, *plan.peers.forces]
+    first = add_months(as_at, -(PEER_MONTHS - 1))
+    table = backend.table("peer_figures")
+    rows = (
+        table.filter(
+            table.measure.isin(wanted),
+            table.force.isin(forces),
+            table.month >= first,
+            table.month <= as_at,
+        )
+        .group_by(["measure", "force"])
+        .aggregate(
+            value=table.value.sum(),
+            denominator=table.denominator.sum(),
+            months=table.month.nunique(),
+        )
+        .to_pyarrow()
+        .to_pylist()
+    )
+    populations = _force_populations(backend, forces, FinancialYear.of(as_at).start_year)
+    out: dict[str, dict[str, PeerFigure]] = {}
+    for row in rows:
+        if int(row["months"]) < PEER_MONTHS:
+            continue  # a force without the whole window is left out, not under-counted
+        if row["denominator"] is None:
+            population = populations.get(row["force"])
+            if population is None:
+                continue
+            figure = PeerFigure(int(round(row["value"])), population)
+        else:
+            figure = PeerFigure(int(round(row["value"])), int(round(row["denominator"])))
+        out.setdefault(row["measure"], {})[row["force"]] = figure
+    return out
+
+
+def _force_populations(
+    backend: ibis.BaseBackend, forces: Sequence[str], year: int
+) -> dict[str, int]:
+    table = backend.table("populations")
+    rows = (
+        table.filter(table.area_level == "force", table.area.isin(list(forces)), table.year <= year)
+        .order_by(["area", "year"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    latest: dict[str, int] = {}
+    for row in rows:
+        latest[row["area"]] = int(row["population"])
+    return latest
