@@ -1,0 +1,159 @@
+"""The PDF board pack: the HTML pack printed by WeasyPrint, read back with pdftotext (skipped
+when poppler's tools are absent): every objective, milestone and the reoffending table, A4
+pages numbered, table headers repeated, inline SVG charts drawn, nothing fetched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crimeplan.data.store import Store
+from crimeplan.demo.generate import generate_demo
+from crimeplan.measures.compute import evaluate
+from crimeplan.plan import builtin_plan_path, load_plan
+from crimeplan.report.charts import render_svg, spc_chart
+from crimeplan.report.html import render_html
+from crimeplan.report.pack import BoardPack, build_pack
+from crimeplan.report.pdf import _DataOnly, render_pdf
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+    reason="poppler-utils (pdftotext, pdfinfo) is not installed",
+)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def pdf_info(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "info.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> BoardPack:
+    plan = load_plan(builtin_plan_path())
+    with Store.open(tmp_path_factory.mktemp("demo") / "d.duckdb") as store:
+        generate_demo(store)
+        results = evaluate(plan, store.ibis(), date(2013, 4, 1))
+    return build_pack(plan, results)
+
+
+@pytest.fixture(scope="module")
+def pdf(pack: BoardPack) -> bytes:
+    return render_pdf(render_html(pack))
+
+
+@pytest.fixture(scope="module")
+def pages(pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    return pdf_pages(pdf, tmp_path_factory.mktemp("pdf"))
+
+
+def test_is_a_pdf(pdf: bytes) -> None:
+    assert pdf[:5] == b"%PDF-"
+
+
+@needs_poppler
+def test_a4_pages(pdf: bytes, tmp_path: Path) -> None:
+    info = pdf_info(pdf, tmp_path)
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.89 pts \(A4\)", info), info
+    assert int(re.search(r"Pages:\s+(\d+)", info)[1]) > 5  # type: ignore[index]
+
+
+def test_page_numbers(pages: list[str]) -> None:
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in page
+
+
+def test_front_matter(pages: list[str]) -> None:
+    first = words(pages[0])
+    assert "STRATEGIC POLICING AND CRIME BOARD" in first
+    assert "AGENDA ITEM 5" in first and "14 May 2013" in first
+    assert "This pack is computed from SYNTHETIC demo data" in first
+
+
+def test_every_objective_and_milestone(pages: list[str]) -> None:
+    plan = load_plan(builtin_plan_path())
+    text = words(" ".join(pages))
+    for objective in plan.objectives:
+        assert f"{objective.id}. {objective.title}" in text, objective.id
+    for milestone in plan.milestones:
+        assert words(milestone.title) in text, milestone.id
+
+
+def test_paragraph_numbers_through_the_paper(pages: list[str]) -> None:
+    text = "\n".join(pages)
+    for number in (1, 5, 20, 47, 84):
+        assert re.search(rf"^\s*{number}\.\s+\S", text, re.MULTILINE), number
+
+
+def test_reoffending_table(pages: list[str]) -> None:
+    text = "\n".join(pages)
+    rows = [
+        ["West Midlands", "Region", "68,651", "7.71%", "8.64%", "-10.78%"],
+        ["Dudley", "Local Authority", "3,052", "5.18%", "7.48%", "-30.82%"],
+        ["Stoke-on-Trent", "Local Authority", "4,461", "10.40%", "10.06%", "3.35%"],
+    ]
+    for row in rows:
+        pattern = r"\s+".join(re.escape(cell) for cell in row)
+        assert re.search(pattern, text), row
+
+
+def test_table_header_repeats_on_every_page(tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    rows = "".join(f"<tr><td>Row {i}</td><td>{i}</td></tr>" for i in range(150))
+    html = (
+        "<!DOCTYPE html><html><head><style>th{color:#000}</style></head><body><table>"
+        "<thead><tr><th>Measure heading</th><th>Value heading</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></body></html>"
+    )
+    pages = pdf_pages(render_pdf(html), tmp_path)
+    assert len(pages) >= 3
+    assert all("Measure heading" in page for page in pages)
+
+
+def test_inline_svg_chart_is_drawn(pack: BoardPack, tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    measure = pack.results.measure("burglary_dwelling")
+    svg = render_svg(spc_chart(measure, annotations=[("2012-10", "Operation Lightfoot")]))
+    html = f"<!DOCTYPE html><html><head></head><body><figure>{svg}</figure></body></html>"
+    text = words(" ".join(pdf_pages(render_pdf(html), tmp_path)))
+    assert "Burglary dwelling" in text and "Operation Lightfoot" in text
+
+
+def test_fetches_nothing_but_data_urls() -> None:
+    fetcher = _DataOnly()
+    for url in ("http://example.com/x.png", "https://example.com/a.css", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="fetches nothing"):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+
+
+def test_a_remote_image_is_left_out() -> None:
+    html = (
+        '<!DOCTYPE html><html><head><link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+        '</head><body><p>Text</p><img src="http://127.0.0.1:9/x.png" alt="x"></body></html>'
+    )
+    assert render_pdf(html)[:5] == b"%PDF-"
