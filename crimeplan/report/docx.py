@@ -62,7 +62,7 @@ def render_docx(
     """The pack as DOCX bytes. ``charts`` maps a measure id to its chart as PNG (see
     ``crimeplan.report.charts.render_png``); each is placed after the first milestone that
     reports the measure, or after the measures table. ``alt_texts`` overrides a chart's
-    description, which is otherwise ``chart_alt_text(measure)``."""
+    description, which is otherwise ``chart_alt_text(measure, measure.spc)``."""
     writer = _Writer(pack, charts or {}, alt_texts or {})
     writer.write()
     out = io.BytesIO()
@@ -257,7 +257,7 @@ class _Writer:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_together = True
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
-        description = self.alt_texts.get(measure.id) or chart_alt_text(measure, _spc(measure))
+        description = self.alt_texts.get(measure.id) or chart_alt_text(measure, measure.spc)
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", description)
         doc_pr.set("title", f"Chart: {measure.title}")
@@ -410,15 +410,6 @@ class _Writer:
 
 
 # -- XML helpers (python-docx has no API for these) ------------------------------------
-
-
-def _spc(measure: MeasureResult) -> Mapping[str, Any] | None:
-    """The measure's SPC result as a dict, when the results carry one."""
-    spc = getattr(measure, "spc", None)
-    if spc is None or isinstance(spc, Mapping):
-        return spc
-    to_dict = getattr(spc, "to_dict", None)
-    return to_dict() if callable(to_dict) else None
 
 
 def _target(m: MeasureResult) -> str:
