@@ -1,0 +1,141 @@
+"""``crimeplan backtest``: how well calibrated the year-end forecasts have been."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from crimeplan.cli import cli, open_store
+from crimeplan.data.store import STORE_VARIABLE
+from crimeplan.errors import CrimeplanError
+from crimeplan.measures.compute import evaluate
+from crimeplan.periods import format_month, parse_month
+from crimeplan.plan import load_plan
+from crimeplan.stats.backtest import BacktestReport, Coverage, backtest
+
+
+def last_crime_month(store_ibis: object, force: str) -> date | None:
+    """The latest month holding crimes of ``force`` in the store (None if none)."""
+    table = store_ibis.table("crimes")  # type: ignore[attr-defined]
+    value = table.filter(table.force == force).month.max().to_pyarrow().as_py()
+    if value is None:
+        return None
+    month = value.date() if hasattr(value, "date") and callable(value.date) else value
+    return date(month.year, month.month, 1)
+
+
+def render_json(report: BacktestReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _mape(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} %"
+
+
+def _table(title: str, first: str, rows: dict[str, Coverage]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(first)
+    for heading in ("Forecasts", "In 80 % interval", "In 95 % interval", "MAPE"):
+        table.add_column(heading, justify="right")
+    for name, cov in rows.items():
+        table.add_row(
+            name, str(cov.forecasts), _pct(cov.coverage_80), _pct(cov.coverage_95), _mape(cov.mape)
+        )
+    return table
+
+
+def render_table(report: BacktestReport, as_at: str, console: Console) -> None:
+    console.print(
+        _table(
+            f"Year-end forecast backtest (data to {as_at})",
+            "Measure",
+            {**report.by_measure, "All measures": report.overall},
+        )
+    )
+    console.print(_table("By month as at", "As at", report.by_month))
+    console.print(_table("By year", "Year", report.by_year))
+    console.print(
+        "Each complete past year replayed at every month as at, April to February, using only "
+        "the months up to it; March (the year complete) is left out. Nominal: 80 % and 95 %."
+    )
+    for reason, n in report.skipped.items():
+        console.print(f"Not forecast ({n}): {reason}")
+
+
+@cli.command("backtest")
+@click.option(
+    "--store",
+    "store_path",
+    envvar=STORE_VARIABLE,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"The store (a DuckDB file). Default: ${STORE_VARIABLE}.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The plan file (YAML).",
+)
+@click.option(
+    "--as-at",
+    "as_at",
+    default=None,
+    help="Last month to use, YYYY-MM. Default: the "
+    "store's latest month with crimes of the plan's force.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+def backtest_command(store_path: Path, plan_path: Path, as_at: str | None, fmt: str) -> None:
+    """Replay the year-end forecast of every count measure of a plan over every complete
+    past year in the store, at every month as at from April to February, and report how
+    often the 80 % and 95 % prediction intervals held the outcome, and the mean absolute
+    percentage error (MAPE) of the year end. The forecasts see only the months before
+    each as-at month.
+
+    Example:
+
+        crimeplan backtest --store demo.duckdb --plan plan.yaml --format json
+    """
+    plan = load_plan(plan_path)
+    with open_store(store_path, create=False, read_only=True) as store:
+        backend = store.ibis()
+        if as_at is None:
+            month = last_crime_month(backend, plan.force)
+            if month is None:
+                raise CrimeplanError(
+                    f"the store {store_path} holds no crimes for force '{plan.force}'"
+                )
+        else:
+            month = parse_month(as_at, "--as-at")
+        result = evaluate(plan, backend, month)
+    series = {
+        m.id: [
+            (parse_month(p.month), None if p.value is None else float(p.value)) for p in m.series
+        ]
+        for m in result.measures
+        if m.kind == "count"
+    }
+    report = backtest(series)
+    if fmt == "json":
+        sys.stdout.write(render_json(report))
+    else:
+        render_table(
+            report, format_month(month), Console(width=None if sys.stdout.isatty() else 120)
+        )
