@@ -1,0 +1,387 @@
+"""The generated sentences: the seed paper's plain English, every number traceable.
+
+On the demo (the built-in West Midlands plan on synthetic data, as at April 2013): every
+measure's paragraph passes ``figures_check`` against the results JSON, and the sentences the
+seed paper has (business crime up 6 %, total recorded crime stable, burglary falling since
+its November peak, TSS 43 % of business crime against 34 %, non-crime hate incidents the
+highest since …, satisfaction equal to the MSG average, confidence wave 33 against wave 32)
+read as they should, with their numbers from the statistics. Then small constructed results
+for the edges: no baseline, no test, zero counts, no forecast, no data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from crimeplan.measures.analysis import analyse
+from crimeplan.measures.results import MeasureResult, MeasuresResult, SeriesPoint, Target
+from crimeplan.report.narrative import (
+    Figure,
+    Sentence,
+    figures_check,
+    measure_sentences,
+    month_name,
+    number_tokens,
+    ordinal,
+    paragraphs,
+)
+from crimeplan.stats.significance import poisson_rate_test
+
+
+@pytest.fixture(scope="module")
+def results(demo_store: Any, builtin_plan: Any) -> MeasuresResult:
+    return analyse(builtin_plan, demo_store.ibis(), date(2013, 4, 1))
+
+
+@pytest.fixture(scope="module")
+def results_json(results: MeasuresResult) -> dict[str, Any]:
+    """As ``results.json`` holds it: written and read back."""
+    loaded: dict[str, Any] = json.loads(json.dumps(results.to_dict()))
+    return loaded
+
+
+def paragraph(results: MeasuresResult, measure_id: str) -> str:
+    return " ".join(s.text for s in measure_sentences(results.measure(measure_id), results))
+
+
+def figure(sentences: tuple[Sentence, ...], text: str) -> Figure:
+    return next(f for s in sentences for f in s.figures if f.text == text)
+
+
+# -- the demo ---------------------------------------------------------------------------------
+def test_every_number_of_every_measure_is_in_the_results(
+    results: MeasuresResult, results_json: dict[str, Any]
+) -> None:
+    assert len(results.measures) == 28
+    for measure in results.measures:
+        sentences = measure_sentences(measure, results)
+        assert sentences, measure.id
+        assert figures_check(sentences, results_json) == [], measure.id
+        assert figures_check(sentences, results.to_dict()) == [], measure.id
+        for sentence in sentences:
+            assert sentence.text[0].isupper() and sentence.text.endswith("."), sentence.text
+            assert "None" not in sentence.text and "nan" not in sentence.text, sentence.text
+
+
+def test_paragraphs_of_the_whole_results(results: MeasuresResult) -> None:
+    every = paragraphs(results)
+    assert list(every) == [m.id for m in results.measures]
+    assert every["business_crime"] == measure_sentences(results.measure("business_crime"), results)
+
+
+def test_business_crime_rise_is_signal_with_overdispersion(
+    results: MeasuresResult, results_json: dict[str, Any]
+) -> None:
+    sentences = measure_sentences(results.measure("business_crime"), results)
+    text = " ".join(s.text for s in sentences)
+    assert (
+        "Business crime: 2,902 recorded in April 2013, 6.0% more than in April 2012 (2,738)."
+        in text
+    )
+    assert (
+        "A rise this large is unlikely to be chance alone (95% interval +0.6% to +11.7%), "
+        "though the monthly figures vary about 2.5 times more than chance would give" in text
+    )
+    assert "The target is a reduction of 6% against 2012/13 (33,817)." in text
+    assert "(80% interval 33,769 to 36,044)" in text
+    assert "the chance of meeting the target is less than 1%" in text
+    assert "More than the whole rise (+164) comes from theft from shops and stalls (+317)." in text
+    low = figure(sentences, "+0.6%")
+    assert low.path == ("measures", "business_crime", "change_test", "change_ci95", 0)
+    assert low.value == results_json["measures"][21]["change_test"]["change_ci95"][0] == 0.56
+    assert figure(sentences, "2.5").path[-1] == "overdispersion"
+
+
+def test_total_recorded_crime_is_stable(results: MeasuresResult) -> None:
+    text = paragraph(results, "total_recorded_crime")
+    assert "12,646 recorded in April 2013, 0.7% fewer than in April 2012 (12,733)" in text
+    assert (
+        "The fall is not more than chance alone would give (95% interval -3.1% to +1.8%), "
+        "so the level is stable" in text
+    )
+    assert "unlikely to be chance" not in text
+    assert "5th highest of 8 forces" in text
+
+
+def test_burglary_falling_since_its_november_peak(results: MeasuresResult) -> None:
+    sentences = measure_sentences(results.measure("burglary_dwelling"), results)
+    text = " ".join(s.text for s in sentences)
+    assert (
+        "It has fallen in each of the last 5 months, since its seasonal peak in November "
+        "(1,202), to 841 in April 2013 (30.0% lower)." in text
+    )
+    assert "it peaks in November (1,304 a month) and is lowest in June (844)" in text
+    assert figure(sentences, "1,202").path == (
+        "measures",
+        "burglary_dwelling",
+        "facts",
+        0,
+        "numbers",
+        "from_value",
+    )
+    assert figure(sentences, "5").path[-1] == "months"  # month-on-month steps
+    assert "lies within that range: it will be met in some months and missed in others" in text
+
+
+def test_tss_share_against_a_year_earlier(results: MeasuresResult) -> None:
+    text = paragraph(results, "tss_share_of_business_crime")
+    assert (
+        "Theft from shops and stalls made up 43% of business crime in April 2013, "
+        "against 34% in April 2012." in text
+    )
+    assert "9.0 points above April 2012" in text and "more than chance." in text
+
+
+def test_non_crime_hate_incidents_highest_in_the_store(results: MeasuresResult) -> None:
+    text = paragraph(results, "non_crime_hate_incidents")
+    assert "The 2012/13 total, 530, was the highest in the store, which begins in 2009/10." in text
+    assert "It has risen year on year since 2009/10, from 415 to 530 in 2012/13" in text
+
+
+def test_hate_crime_monthly_average_band(results: MeasuresResult) -> None:
+    text = paragraph(results, "hate_crime")
+    assert "On average there are 190 to 200 a month (May 2012 to April 2013)." in text
+
+
+def test_satisfaction_equal_to_the_msg_average_at_december_2012(
+    demo_store: Any, builtin_plan: Any
+) -> None:
+    december = analyse(builtin_plan, demo_store.ibis(), date(2012, 12, 1))
+    sentences = measure_sentences(december.measure("satisfaction_crime"), december)
+    text = " ".join(s.text for s in sentences)
+    assert (
+        "West Midlands Police's 87.1% compares with a Most Similar Group (MSG) average of 87.1% "
+        "(5th highest of 8 forces): equal to the MSG average, allowing for chance" in text
+    )
+    assert "against 85.8% in the year to December 2011" in text
+    assert figures_check(sentences, json.loads(json.dumps(december.to_dict()))) == []
+    rank = figure(sentences, "5th")
+    assert rank.path == ("measures", "satisfaction_crime", "peers", "rank") and rank.value == 5
+
+
+def test_confidence_wave_on_wave(results: MeasuresResult) -> None:
+    text = paragraph(results, "confidence")
+    assert (
+        "Wave 33 is 3.0 points above wave 32 (95% interval of the difference +1.0 to +5.0 "
+        "points): more than chance." in text
+    )
+    assert "80.6% in wave 33 (95% interval 79.2% to 82.0%; 3,038 respondents)" in text
+
+
+def test_reoffending_as_published(results: MeasuresResult) -> None:
+    text = paragraph(results, "reoffending")
+    assert "7.71% of a cohort of 68,651 reoffended, against a predicted rate of 8.64%" in text
+    assert "-10.78% from the baseline" in text
+    assert "The largest reduction among the local authorities is in Dudley (-30.82%)." in text
+    assert "Stoke-on-Trent (3.35%) is above its predicted rate." in text
+
+
+# -- the check --------------------------------------------------------------------------------
+def test_a_number_not_in_the_results_is_caught(
+    results: MeasuresResult, results_json: dict[str, Any]
+) -> None:
+    sentences = measure_sentences(results.measure("business_crime"), results)
+    good = sentences[0]
+    broken = replace(good, text=good.text.replace("(2,738)", "(2,738), up 4 %"))
+    problems = figures_check([broken], results_json)
+    assert problems == [f"number '4' is not a figure: {broken.text}"]
+    assert figures_check([Sentence("Business crime rose by 7.3%.")], results_json) == [
+        "number '7.3%' is not a figure: Business crime rose by 7.3%."
+    ]
+
+
+def test_a_figure_that_misquotes_the_results_is_caught(results_json: dict[str, Any]) -> None:
+    path = ("measures", "business_crime", "change_pct")
+    wrong_text = Figure("6.5%", 5.99, path, "pct")
+    assert figures_check([Sentence("Up 6.5%.", (wrong_text,))], results_json) == [
+        "figure '6.5%': measures/business_crime/change_pct formats as '6.0%' in the results"
+    ]
+    wrong_value = Figure("6.0%", 6.0, path, "pct")
+    assert figures_check([Sentence("Up 6.0%.", (wrong_value,))], results_json) == [
+        "figure '6.0%': measures/business_crime/change_pct is 5.99 in the results, not 6.0"
+    ]
+    nowhere = Figure("6.0%", 5.99, ("measures", "no_such_measure", "change_pct"), "pct")
+    assert figures_check([Sentence("Up 6.0%.", (nowhere,))], results_json) == [
+        "figure '6.0%': no measures/no_such_measure/change_pct in the results"
+    ]
+    absent = Figure("6.0%", 5.99, path, "pct")
+    assert figures_check([Sentence("Up a lot.", (absent,))], results_json) == [
+        "figure '6.0%' is not in the sentence: Up a lot."
+    ]
+
+
+def test_number_tokens() -> None:
+    assert number_tokens("2,902 (+0.6% to -11.7%), 2012/13, s20/47 and 95 % limits.") == [
+        "2,902",
+        "+0.6%",
+        "-11.7%",
+        "2012/13",
+        "20/47",
+        "95",
+    ]
+
+
+def test_formatters() -> None:
+    assert month_name("2012-11") == "November 2012"
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+    ]
+
+
+# -- edges, on constructed results ------------------------------------------------------------
+def _count(**changes: Any) -> MeasureResult:
+    base = MeasureResult(
+        id="m",
+        title="Robbery of business property",
+        kind="count",
+        unit="count",
+        improvement="decrease",
+        month="2013-04",
+        month_value=30,
+        ytd=30,
+        baseline_ytd=24,
+        change=6,
+        change_pct=25.0,
+        target=None,
+        on_course=None,
+        series=(SeriesPoint("2013-03", 28), SeriesPoint("2013-04", 30)),
+        comparison="year to date against the same period of 2012/13 (April 2012)",
+    )
+    return replace(base, **changes)
+
+
+def _results(measure: MeasureResult) -> MeasuresResult:
+    return MeasuresResult(
+        as_at="2013-04",
+        plan_title="A plan",
+        force="A Force",
+        plan_year="2013/14",
+        baseline_year="2012/13",
+        area="force",
+        ytd_months=("2013-04", "2013-04"),
+        baseline_months=("2012-04", "2012-04"),
+        synthetic_data=True,
+        measures=(measure,),
+    )
+
+
+def _say(measure: MeasureResult) -> list[str]:
+    results = _results(measure)
+    sentences = measure_sentences(measure, results)
+    assert figures_check(sentences, json.loads(json.dumps(results.to_dict()))) == []
+    return [s.text for s in sentences]
+
+
+def _test(count: int, baseline: int) -> dict[str, Any]:
+    return {
+        "test": "poisson_rate_ratio",
+        **poisson_rate_test(count, 30.0, baseline, 30.0).to_dict(),
+        "overdispersion": None,
+        "note": None,
+    }
+
+
+def test_no_test_no_verdict() -> None:
+    assert _say(_count()) == [
+        "Robbery of business property: 30 recorded in April 2013, 25.0% more than in "
+        "April 2012 (24).",
+    ]
+
+
+def test_a_test_without_overdispersion() -> None:
+    assert _say(_count(change_test=_test(30, 24)))[1] == (
+        "The rise is not more than chance alone would give (95% interval -29.4% to +123.4%), "
+        "so the level is stable."
+    )
+
+
+def test_no_baseline() -> None:
+    text = _say(_count(baseline_ytd=None, change=None, change_pct=None))
+    assert text == [
+        "Robbery of business property: 30 recorded in April 2013; there is no figure for "
+        "April 2012 to compare with."
+    ]
+
+
+def test_zero_counts() -> None:
+    both = _say(
+        _count(
+            ytd=0, month_value=0, baseline_ytd=0, change=0, change_pct=None, change_test=_test(0, 0)
+        )
+    )
+    assert both == [
+        "Robbery of business property: 0 recorded in April 2013, the same as in April 2012."
+    ]
+    from_none = _say(
+        _count(ytd=8, baseline_ytd=0, change=8, change_pct=None, change_test=_test(8, 0))
+    )
+    assert (
+        from_none[0]
+        == "Robbery of business property: 8 recorded in April 2013, against none in April 2012."
+    )
+    assert from_none[1].startswith(
+        "A rise this large is unlikely to be chance alone (95% interval "
+    )
+    assert from_none[1].endswith(" or more).")
+
+
+def test_forecast_without_year_end() -> None:
+    target = Target("I1", "change_pct", -6.0)
+    forecast = {
+        "year": "2013/14",
+        "year_end": None,
+        "change_pct": None,
+        "pi80": None,
+        "pi95": None,
+        "p_meet_target": None,
+        "months_known": 1,
+        "months_forecast": 11,
+        "baseline_total": None,
+        "target_change_pct": -6.0,
+        "reason": "no history for May in earlier years",
+    }
+    text = _say(_count(target=target, forecast=forecast))
+    assert text[1:] == [
+        "The target is a reduction of 6% against 2012/13.",
+        "There is no year-end forecast: no history for May in earlier years.",
+    ]
+    silent = _say(_count(target=target, forecast={**forecast, "reason": None}))
+    assert silent[1:] == ["The target is a reduction of 6% against 2012/13."]
+
+
+def test_no_data_is_one_sentence() -> None:
+    text = _say(
+        _count(
+            ytd=None, month_value=None, baseline_ytd=None, change=None, change_pct=None, series=()
+        )
+    )
+    assert text == [
+        "There are no figures for robbery of business property as at April 2013 in the store."
+    ]
+
+
+def test_missing_months_are_said() -> None:
+    text = _say(_count(months_missing=("2013-04",)))
+    assert text[-1] == "The store has no figures for April 2013."
+
+
+def test_a_title_with_digits_is_a_figure() -> None:
+    sentences = measure_sentences(
+        _count(title="Section 20/47 assaults"), _results(_count(title="Section 20/47 assaults"))
+    )
+    title = figure(sentences, "Section 20/47 assaults")
+    assert title.path == ("measures", "m", "title")
