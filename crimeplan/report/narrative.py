@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crimeplan.measures.results import MeasureResult, MeasuresResult
+from crimeplan.periods import FinancialYear, parse_month
 from crimeplan.report import numbers
 
 Path = tuple[str | int, ...]
@@ -115,6 +116,11 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def financial_year(month: str) -> str:
+    """The financial year a month falls in: ``"2012-04"`` → ``"2012/13"``."""
+    return FinancialYear.of(parse_month(month)).label
+
+
 def key_level(key: str) -> str:
     """The level of an interval from its key: ``pi80`` → ``80%``."""
     return f"{int(key.removeprefix('pi'))}%"
@@ -140,6 +146,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "chance": chance,
     "times": times,
     "month": month_name,
+    "financial_year": financial_year,
     "month_only": month_only,
     "calendar_month": calendar_month,
     "ordinal": ordinal,
@@ -418,7 +425,14 @@ def _count_headline(m: _Measure) -> list[Sentence | None]:
         ]
     else:
         head += [", against ", m.fig(m.value_format, "baseline_ytd"), " in ", *before, "."]
+    if not d.get("change_test") and d.get("change"):
+        return [_sentence(*head), _UNTESTED]
     return [_sentence(*head), _poisson_verdict(m)]
+
+
+#: Said when a change has no test in the results: a change is never shown without saying
+#: whether it is signal or noise.
+_UNTESTED = Sentence("There is no test of this change in the results, so it may be chance alone.")
 
 
 def _poisson_verdict(m: _Measure) -> Sentence | None:
@@ -530,8 +544,10 @@ def _proportion_headline(m: _Measure) -> list[Sentence | None]:
         else:
             head += ["; there is no figure for ", *before, " to compare with"]
         first = _sentence(*head, ".")
-    if test is None or d.get("baseline_ytd") is None:
+    if d.get("baseline_ytd") is None:
         return [first]
+    if test is None:
+        return [first, _UNTESTED] if d.get("change") else [first]
     difference = test.get("difference") or 0
     where = " above " if difference > 0 else " below " if difference < 0 else None
     verdict: list[Part] = [*_period_now(m, capital=True), " is "]
@@ -565,7 +581,7 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
             f"The target is {word} of ",
             m.fig("target_pct", "target", "value"),
             " against ",
-            m.top_fig("text", "plan", "baseline_year"),
+            m.top_fig("financial_year", "period", "baseline", 0),
         ]
         if forecast.get("baseline_total") is not None:
             parts += [" (", m.fig("whole", "forecast", "baseline_total"), ")"]
@@ -589,13 +605,13 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
     if forecast.get("change_pct") is not None and forecast.get("baseline_total") is not None:
         more = "more" if forecast["change_pct"] > 0 else "fewer"
         if forecast["change_pct"] == 0:
-            change = [", the same as ", m.top_fig("text", "plan", "baseline_year")]
+            change = [", the same as ", m.top_fig("financial_year", "period", "baseline", 0)]
         else:
             change = [
                 ", ",
                 m.fig("pct", "forecast", "change_pct"),
                 f" {more} than ",
-                m.top_fig("text", "plan", "baseline_year"),
+                m.top_fig("financial_year", "period", "baseline", 0),
             ]
     year = m.fig("text", "forecast", "year")
     if forecast.get("months_forecast") == 0:

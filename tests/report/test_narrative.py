@@ -299,6 +299,7 @@ def test_no_test_no_verdict() -> None:
     assert _say(_count()) == [
         "Robbery of business property: 30 recorded in April 2013, 25.0% more than in "
         "April 2012 (24).",
+        "There is no test of this change in the results, so it may be chance alone.",
     ]
 
 
@@ -355,12 +356,12 @@ def test_forecast_without_year_end() -> None:
         "reason": "no history for May in earlier years",
     }
     text = _say(_count(target=target, forecast=forecast))
-    assert text[1:] == [
+    assert text[2:] == [
         "The target is a reduction of 6% against 2012/13.",
         "There is no year-end forecast: no history for May in earlier years.",
     ]
     silent = _say(_count(target=target, forecast={**forecast, "reason": None}))
-    assert silent[1:] == ["The target is a reduction of 6% against 2012/13."]
+    assert silent[2:] == ["The target is a reduction of 6% against 2012/13."]
 
 
 def test_no_data_is_one_sentence() -> None:
@@ -385,3 +386,19 @@ def test_a_title_with_digits_is_a_figure() -> None:
     )
     title = figure(sentences, "Section 20/47 assaults")
     assert title.path == ("measures", "m", "title")
+
+
+def test_several_months_to_date_and_the_year_compared(demo_store: Any, builtin_plan: Any) -> None:
+    """As at September 2012 the year to date is six months and the year compared is 2011/12
+    (not the plan's baseline year): both come from the results' period."""
+    september = analyse(builtin_plan, demo_store.ibis(), date(2012, 9, 1))
+    data = json.loads(json.dumps(september.to_dict()))
+    for measure in september.measures:
+        assert figures_check(measure_sentences(measure, september), data) == [], measure.id
+    text = paragraph(september, "burglary_dwelling")
+    assert (
+        "5,195 recorded in April to September 2012, 3.4% fewer than in April to September "
+        "2011 (5,377)." in text
+    )
+    assert "The target is a reduction of 8% against 2011/12 (12,181)." in text
+    assert "2012/13 is forecast to end at 11,957" in text
