@@ -19,8 +19,11 @@ are checked as well.
 token of a sentence must be the text of one of its figures, and every figure must be the
 value at its path, formatted again.
 
-Missing pieces (None in the JSON) are simply not mentioned; a measure without data gets one
-sentence that says so.
+Missing pieces (None in the JSON) are simply not mentioned, with one exception: a change with
+no test in the results says that it may be chance alone. A measure without data gets one
+sentence that says so. Runs of monthly rises or falls are mentioned from ``MIN_RUN_STEPS``
+month-on-month steps. The forecast's interval level ("80%") is formatted from its key
+(``pi80``), the only figure not formatted from a value.
 """
 
 from __future__ import annotations
