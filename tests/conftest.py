@@ -47,3 +47,33 @@ def builtin_plan():  # type: ignore[no-untyped-def]
     from crimeplan.plan import builtin_plan_path, load_plan
 
     return load_plan(builtin_plan_path())
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--overwrite-snapshots",
+        action="store_true",
+        default=False,
+        help="Rewrite the snapshot files under tests/snapshots/ instead of comparing.",
+    )
+
+
+@pytest.fixture
+def snapshot(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``snapshot(text, name)``: compare with tests/snapshots/<test file>/<name>, or rewrite it
+    with ``pytest --overwrite-snapshots``."""
+    folder = Path(__file__).parent / "snapshots" / Path(str(request.node.path)).stem
+    overwrite = request.config.getoption("--overwrite-snapshots")
+
+    def check(text: str, name: str) -> None:
+        path = folder / name
+        if overwrite or not path.exists():
+            if not overwrite:
+                pytest.fail(f"no snapshot {path}: run pytest --overwrite-snapshots to make it")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs from its snapshot (pytest --overwrite-snapshots)"
+
+    return check

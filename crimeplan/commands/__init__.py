@@ -9,6 +9,7 @@ from crimeplan.commands import (  # noqa: F401
     milestones,
     plan,
     policeuk,
+    report,
     sources,
     spc,
 )

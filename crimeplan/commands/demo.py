@@ -10,11 +10,12 @@ import click
 
 from crimeplan.cli import cli, open_store
 from crimeplan.commands.measures import render_json
+from crimeplan.commands.report import describe
 from crimeplan.commands_support import write_text_atomic
 from crimeplan.demo.generate import generate_demo
-from crimeplan.measures.analysis import analyse
 from crimeplan.plan import builtin_plan_path, load_plan
-from crimeplan.report.build import write_html_pack
+from crimeplan.report.build import write_pack
+from crimeplan.report.gather import gather
 
 #: The seed's position: "as at 1st May 2013", i.e. data to the end of April 2013.
 DEMO_AS_AT = date(2013, 4, 1)
@@ -31,7 +32,8 @@ DEMO_AS_AT = date(2013, 4, 1)
 )
 def demo_command(out: Path) -> None:
     """Generate the synthetic demo data, evaluate the built-in 2013/14 West Midlands plan as
-    at April 2013 and write the store, the plan, the measures and the board pack.
+    at April 2013 and write the store, the plan, the measures and the board pack (HTML,
+    DOCX, PDF, results.json and data/).
 
     Running it again is safe: the store keeps its data and the files are rewritten.
 
@@ -47,16 +49,19 @@ def demo_command(out: Path) -> None:
     click.echo(f"Generating synthetic demo data into {store_path} …", err=True)
     with open_store(store_path) as store:
         report = generate_demo(store)
-        results = analyse(plan, store.ibis(), DEMO_AS_AT)
+        pack_results = gather(plan, store, DEMO_AS_AT)
+    results = pack_results.measures
     measures_file = out / "measures.json"
     write_text_atomic(measures_file, render_json(results))
-    html = write_html_pack(plan, results, out)
+    written = write_pack(plan, pack_results, out)
+    html = written.html
     click.echo(
         f"Wrote to {out}/ (SYNTHETIC demo data: illustrative figures, not police statistics):"
     )
     click.echo(f"  {store_path.name:<20} the store ({report.summary()})")
     click.echo(f"  {plan_file.name:<20} the built-in 2013/14 West Midlands plan")
     click.echo(f"  {measures_file.name:<20} {len(results.measures)} measures as at {results.as_at}")
-    click.echo(f"  {html.name:<20} the board pack")
+    for line in describe(written, out):
+        click.echo(line)
     click.echo(f"Open the board pack: {html.resolve().as_uri()}")
     click.echo(f"Try: crimeplan measures --store {store_path} --plan {plan_file} --as-at 2013-04")

@@ -17,46 +17,124 @@ from dataclasses import dataclass
 
 FORCE = "West Midlands Police"
 
-LOCAL_AUTHORITIES = ("Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall",
-                     "Wolverhampton")
+LOCAL_AUTHORITIES = (
+    "Birmingham",
+    "Coventry",
+    "Dudley",
+    "Sandwell",
+    "Solihull",
+    "Walsall",
+    "Wolverhampton",
+)
 
-LPUS = ("Birmingham East", "Birmingham North", "Birmingham South", "Birmingham West & Central",
-        "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton")
+LPUS = (
+    "Birmingham East",
+    "Birmingham North",
+    "Birmingham South",
+    "Birmingham West & Central",
+    "Coventry",
+    "Dudley",
+    "Sandwell",
+    "Solihull",
+    "Walsall",
+    "Wolverhampton",
+)
 
 #: Birmingham wards by LPU; every other LPU is its local authority.
 BIRMINGHAM_LPU_WARDS: dict[str, tuple[str, ...]] = {
     "Birmingham North": (
-        "Castle Vale", "Erdington", "Gravelly Hill", "Kingstanding", "Oscott", "Perry Barr",
-        "Perry Common", "Pype Hayes", "Stockland Green", "Sutton Four Oaks",
-        "Sutton Mere Green", "Sutton Reddicap", "Sutton Roughley", "Sutton Trinity",
-        "Sutton Vesey", "Sutton Walmley & Minworth", "Sutton Wylde Green",
+        "Castle Vale",
+        "Erdington",
+        "Gravelly Hill",
+        "Kingstanding",
+        "Oscott",
+        "Perry Barr",
+        "Perry Common",
+        "Pype Hayes",
+        "Stockland Green",
+        "Sutton Four Oaks",
+        "Sutton Mere Green",
+        "Sutton Reddicap",
+        "Sutton Roughley",
+        "Sutton Trinity",
+        "Sutton Vesey",
+        "Sutton Walmley & Minworth",
+        "Sutton Wylde Green",
     ),
     "Birmingham East": (
-        "Acocks Green", "Alum Rock", "Bordesley Green", "Bromford & Hodge Hill",
-        "Garretts Green", "Glebe Farm & Tile Cross", "Heartlands", "Shard End", "Sheldon",
-        "Small Heath", "South Yardley", "Tyseley & Hay Mills", "Ward End", "Yardley East",
+        "Acocks Green",
+        "Alum Rock",
+        "Bordesley Green",
+        "Bromford & Hodge Hill",
+        "Garretts Green",
+        "Glebe Farm & Tile Cross",
+        "Heartlands",
+        "Shard End",
+        "Sheldon",
+        "Small Heath",
+        "South Yardley",
+        "Tyseley & Hay Mills",
+        "Ward End",
+        "Yardley East",
         "Yardley West & Stechford",
     ),
     "Birmingham South": (
-        "Allens Cross", "Bartley Green", "Billesley", "Bournbrook & Selly Park",
-        "Bournville & Cotteridge", "Brandwood & King's Heath", "Druids Heath & Monyhull",
-        "Frankley Great Park", "Hall Green North", "Hall Green South", "Harborne",
-        "Highter's Heath", "King's Norton North", "King's Norton South",
-        "Longbridge & West Heath", "Moseley", "Northfield", "Quinton", "Rubery & Rednal",
-        "Stirchley", "Weoley & Selly Oak",
+        "Allens Cross",
+        "Bartley Green",
+        "Billesley",
+        "Bournbrook & Selly Park",
+        "Bournville & Cotteridge",
+        "Brandwood & King's Heath",
+        "Druids Heath & Monyhull",
+        "Frankley Great Park",
+        "Hall Green North",
+        "Hall Green South",
+        "Harborne",
+        "Highter's Heath",
+        "King's Norton North",
+        "King's Norton South",
+        "Longbridge & West Heath",
+        "Moseley",
+        "Northfield",
+        "Quinton",
+        "Rubery & Rednal",
+        "Stirchley",
+        "Weoley & Selly Oak",
     ),
     "Birmingham West & Central": (
-        "Aston", "Balsall Heath West", "Birchfield", "Bordesley & Highgate", "Edgbaston",
-        "Handsworth", "Handsworth Wood", "Holyhead", "Ladywood", "Lozells", "Nechells",
-        "Newtown", "North Edgbaston", "Soho & Jewellery Quarter",
-        "Sparkbrook & Balsall Heath East", "Sparkhill",
+        "Aston",
+        "Balsall Heath West",
+        "Birchfield",
+        "Bordesley & Highgate",
+        "Edgbaston",
+        "Handsworth",
+        "Handsworth Wood",
+        "Holyhead",
+        "Ladywood",
+        "Lozells",
+        "Nechells",
+        "Newtown",
+        "North Edgbaston",
+        "Soho & Jewellery Quarter",
+        "Sparkbrook & Balsall Heath East",
+        "Sparkhill",
     ),
 }
 
 #: The high-crime priority areas (neighbourhoods = wards) of the plan's 7 % target.
-PRIORITY_AREAS = ("Aston", "Lozells", "Nechells", "Sparkbrook & Balsall Heath East",
-                  "Foleshill", "St Michael's", "Castle and Priory", "Smethwick",
-                  "Chelmsley Wood", "Blakenall", "Heath Town")
+PRIORITY_AREAS = (
+    "Aston",
+    "Lozells",
+    "Nechells",
+    "Sparkbrook & Balsall Heath East",
+    "Foleshill",
+    "St Michael's",
+    "Castle and Priory",
+    "Smethwick",
+    "Chelmsley Wood",
+    "Blakenall",
+    "Heath Town",
+)
 
 #: The confidence experiment of paragraph 9: two treatment and two control neighbourhoods.
 CONFIDENCE_TREATMENT = ("Kingstanding", "Tipton Green")
@@ -89,34 +167,60 @@ OFFENCES: tuple[Offence, ...] = (
     Offence("Robbery of personal property", "Robbery", "Robbery", "34B", 330),
     Offence("Robbery of business property", "Robbery", "Robbery", "34A", 40),
     Offence("Burglary in a dwelling", "Burglary dwelling", "Burglary", "28", 1000),
-    Offence("Burglary in a building other than a dwelling", "Burglary other than dwelling",
-            "Burglary", "30", 850),
+    Offence(
+        "Burglary in a building other than a dwelling",
+        "Burglary other than dwelling",
+        "Burglary",
+        "30",
+        850,
+    ),
     Offence("Theft from a motor vehicle", "Vehicle offences", "Vehicle crime", "45", 1300),
-    Offence("Theft or unauthorised taking of a motor vehicle", "Vehicle offences",
-            "Vehicle crime", "48", 480),
+    Offence(
+        "Theft or unauthorised taking of a motor vehicle",
+        "Vehicle offences",
+        "Vehicle crime",
+        "48",
+        480,
+    ),
     Offence("Vehicle interference", "Vehicle offences", "Vehicle crime", "126", 140),
-    Offence("Theft from the person", "Theft from the person", "Theft from the person", "39",
-            260),
+    Offence("Theft from the person", "Theft from the person", "Theft from the person", "39", 260),
     Offence("Theft of a pedal cycle", "Bicycle theft", "Bicycle theft", "44", 200),
     Offence("Theft from shops and stalls", "Shoplifting", "Shoplifting", "46", 1250),
     Offence("Other theft", "All other theft offences", "Other theft", "49", 1550),
-    Offence("Criminal damage", "Criminal damage and arson", "Criminal damage and arson", "58",
-            1350),
+    Offence(
+        "Criminal damage", "Criminal damage and arson", "Criminal damage and arson", "58", 1350
+    ),
     Offence("Arson", "Criminal damage and arson", "Criminal damage and arson", "56", 110),
     Offence("Drug offences", "Drug offences", "Drugs", "92", 700),
-    Offence("Possession of weapons", "Possession of weapons offences", "Possession of weapons",
-            "10A", 110),
+    Offence(
+        "Possession of weapons",
+        "Possession of weapons offences",
+        "Possession of weapons",
+        "10A",
+        110,
+    ),
     Offence("Public order offences", "Public order offences", "Public order", "9", 450),
-    Offence("Miscellaneous crimes against society", "Miscellaneous crimes against society",
-            "Other crime", "99", 150),
+    Offence(
+        "Miscellaneous crimes against society",
+        "Miscellaneous crimes against society",
+        "Other crime",
+        "99",
+        150,
+    ),
 )
 
 HATE_STRANDS = ("race", "religion", "sexual orientation", "disability", "transgender")
 
 #: Incident (calls for service) categories; non-crime hate incidents are among them.
-INCIDENT_CATEGORIES = ("Anti-social behaviour", "Non-crime hate incident", "Concern for safety",
-                       "Suspicious circumstances", "Domestic incident", "Road related",
-                       "Other incident")
+INCIDENT_CATEGORIES = (
+    "Anti-social behaviour",
+    "Non-crime hate incident",
+    "Concern for safety",
+    "Suspicious circumstances",
+    "Domestic incident",
+    "Road related",
+    "Other incident",
+)
 NON_CRIME_HATE_INCIDENT = "Non-crime hate incident"
 
 # Surveys ------------------------------------------------------------------------------------
@@ -128,9 +232,23 @@ SATISFACTION_ASB = "Satisfied with the whole experience (ASB)"
 
 # Peers --------------------------------------------------------------------------------------
 #: A synthetic Most Similar Group of seven forces (invented names: the figures are synthetic).
-PEER_FORCES = ("Peer Force A", "Peer Force B", "Peer Force C", "Peer Force D",
-               "Peer Force E", "Peer Force F", "Peer Force G")
+PEER_FORCES = (
+    "Peer Force A",
+    "Peer Force B",
+    "Peer Force C",
+    "Peer Force D",
+    "Peer Force E",
+    "Peer Force F",
+    "Peer Force G",
+)
 
 #: Peer figure keys: counts (value only) and proportions (value = positives, denominator).
-PEER_MEASURES = ("total_recorded_crime", "burglary_dwelling", "robbery", "violence_with_injury",
-                 "burglary_dwelling_solved", "robbery_solved", "satisfaction_crime")
+PEER_MEASURES = (
+    "total_recorded_crime",
+    "burglary_dwelling",
+    "robbery",
+    "violence_with_injury",
+    "burglary_dwelling_solved",
+    "robbery_solved",
+    "satisfaction_crime",
+)

@@ -17,8 +17,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from crimeplan.periods import FinancialYear
 
 Cadence = Literal["monthly", "quarterly", "six-monthly", "annual"]
-Status = Literal["not started", "in progress", "on track", "at risk", "off track", "achieved",
-                 "not achieved"]
+Status = Literal[
+    "not started", "in progress", "on track", "at risk", "off track", "achieved", "not achieved"
+]
 Improvement = Literal["increase", "decrease", "neutral"]
 MeasureKind = Literal["count", "rate", "proportion", "survey", "published"]
 AreaLevel = Literal["force", "lpu", "local_authority", "neighbourhood", "small_area"]
@@ -221,8 +222,13 @@ class Measure(Strict):
     def display_unit(self) -> str:
         if self.unit:
             return self.unit
-        return {"count": "count", "rate": "rate", "proportion": "percent",
-                "survey": "percent", "published": "percent"}[self.kind]
+        return {
+            "count": "count",
+            "rate": "rate",
+            "proportion": "percent",
+            "survey": "percent",
+            "published": "percent",
+        }[self.kind]
 
 
 class AreaSet(Strict):

@@ -1,26 +1,295 @@
-"""Write a board pack's files: the measures JSON and the HTML pack (more formats later)."""
+"""Write a board pack's files: ``results.json``, ``data/`` (a CSV of the numbers behind every
+table and chart), and the pack as HTML, DOCX and PDF.
+
+One chart definition per measure (``crimeplan.report.charts``) is rendered as SVG for HTML
+and PDF and as PNG for DOCX.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from crimeplan.commands_support import write_text_atomic
-from crimeplan.measures.results import MeasuresResult
+from crimeplan.commands_support import write_bytes_atomic, write_text_atomic
+from crimeplan.errors import CrimeplanError
 from crimeplan.plan.model import Plan
-from crimeplan.report.html import render_html
-from crimeplan.report.pack import build_pack
+from crimeplan.report.gather import PackResults
+from crimeplan.report.pack import BoardPack, build_pack
+
+FORMATS = ("html", "docx", "pdf", "json")
 
 
 @dataclass(frozen=True)
 class WrittenPack:
-    html: Path
+    """The files written, by format (``json`` is results.json; ``data`` the CSV folder)."""
+
+    files: dict[str, Path]
+    data_files: tuple[Path, ...]
+
+    @property
+    def html(self) -> Path:
+        return self.files["html"]
 
 
-def write_html_pack(
-    plan: Plan, results: MeasuresResult, out: Path, board_date: date | None = None
-) -> Path:
-    path = out / "board-pack.html"
-    write_text_atomic(path, render_html(build_pack(plan, results, board_date)))
-    return path
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"html,pdf"`` → ``("html", "pdf")``; a one-line error for anything unknown."""
+    asked = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [part for part in asked if part not in FORMATS]
+    if unknown or not asked:
+        raise CrimeplanError(
+            f"--format '{text}': expected a comma-separated list of {', '.join(FORMATS)}"
+        )
+    return tuple(dict.fromkeys(asked))
+
+
+def results_json(results: PackResults) -> str:
+    return json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_pack(
+    plan: Plan,
+    results: PackResults,
+    out: Path,
+    formats: Sequence[str] = FORMATS,
+    board_date: date | None = None,
+) -> WrittenPack:
+    """Write the pack in each of ``formats`` into ``out``, with results.json and data/."""
+    from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
+
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    files["json"] = out / "results.json"
+    write_text_atomic(files["json"], results_json(results))
+    data_files = write_data(results, out / "data")
+    charted = [m for m in results.measures.measures if m.series]
+    svgs: dict[str, str] = {}
+    if {"html", "pdf", "docx"} & set(formats):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            rendered = pool.map(lambda m: render_svg(spc_chart(m, m.spc)), charted)
+            svgs = dict(zip((m.id for m in charted), rendered, strict=True))
+    pack: BoardPack | None = None
+    if "html" in formats or "pdf" in formats:
+        from crimeplan.report.html import render_html
+
+        inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
+        pack = build_pack(plan, results, board_date, inline)
+        html = render_html(pack)
+        if "html" in formats:
+            files["html"] = out / "board-pack.html"
+            write_text_atomic(files["html"], html)
+        if "pdf" in formats:
+            from crimeplan.report.pdf import render_pdf
+
+            files["pdf"] = out / "board-pack.pdf"
+            write_bytes_atomic(files["pdf"], render_pdf(html))
+    if "docx" in formats:
+        from crimeplan.report.docx import render_docx
+
+        pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
+        files["docx"] = out / "board-pack.docx"
+        write_bytes_atomic(
+            files["docx"], render_docx(pack or build_pack(plan, results, board_date), pngs)
+        )
+    return WrittenPack(files=files, data_files=tuple(data_files))
+
+
+def _inline_svg(svg: str) -> str:
+    """An SVG document as an element to put inside HTML (no XML declaration)."""
+    text = svg.strip()
+    if text.startswith("<?xml"):
+        text = text[text.index("?>") + 2 :].lstrip()
+    return text
+
+
+def _csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def write_data(results: PackResults, folder: Path) -> list[Path]:
+    """The numbers behind every table and chart, one CSV each."""
+    measures = results.measures
+    written: list[Path] = []
+
+    def put(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        path = folder / name
+        write_text_atomic(path, _csv(rows, header))
+        written.append(path)
+
+    summary = [m.to_dict() for m in measures.measures]
+    put(
+        "measures.csv",
+        (
+            "id",
+            "title",
+            "kind",
+            "unit",
+            "month",
+            "month_value",
+            "ytd",
+            "baseline_ytd",
+            "change",
+            "change_pct",
+            "change_ci95_low",
+            "change_ci95_high",
+            "p_value",
+            "target_pct",
+            "on_course",
+            "forecast_year_end",
+            "forecast_pi80_low",
+            "forecast_pi80_high",
+            "p_meet_target",
+            "variation_icon",
+            "assurance_icon",
+        ),
+        (
+            (
+                m["id"],
+                m["title"],
+                m["kind"],
+                m["unit"],
+                m["month"],
+                m["month_value"],
+                m["ytd"],
+                m["baseline_ytd"],
+                m["change"],
+                m["change_pct"],
+                *_interval(m["change_test"]),
+                (m["change_test"] or {}).get("p_value"),
+                m["target_pct"],
+                m["on_course"],
+                (m["forecast"] or {}).get("year_end"),
+                *((m["forecast"] or {}).get("pi80") or (None, None)),
+                (m["forecast"] or {}).get("p_meet_target"),
+                (m["spc"] or {}).get("variation_icon"),
+                (m["spc"] or {}).get("assurance_icon"),
+            )
+            for m in summary
+        ),
+    )
+    for m in measures.measures:
+        if not m.series:
+            continue
+        spc = m.spc or {}
+        types = spc.get("point_types") or [None] * len(m.series)
+        segments = spc.get("segments") or []
+
+        def limits(index: int, segments: list[dict[str, Any]] = segments) -> tuple[Any, ...]:
+            for segment in segments:
+                if segment["start_index"] <= index <= segment["end_index"]:
+                    return segment["mean"], segment["lpl"], segment["upl"]
+            return None, None, None
+
+        put(
+            f"series/{m.id}.csv",
+            (
+                "month",
+                "value",
+                "numerator",
+                "denominator",
+                "mean",
+                "lower_limit",
+                "upper_limit",
+                "point_type",
+                "target",
+            ),
+            (
+                (
+                    p.month,
+                    p.value,
+                    p.numerator,
+                    p.denominator,
+                    *limits(i),
+                    types[i],
+                    spc.get("target"),
+                )
+                for i, p in enumerate(m.series)
+            ),
+        )
+        if m.peers:
+            put(
+                f"peers/{m.id}.csv",
+                ("force", "rank", "numerator", "denominator", "value", "ci95_low", "ci95_high"),
+                (
+                    (f["name"], f["rank"], f["numerator"], f["denominator"], f["value"], *f["ci95"])
+                    for f in m.peers["forces"]
+                ),
+            )
+        if m.table:
+            put(
+                f"tables/{m.id}.csv",
+                tuple(m.table[0].keys()),
+                (tuple(row.values()) for row in m.table),
+            )
+    for key, rows in results.by_area.items():
+        put(
+            f"by_area/{key}.csv",
+            ("area", "wave", "positive", "respondents", "value_pct", "ci95_low", "ci95_high"),
+            (
+                (r["area"], r["wave"], r["positive"], r["respondents"], r["value_pct"], *r["ci95"])
+                for r in rows
+            ),
+        )
+    for repeats in (results.repeat_callers, results.repeat_victims):
+        if repeats is not None:
+            put(f"repeat_{repeats.kind}.csv", ("pseudonym", "count"), repeats.top)
+    if results.milestones is not None:
+        put(
+            "milestones.csv",
+            (
+                "objective",
+                "milestone",
+                "title",
+                "leads",
+                "cadence",
+                "status",
+                "state",
+                "latest_update",
+                "due",
+                "overdue",
+            ),
+            (
+                (
+                    line.objective_id,
+                    line.milestone_id,
+                    line.title,
+                    "; ".join(line.leads),
+                    line.cadence,
+                    line.status.latest_status,
+                    line.status.state,
+                    line.status.latest_update.date.isoformat()
+                    if line.status.latest_update
+                    else None,
+                    line.status.due,
+                    line.status.overdue,
+                )
+                for line in results.milestones.lines
+            ),
+        )
+    put(
+        "sources.csv",
+        ("file_name", "source", "sha256", "rows", "first_month", "last_month", "imported_on"),
+        (
+            (s.file_name, s.source, s.sha256, s.rows, s.first_month, s.last_month, s.imported_on)
+            for s in measures.sources
+        ),
+    )
+    return written
+
+
+def _interval(test: dict[str, Any] | None) -> tuple[Any, Any]:
+    if not test:
+        return None, None
+    pair = test.get("change_ci95") or test.get("difference_ci95")
+    return (pair[0], pair[1]) if pair else (None, None)

@@ -294,8 +294,16 @@ def _annotation_layers(
 
 
 def render_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as a standalone SVG document (text as ``<text>``, no external references)."""
-    return str(vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VEGA_LITE))
+    """The chart as a standalone SVG document (text as ``<text>``, no external references).
+
+    The spec is not validated against the Vega-Lite schema here (a third of the time of a
+    pack's charts); the tests validate every chart the demo draws."""
+    return str(vl_convert.vegalite_to_svg(chart.to_dict(validate=False), vl_version=VEGA_LITE))
+
+
+def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
+    """An SVG from ``render_svg`` as PNG bytes: the same drawing, without rendering again."""
+    return bytes(vl_convert.svg_to_png(svg, scale=scale))
 
 
 def render_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -35,7 +35,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from crimeplan.measures.results import MeasureResult
 from crimeplan.report import numbers
 from crimeplan.report.charts import chart_alt_text
-from crimeplan.report.pack import BoardPack, Paragraph
+from crimeplan.report.pack import BoardPack, MeasurePanel, Paragraph
 
 FONT = "Arial"
 ACCENT = RGBColor(0x1D, 0x3F, 0x72)
@@ -102,6 +102,8 @@ class _Writer:
         self._section("Purpose of report", pack.purpose)
         self._section("Background", pack.background)
         self._heading("Milestones and deliverables", level=1)
+        if pack.milestone_summary:
+            self._para(pack.milestone_summary, style="Updated")
         for objective in pack.objectives:
             self._heading(f"{objective.id}. {objective.title}", level=2)
             for milestone in objective.milestones:
@@ -112,20 +114,28 @@ class _Writer:
                         self._status(heading, milestone.status)
                 lead = self._para(style="Lead")
                 lead.add_run(f"({milestone.lead_line})")
-                if milestone.update_date:
-                    d = milestone.update_date
-                    text = f"Latest update {d.day} {d.strftime('%B %Y')}"
-                    if milestone.update_by:
-                        text += f" by {milestone.update_by}"
-                    self._para(text, style="Updated")
+                if milestone.update_date or milestone.flag:
+                    text = ""
+                    if milestone.update_date:
+                        d = milestone.update_date
+                        text = f"Latest update {d.day} {d.strftime('%B %Y')}"
+                        if milestone.update_by:
+                            text += f" by {milestone.update_by}"
+                    updated = self._para(text, style="Updated")
+                    if milestone.flag:
+                        flag = updated.add_run(f"{'  ' if text else ''}[{milestone.flag}]")
+                        if milestone.flag.startswith("overdue"):
+                            flag.bold = True
+                            flag.font.color.rgb = BAD
                 self._paragraphs(milestone.paragraphs)
-                for measure in milestone.measures:
-                    self._chart(measure)
+                for panel in milestone.panels:
+                    self._panel(panel)
             if objective.position:
                 self._position_table(
                     objective.position, f"Performance position as at {pack.as_at_label}"
                 )
         self._measures()
+        self._repeats()
         self._section("Financial implications", pack.financial)
         self._section("Legal implications", pack.legal)
         self._section("Recommendations", pack.recommendations)
@@ -271,27 +281,109 @@ class _Writer:
             "Measure",
             f"{results.baseline_year} year to date",
             f"{plan_year} to date",
-            "Change",
+            "Change (95% interval)",
+            "More than chance?",
             "Target",
             "Position",
+            "Year-end forecast (80% interval)",
+            "Chance of meeting target",
         ]
         body = [
             [
                 m.title,
                 numbers.value(m.baseline_ytd, m.unit),
                 numbers.value(m.ytd, m.unit),
-                numbers.change(m.change, m.change_pct, m.unit),
+                numbers.change_with_interval(m),
+                numbers.signal(m),
                 _target(m),
                 numbers.on_course(m.on_course),
+                numbers.forecast(m),
+                numbers.chance(m),
             ]
             for m in rows
         ]
-        table = self._table(caption, header, body, widths=[5.0, 2.3, 2.2, 1.8, 2.0, 3.3])
+        table = self._table(
+            caption, header, body, widths=[3.0, 1.6, 1.6, 2.4, 1.6, 1.2, 1.6, 2.6, 1.4]
+        )
         for row, m in zip(table.rows[1:], rows, strict=True):
             if m.on_course is not None:
-                run = row.cells[-1].paragraphs[0].runs[0]
+                run = row.cells[6].paragraphs[0].runs[0]
                 run.bold = True
                 run.font.color.rgb = GOOD if m.on_course else BAD
+
+    def _panel(self, panel: MeasurePanel) -> None:
+        """A measure: its title, chart, numbered paragraph, and tables by area and peers."""
+        m = panel.measure
+        if m.id not in self.charts:
+            self._para(m.title, style="Caption")
+        self._chart(m)
+        self._paragraphs(panel.paragraphs)
+        if panel.by_area:
+            wave = panel.by_area[0].get("wave")
+            self._table(
+                f"{m.title} by local policing unit" + (f", wave {wave}" if wave else ""),
+                ["Local policing unit", "Respondents", "Per cent", "95% interval"],
+                [
+                    [
+                        str(r["area"]),
+                        f"{r['respondents']:,}",
+                        f"{r['value_pct']:.1f}%",
+                        f"{r['ci95'][0]:.1f}–{r['ci95'][1]:.1f}%",
+                    ]
+                    for r in panel.by_area
+                ],
+                widths=[5.0, 3.0, 3.0, 4.0],
+            )
+        peers = m.peers
+        if peers:
+            unit = "Per cent" if peers["kind"] == "proportion" else "Per 1,000 people"
+            body = [
+                [
+                    str(f["name"]),
+                    str(f["rank"]),
+                    f"{f['value']:.2f}",
+                    f"{f['ci95'][0]:.2f}–{f['ci95'][1]:.2f}",
+                ]
+                for f in peers["forces"]
+            ]
+            body.append(
+                [
+                    "Most Similar Group average",
+                    "",
+                    f"{peers['group_value']:.2f}",
+                    f"funnel limits {peers['limits95'][0]:.2f}–{peers['limits95'][1]:.2f} (95%)",
+                ]
+            )
+            self._table(
+                f"{m.title}: {peers['statement']} ({peers['period'][0]} to {peers['period'][1]})",
+                ["Force", "Rank", unit, "95% interval"],
+                body,
+                widths=[5.0, 1.5, 3.0, 5.5],
+            )
+
+    def _repeats(self) -> None:
+        pack = self.pack
+        present = [r for r in (pack.repeat_callers, pack.repeat_victims) if r is not None]
+        if not present:
+            return
+        self._heading("Repeat callers and repeat victims", level=1)
+        for r in present:
+            noun = "calls" if r.kind == "callers" else "crimes"
+            verb = "called" if r.kind == "callers" else "were victims"
+            caption = (
+                f"The highest repeat {r.kind}, {r.period[0]} to {r.period[1]}: "
+                f"{r.repeat_people:,} of {r.people:,} {r.kind} {verb} more than once, "
+                f"{r.repeat_records:,} of {r.records:,} {noun} (pseudonymised ids)"
+            )
+            self._table(
+                caption,
+                [
+                    "Caller (pseudonym)" if r.kind == "callers" else "Victim (pseudonym)",
+                    noun.capitalize(),
+                ],
+                [[pid, f"{n:,}"] for pid, n in r.top],
+                widths=[6.0, 3.0],
+            )
 
     def _measures(self) -> None:
         pack, results = self.pack, self.pack.results
@@ -346,7 +438,7 @@ class _Writer:
     def _data_used(self) -> None:
         results = self.pack.results
         self._heading("Data used", level=1)
-        for note in results.data_notes:
+        for note in (*results.data_notes, *self.pack.data_quality):
             self._para(note, style="List Bullet")
         body = []
         for s in results.sources:

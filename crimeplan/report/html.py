@@ -25,6 +25,11 @@ def _environment() -> Environment:
         m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
     )
     env.filters["on_course"] = numbers.on_course
+    env.filters["change_ci"] = numbers.change_with_interval
+    env.filters["signal"] = numbers.signal
+    env.filters["forecast"] = numbers.forecast
+    env.filters["chance"] = numbers.chance
+    env.filters["variation"] = numbers.variation
     env.filters["longdate"] = lambda d: "" if d is None else f"{d.day} {d.strftime('%B %Y')}"
     return env
 

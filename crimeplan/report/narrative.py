@@ -182,10 +182,14 @@ class Figure:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One generated sentence and the figures its numbers are."""
+    """One generated sentence and the figures its numbers are. ``topic`` groups a measure's
+    sentences into paragraphs: ``headline`` (the figure and whether its change is signal or
+    noise), ``outlook`` (target, forecast, control chart), ``context`` (contributors, runs,
+    seasons, years), ``peers``."""
 
     text: str
     figures: tuple[Figure, ...] = ()
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -372,27 +376,31 @@ def sentences_from_json(
                 " in the store.",
             ),
         )
-    out: list[Sentence | None] = []
+    out: list[tuple[str, Sentence | None]] = []
+
+    def add(topic: str, sentences: Sequence[Sentence | None]) -> None:
+        out.extend((topic, sentence) for sentence in sentences)
+
     if kind == "published":
-        out.extend(_published(m))
+        add("headline", _published(m))
     elif kind in ("count", "rate"):
-        out.extend(_count_headline(m))
+        add("headline", _count_headline(m))
     else:
-        out.extend(_proportion_headline(m))
-    out.extend(_target_and_forecast(m))
-    out.extend(_spc(m))
+        add("headline", _proportion_headline(m))
+    add("outlook", _target_and_forecast(m))
+    add("outlook", _spc(m))
     if kind == "count":
-        out.extend(_contributors(m))
-    out.append(_run(m))
+        add("context", _contributors(m))
+    add("context", [_run(m)])
     if kind in ("count", "rate") and not m.rolling:
-        out.append(_seasonal(m))
+        add("context", [_seasonal(m)])
     if kind == "count":
-        out.append(_yearly_run(m))
-        out.extend(_extreme_since(m))
-        out.append(_monthly_average(m))
-    out.append(_peers(m))
-    out.append(_missing(m))
-    return tuple(s for s in out if s is not None)
+        add("context", [_yearly_run(m)])
+        add("context", _extreme_since(m))
+        add("context", [_monthly_average(m)])
+    add("peers", [_peers(m)])
+    add("peers", [_missing(m)])
+    return tuple(replace(s, topic=topic) for topic, s in out if s is not None)
 
 
 # -- headline and signal ---------------------------------------------------------------------------

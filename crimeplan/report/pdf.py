@@ -53,7 +53,8 @@ ul.bullets { margin: .15em 0 .45em 2.6em; }
 table { font-size: 8.5pt; page-break-inside: auto; }
 thead { display: table-header-group; }
 tfoot { display: table-footer-group; }
-tr, img, svg, figure { break-inside: avoid; page-break-inside: avoid; }
+tr, img, svg, .chart { break-inside: avoid; page-break-inside: avoid; }
+figure.panel { break-inside: auto; }
 th, td { padding: 2.5pt 4pt; }
 table.position td:first-child { width: 34%; }
 table.measures td:first-child { width: 26%; }

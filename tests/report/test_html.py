@@ -56,7 +56,7 @@ def test_every_objective_and_milestone(soup: BeautifulSoup) -> None:
 def test_paragraphs_are_numbered_through_the_paper(soup: BeautifulSoup) -> None:
     numbers = [int(n.get_text().rstrip(".")) for n in soup.select("p.para .n")]
     assert numbers == list(range(1, len(numbers) + 1))
-    assert numbers[-1] == 84  # as the seed numbers them
+    assert numbers[-1] > 84  # the seed's 84, and a generated paragraph for every measure
 
 
 def test_performance_position_table(soup: BeautifulSoup) -> None:
