@@ -179,6 +179,12 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
         ),
     )
     for m in measures.measures:
+        if m.table:
+            put(
+                f"tables/{m.id}.csv",
+                tuple(m.table[0].keys()),
+                (tuple(row.values()) for row in m.table),
+            )
         if not m.series:
             continue
         spc = m.spc or {}
@@ -225,12 +231,6 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                     (f["name"], f["rank"], f["numerator"], f["denominator"], f["value"], *f["ci95"])
                     for f in m.peers["forces"]
                 ),
-            )
-        if m.table:
-            put(
-                f"tables/{m.id}.csv",
-                tuple(m.table[0].keys()),
-                (tuple(row.values()) for row in m.table),
             )
     for key, rows in results.by_area.items():
         put(

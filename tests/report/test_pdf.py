@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from crimeplan.data.store import Store
-from crimeplan.demo.generate import generate_demo
-from crimeplan.measures.compute import evaluate
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report.charts import render_svg, spc_chart
+from crimeplan.report.gather import gather
 from crimeplan.report.html import render_html
 from crimeplan.report.pack import BoardPack, build_pack
 from crimeplan.report.pdf import _DataOnly, render_pdf
@@ -48,12 +47,9 @@ def pdf_info(pdf: bytes, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> BoardPack:
+def pack(demo_store: Store) -> BoardPack:
     plan = load_plan(builtin_plan_path())
-    with Store.open(tmp_path_factory.mktemp("demo") / "d.duckdb") as store:
-        generate_demo(store)
-        results = evaluate(plan, store.ibis(), date(2013, 4, 1))
-    return build_pack(plan, results)
+    return build_pack(plan, gather(plan, demo_store, date(2013, 4, 1)))
 
 
 @pytest.fixture(scope="module")

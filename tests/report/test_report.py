@@ -103,10 +103,12 @@ def test_results_json_extends_the_measures_json(pack: Path) -> None:
 
 def test_data_csv_matches_results(pack: Path) -> None:
     results = json.loads((pack / "results.json").read_text())
-    rows = {r["id"]: r for r in csv.DictReader((pack / "data" / "measures.csv").open())}
+    text = (pack / "data" / "measures.csv").read_text()
+    rows = {r["id"]: r for r in csv.DictReader(text.splitlines())}
     for m in results["measures"]:
         assert rows[m["id"]]["ytd"] == ("" if m["ytd"] is None else str(m["ytd"]))
-    series = list(csv.DictReader((pack / "data" / "series" / "burglary_dwelling.csv").open()))
+    series_text = (pack / "data" / "series" / "burglary_dwelling.csv").read_text()
+    series = list(csv.DictReader(series_text.splitlines()))
     burglary = next(m for m in results["measures"] if m["id"] == "burglary_dwelling")
     assert [r["value"] for r in series] == [str(p["value"]) for p in burglary["series"]]
 
