@@ -166,6 +166,13 @@ class Objective(Strict):
     milestones: list[Milestone] = Field(default_factory=list)
 
 
+class Annotation(Strict):
+    """An intervention or event to mark on a measure's chart: ``{month: 2012-12, text: …}``."""
+
+    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    text: str
+
+
 class Measure(Strict):
     """Something the plan counts. ``kind`` decides which other keys it needs."""
 
@@ -193,6 +200,8 @@ class Measure(Strict):
     # SPC: months at which the process changed (e.g. a change of recording practice)
     rebase: list[str] = Field(default_factory=list)
     unit: Literal["count", "percent", "rate"] | None = None
+    # interventions to mark on the chart
+    annotations: list[Annotation] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _keys_for_kind(self) -> Measure:

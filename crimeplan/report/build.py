@@ -72,7 +72,9 @@ def write_pack(
     svgs: dict[str, str] = {}
     if {"html", "pdf", "docx"} & set(formats):
         with ThreadPoolExecutor(max_workers=2) as pool:
-            rendered = pool.map(lambda m: render_svg(spc_chart(m, m.spc)), charted)
+            rendered = pool.map(
+                lambda m: render_svg(spc_chart(m, m.spc, _annotations(plan, m.id))), charted
+            )
             svgs = dict(zip((m.id for m in charted), rendered, strict=True))
     pack: BoardPack | None = None
     if "html" in formats or "pdf" in formats:
@@ -98,6 +100,15 @@ def write_pack(
             files["docx"], render_docx(pack or build_pack(plan, results, board_date), pngs)
         )
     return WrittenPack(files=files, data_files=tuple(data_files))
+
+
+def _annotations(plan: Plan, measure_id: str) -> list[tuple[str, str]]:
+    """The interventions the plan lists for a measure, as (month, text) for its chart."""
+    try:
+        measure = plan.measure(measure_id)
+    except KeyError:
+        return []
+    return [(a.month, a.text) for a in measure.annotations]
 
 
 def _inline_svg(svg: str) -> str:

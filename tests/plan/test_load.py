@@ -81,7 +81,7 @@ def test_unknown_key_without_a_close_one_lists_the_allowed_keys() -> None:
     assert problems_of(text) == [
         "plan.yaml:20  measures[0] 'burglary'.colour: unknown key (allowed keys: id, title, "
         "kind, improvement, description, count, where, per, numerator, denominator, survey, "
-        "question, window, table, peer_measure, rebase, unit)"
+        "question, window, table, peer_measure, rebase, unit, annotations)"
     ]
 
 
