@@ -84,3 +84,11 @@ def test_bad_as_at_month(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert result.output == (
         "Error: --as-at 'April 2013' is not a month; expected YYYY-MM, e.g. 2013-04\n"
     )
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"crimeplan {name}" in readme or f"`{name}`" in readme, name
