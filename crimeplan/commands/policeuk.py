@@ -12,8 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from crimeplan.cli import import_group, open_store, store_option
 from crimeplan.data import policeuk
-from crimeplan.data.counts import plural, quality_notes, summarise_notes
-from crimeplan.data.store import ImportReport
+from crimeplan.data.counts import plural, summarise_notes
 
 #: ``cli.store_option`` is untyped; this names what it does.
 _with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option()
@@ -47,11 +46,10 @@ def import_policeuk(
       YYYY-MM-<force>-outcomes.csv         outcomes, into the outcomes table
       YYYY-MM-<force>-stop-and-search.csv  skipped, with a note (so are other files)
 
-    Each file is imported in its own transaction: a file is either wholly imported or
-    not at all. If a file fails, the files before it stay imported; fix the file and
-    run the same command again: files already imported (same sha256) are skipped. A
-    newer file for the same force and month replaces the older one's rows. Rows are
-    never de-duplicated.
+    A run is one transaction: every new file is imported, or, if any file has a problem,
+    none is and the store is left exactly as it was. Fix the file and run the same command
+    again; files already imported (same sha256) are skipped. A newer file for the same
+    force and month replaces the older one's rows. Rows are never de-duplicated.
 
     Example:
 
@@ -61,48 +59,48 @@ def import_policeuk(
     for note in found.skipped:
         click.echo(note)
     many = len(found.files) > 1
+    targets: dict[Path, Path] = {}
     if rejects is not None and many:
         rejects.mkdir(parents=True, exist_ok=True)
+        targets = {f.path: rejects / (f.path.name + ".rejects.csv") for f in found.files}
+    elif rejects is not None:
+        targets = {found.files[0].path: rejects}
     console = Console(stderr=True)
-    reports: list[ImportReport] = []
-    with open_store(store_path) as store:
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=not console.is_terminal,
-            transient=True,
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
+    )
+    lines: list[str] = []
+    with open_store(store_path) as store, policeuk.bounded_memory(store), progress:
+        task = progress.add_task("Importing", total=len(found.files) + 4)
+
+        def show(description: str, done: int, total: int) -> None:
+            progress.update(task, description=description, completed=done, total=total + 1)
+
+        reports = policeuk.import_files(
+            store, found.files, skip_bad=skip_bad, rejects_paths=targets, progress=show
         )
-        with progress:
-            task = progress.add_task("Importing", total=len(found.files))
-            for file in found.files:
-                progress.update(task, description=file.path.name)
-                target = rejects
-                if rejects is not None and many:
-                    target = rejects / (file.path.name + ".rejects.csv")
-                report = policeuk.import_file(store, file, skip_bad=skip_bad, rejects_path=target)
-                reports.append(report)
-                click.echo(report.summary())
-                for note in report.notes:
-                    click.echo(f"  note: {note}")
-                progress.advance(task)
-        imported = [
-            r
+        street = [
+            r.import_id
             for r in reports
-            if r.source == policeuk.STREET_SOURCE and r.first_month and not r.already_imported
+            if r.source == policeuk.STREET_SOURCE and r.import_id and not r.already_imported
         ]
-        if imported:
-            first = min(r.first_month for r in imported if r.first_month)
-            last = max(r.last_month for r in imported if r.last_month)
-            lines = summarise_notes(
-                quality_notes(store, first=first, last=last, source=policeuk.STREET_SOURCE)
-            )
-            if lines:
-                click.echo("Data quality:")
-                for line in lines:
-                    click.echo(f"  {line}")
+        if street:
+            progress.update(task, description="data-quality notes")
+            lines = summarise_notes(policeuk.run_quality_notes(store, street))
+    for report in reports:
+        click.echo(report.summary())
+        for note in report.notes:
+            click.echo(f"  note: {note}")
+    if lines:
+        click.echo("Data quality:")
+        for line in lines:
+            click.echo(f"  {line}")
     added = sum(r.rows for r in reports)
     skipped = sum(1 for r in reports if r.already_imported)
     text = f"{plural(len(reports), 'file')}: {plural(added, 'row')} imported"

@@ -207,14 +207,25 @@ def quality_notes(
     first: date | None = None,
     last: date | None = None,
     source: str | None = None,
+    forces: Sequence[str] | None = None,
 ) -> list[QualityNote]:
-    """Data-quality notes for the crimes of ``force`` (every force if ``None``) from ``first``
-    to ``last`` (inclusive), optionally only rows imported from ``source``."""
+    """Data-quality notes for the crimes of ``force`` (or of ``forces``; every force if
+    neither) from ``first`` to ``last`` (inclusive), optionally only rows imported from
+    ``source``.
+
+    Each note is a cheap scan: repeated Crime IDs and identical rows are first found by a
+    64-bit hash of the values (a ``GROUP BY`` of one integer instead of long strings), then
+    counted exactly, by value, for the few candidates only (a hash collision is a candidate
+    that the exact count drops).
+    """
     where = ["TRUE"]
     params: list[Any] = []
     if force is not None:
         where.append("force = ?")
         params.append(force)
+    if forces is not None:
+        where.append("force IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(forces))
     if first is not None:
         where.append("month >= ?")
         params.append(first)
@@ -244,12 +255,25 @@ def quality_notes(
             )
         )
 
-    for row_force, month, ids, count in con.execute(
-        f"SELECT force, month, count(*), sum(n) FROM (SELECT force, month, crime_ref, "
-        f"count(*) AS n FROM {rows} WHERE crime_ref IS NOT NULL GROUP BY ALL HAVING n > 1) "
-        "GROUP BY ALL ORDER BY 1, 2",
-        params,
-    ).fetchall():
+    # Crime IDs on more than one row: candidates by hash, then rows per ID and month exactly.
+    repeated = (
+        f"(SELECT force, crime_ref, month, count(*) AS n FROM {rows} "
+        "WHERE crime_ref IS NOT NULL AND hash(force, crime_ref) IN ("
+        f"SELECT hash(force, crime_ref) AS h FROM {rows} WHERE crime_ref IS NOT NULL "
+        "GROUP BY h HAVING count(*) > 1) GROUP BY ALL)"
+    )
+    repeats = con.execute(
+        f"SELECT force, crime_ref, month, n FROM {repeated}", [*params, *params]
+    ).fetchall()
+    per_month: dict[tuple[str, date], list[int]] = {}
+    per_id: dict[tuple[str, str], list[tuple[date, int]]] = {}
+    for row_force, crime_ref, month, n in repeats:
+        if n > 1:
+            ids_rows = per_month.setdefault((row_force, month), [0, 0])
+            ids_rows[0] += 1
+            ids_rows[1] += int(n)
+        per_id.setdefault((row_force, crime_ref), []).append((month, int(n)))
+    for (row_force, month), (ids, count) in sorted(per_month.items()):
         notes.append(
             QualityNote(
                 REPEATED_CRIME_ID,
@@ -261,24 +285,25 @@ def quality_notes(
             )
         )
 
-    for row_force, ids, count, example, months in con.execute(
-        f"SELECT force, count(*), sum(n), min(crime_ref), arg_min(months, crime_ref) FROM ("
-        f"SELECT force, crime_ref, count(*) AS n, count(DISTINCT month) AS m, "
-        f"string_agg(DISTINCT strftime(month, '%Y-%m'), ' and ' ORDER BY "
-        f"strftime(month, '%Y-%m')) AS months "
-        f"FROM {rows} WHERE crime_ref IS NOT NULL GROUP BY ALL HAVING m > 1) "
-        "GROUP BY force ORDER BY 1",
-        params,
-    ).fetchall():
-        verb = "appears" if int(ids) == 1 else "appear"
+    across: dict[str, list[tuple[str, list[tuple[date, int]]]]] = {}
+    for (row_force, crime_ref), months in per_id.items():
+        if len(months) > 1:
+            across.setdefault(row_force, []).append((crime_ref, months))
+    for row_force in sorted(across):
+        found = sorted(across[row_force])
+        ids = len(found)
+        count = sum(n for _, months in found for _, n in months)
+        example, example_months = found[0]
+        months_text = " and ".join(sorted({format_month(m) for m, _ in example_months}))
+        verb = "appears" if ids == 1 else "appear"
         notes.append(
             QualityNote(
                 REPEATED_CRIME_ID_ACROSS_MONTHS,
                 row_force,
                 None,
-                int(count),
-                f"{row_force}: {plural(int(ids), 'Crime ID')} {verb} in more than one month "
-                f"({plural(int(count), 'row')}, e.g. {str(example)[:12]}… in {months}); "
+                count,
+                f"{row_force}: {plural(ids, 'Crime ID')} {verb} in more than one month "
+                f"({plural(count, 'row')}, e.g. {str(example)[:12]}… in {months_text}); "
                 "each month's row is counted in its month",
             )
         )
@@ -287,11 +312,13 @@ def quality_notes(
         "crime_ref, force, month, reported_by, longitude, latitude, location, small_area, "
         "small_area_name, category, outcome, context"
     )
+    asb = f"(SELECT {published} FROM {rows} WHERE category = ?)"
     for row_force, month, extra in con.execute(
         f"SELECT force, month, sum(n - 1) FROM (SELECT {published}, count(*) AS n "
-        f"FROM {rows} WHERE category = ? GROUP BY ALL HAVING n > 1) "
+        f"FROM {asb} WHERE hash({published}) IN (SELECT hash({published}) AS h FROM {asb} "
+        "GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING n > 1) "
         "GROUP BY ALL ORDER BY 1, 2",
-        [*params, ASB],
+        [*params, ASB, *params, ASB],
     ).fetchall():
         notes.append(
             QualityNote(

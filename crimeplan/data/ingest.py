@@ -102,17 +102,14 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     Rows with the wrong number of fields do not stop the read: they land in a second TEMP
     table (returned as the second name) with their line and reason, for ``settle_bad_rows``.
     """
-    staged = f"staged_{next(_counter)}"
+    staged = unique_name("staged")
     rejects = f"{staged}_rejects"
     scan = f"{staged}_scan"
-    spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
     raw = f"{staged}_raw"
     try:
         store.con.execute(
-            f"CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(?, header = true, "
-            f"columns = {spec}, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = true, store_rejects = true, "
-            f"rejects_table = '{rejects}', rejects_scan = '{scan}')",
+            f"CREATE TEMP TABLE {raw} AS SELECT * FROM "
+            f"{read_csv_sql(columns, rejects_table=rejects, rejects_scan=scan)}",
             [str(path)],
         )
     except duckdb.Error as error:
@@ -142,6 +139,46 @@ def _q(text: str) -> str:
     return text.replace("'", "''")
 
 
+def unique_name(prefix: str) -> str:
+    """A name for a TEMP table no other staging in this process uses."""
+    return f"{prefix}_{next(_counter)}"
+
+
+def read_csv_sql(columns: Sequence[str], *, rejects_table: str, rejects_scan: str) -> str:
+    """``read_csv(?, …)`` of the given VARCHAR columns, header on line 1, strict CSV; rows
+    with the wrong number of fields go to ``rejects_table`` (lines counted per file, files
+    numbered from 0 by ``file_id``) instead of stopping the read. The ``?`` is one path or a
+    list of paths: DuckDB reads a list in order, rows in file order (``file_index`` numbers
+    the file of each row)."""
+    spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
+    return (
+        f"read_csv(?, header = true, columns = {spec}, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
+        f"rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}')"
+    )
+
+
+def trimmed(column: str) -> str:
+    """SQL for ``trim(column)`` that only calls ``trim`` when the value starts or ends with a
+    space (four times cheaper on clean data, which is nearly all of it). A value padded only
+    with other Unicode spaces (no-break, ideographic) is kept as it is."""
+    name = f'"{column}"'
+    return f"CASE WHEN {name} LIKE ' %' OR {name} LIKE '% ' THEN trim({name}) ELSE {name} END"
+
+
+def rejected_line_reasons(rejects_table: str) -> str:
+    """SQL over a ``read_csv`` rejects table: one row per rejected line (``file_id``,
+    ``line``, ``column_name``, ``reason``), the first problem of the line."""
+    return (
+        f"SELECT file_id, line, coalesce(column_name, '(row)') AS column_name, "
+        f"CASE WHEN error_type = 'MISSING COLUMNS' THEN "
+        f"'too few fields (' || error_message || '); is the file truncated?' "
+        f"ELSE error_message END AS reason "
+        f"FROM (SELECT DISTINCT ON (file_id, line) * FROM {rejects_table} "
+        f"ORDER BY file_id, line, column_idx)"
+    )
+
+
 def settle_bad_rows(
     store: Store,
     staged: str,
@@ -169,11 +206,7 @@ def settle_bad_rows(
         )
     if rejects_table:
         parts.append(
-            f"SELECT line, coalesce(column_name, '(row)') AS column_name, "
-            f"CASE WHEN error_type = 'MISSING COLUMNS' THEN "
-            f"'too few fields (' || error_message || '); is the file truncated?' "
-            f"ELSE error_message END AS reason "
-            f"FROM (SELECT DISTINCT ON (line) * FROM {rejects_table} ORDER BY line, column_idx)"
+            f"SELECT line, column_name, reason FROM ({rejected_line_reasons(rejects_table)})"
         )
     if not parts:
         return 0, None

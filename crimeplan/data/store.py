@@ -3,8 +3,10 @@
 ``Store.open(path)`` creates the file if needed and applies any missing migrations.
 Importers stage their rows in a temporary table and call ``Store.replace`` which, in one
 transaction, deletes what the new file supersedes, inserts the new rows and writes the
-import log. A failure or a killed process leaves the store exactly as it was: DuckDB only
-replays committed transactions from its write-ahead log.
+import log. ``Store.transaction`` is re-entrant, so a run of several imports (the police.uk
+importer's whole run) can be one transaction. A failure or a killed process leaves the
+store exactly as it was: DuckDB only replays committed transactions from its write-ahead
+log.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
         self.con = con
         self.path = path
+        self._transaction_depth = 0
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -184,14 +187,34 @@ class Store:
     # -- transactions --------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: commit when the block ends, roll back if it raises."""
+        """All or nothing: commit when the block ends, roll back if it raises.
+
+        Re-entrant: a ``transaction()`` inside another one joins it, so several imports
+        (``Store.replace`` calls, or a whole police.uk run) can be made one transaction by
+        wrapping them in an outer ``transaction()``; only the outermost block commits.
+        """
+        if self._transaction_depth:
+            self._transaction_depth += 1
+            try:
+                yield
+            finally:
+                self._transaction_depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._transaction_depth = 1
         try:
             yield
         except BaseException:
+            self._transaction_depth = 0
             self.con.execute("ROLLBACK")
             raise
+        self._transaction_depth = 0
         self.con.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a ``transaction()`` block is open."""
+        return self._transaction_depth > 0
 
     # -- the import log ------------------------------------------------------------------
     def imports(

@@ -17,6 +17,7 @@ from crimeplan.data.counts import (
     IDENTICAL_ASB_ROWS,
     NO_LOCATION,
     OUTSIDE_FORCE_AREA,
+    REPEATED_CRIME_ID,
     REPEATED_CRIME_ID_ACROSS_MONTHS,
     QualityNote,
     crime_counts,
@@ -264,4 +265,24 @@ def test_outside_force_area_note(with_areas: Path) -> None:
     assert notes[0].message == (
         f"Leicestershire Police: {outside} rows ({100 * outside / located:.1f} %) geocoded to "
         "small areas outside the force's areas: counted for the force, in none of its areas"
+    )
+
+
+def test_repeated_crime_id_within_a_month(tmp_path: Path) -> None:
+    """A Crime ID on two rows of one month: found by hash, counted exactly by value."""
+    dec = FILES[0]
+    lines = dec.read_bytes().split(b"\r\n")
+    first_id = lines[1].split(b",", 1)[0]
+    lines[3] = first_id + b"," + lines[3].split(b",", 1)[1]
+    path = tmp_path / dec.name
+    path.write_bytes(b"\r\n".join(lines))
+    with Store.open(tmp_path / "s.duckdb") as store:
+        import_file(store, find_files([path]).files[0])
+        notes = quality_notes(store, forces=[FORCE])
+        assert quality_notes(store, forces=["Other Police"]) == []
+    (within,) = [n for n in notes if n.kind == REPEATED_CRIME_ID]
+    assert (within.month, within.rows) == (date(2020, 12, 1), 2)
+    assert within.message == (
+        "Leicestershire Police 2020-12: 1 Crime ID on more than one row (2 rows); "
+        "all rows are counted"
     )

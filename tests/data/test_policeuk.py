@@ -164,35 +164,162 @@ def test_newer_file_for_the_same_month_replaces_the_older(tmp_path: Path) -> Non
     ]
 
 
-def test_each_file_is_its_own_transaction(tmp_path: Path) -> None:
+def test_a_run_is_one_transaction(tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     shutil.copytree(LEICS, folder)
     bad = folder / "2021-03" / MAR.name
     text = bad.read_bytes().replace(b",2021-03,", b",2021-3,", 1)
     bad.write_bytes(text)
     store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", OUTCOMES, "--store", store).exit_code == 0
+    with Store.open(store) as opened:
+        before = (opened.imports(), opened.table_counts())
     result = run("import", "policeuk", folder, "--store", store)
     assert result.exit_code == 1
-    assert (
-        result.stdout.splitlines()[0]
-        == f"{folder / '2020-12' / DEC.name}: 163 rows imported (2020-12)"
-    )
+    assert result.stdout == ""  # nothing imported, so nothing reported
     assert result.output.splitlines()[-1] == (
         f"Error: {bad}:2: column 'Month': not a month; expected YYYY-MM, e.g. 2022-10, "
         "found '2021-3' (fix the row, or re-run with --skip-bad to set bad rows aside)"
     )
     with Store.open(store) as opened:
-        assert opened.table_counts()["crimes"] == 163
-        assert [r.first_month.isoformat() for r in opened.imports() if r.first_month] == [
-            "2020-12-01"
-        ]
+        assert (opened.imports(), opened.table_counts()) == before
     bad.write_bytes(MAR.read_bytes())
     again = run("import", "policeuk", folder, "--store", store)
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines()[:2] == [
-        f"{folder / '2020-12' / DEC.name}: already imported (same sha256), nothing added",
+        f"{folder / '2020-12' / DEC.name}: 163 rows imported (2020-12)",
         f"{bad}: 163 rows imported (2021-03)",
     ]
+    with Store.open(store) as opened:
+        assert [(r.import_id, r.source, r.rows) for r in opened.imports()] == [
+            (1, "policeuk-outcomes", 4),
+            (2, "policeuk-street", 163),
+            (3, "policeuk-street", 163),
+        ]
+    third = run("import", "policeuk", folder, "--store", store)
+    assert third.stdout.splitlines()[-1] == "2 files: 0 rows imported, 2 already imported"
+
+
+def test_the_first_bad_row_of_the_first_bad_file_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    dec, mar = folder / "2020-12" / DEC.name, folder / "2021-03" / MAR.name
+    mar.write_bytes(mar.read_bytes().replace(b",Drugs,", b",Drug offences,", 1))
+    lines = dec.read_bytes().split(b"\r\n")
+    lines[40] = lines[40].replace(b",2020-12,", b",2020-13,")
+    lines[20] = lines[20].rsplit(b",", 3)[0]  # too few fields: the CSV reader rejects it
+    dec.write_bytes(b"\r\n".join(lines))
+    result = run("import", "policeuk", folder, "--store", tmp_path / "s.duckdb")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {dec}:21: column 'Crime type': too few fields (Expected Number of Columns: 12 "
+        "Found: 9); is the file truncated? (and 1 more bad rows) (fix the row, or re-run with "
+        "--skip-bad to set bad rows aside)\n"
+    )
+
+
+def test_line_numbers_in_several_files_with_rejected_lines(tmp_path: Path) -> None:
+    """Rows of several files read together keep their own file's line numbers, past lines
+    the CSV reader rejected; --skip-bad writes each file's bad rows with their lines."""
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    dec, mar = folder / "2020-12" / DEC.name, folder / "2021-03" / MAR.name
+    for path, broken, wrong in ((dec, (5, 6), 9), (mar, (100,), 3)):
+        lines = path.read_bytes().split(b"\r\n")
+        for index in broken:
+            lines[index] = b"broken"
+        lines[wrong] = lines[wrong].replace(b",2020-12,", b",12/2020,")
+        lines[wrong] = lines[wrong].replace(b",2021-03,", b",03/2021,")
+        path.write_bytes(b"\r\n".join(lines))
+    store = tmp_path / "s.duckdb"
+    rejects = tmp_path / "rejects"
+    result = run(
+        "import", "policeuk", folder, "--store", store, "--skip-bad", "--rejects", rejects
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"{dec}: 160 rows imported (2020-12), 3 bad rows set aside in "
+        f"{rejects / (DEC.name + '.rejects.csv')}",
+        f"{mar}: 161 rows imported (2021-03), 2 bad rows set aside in "
+        f"{rejects / (MAR.name + '.rejects.csv')}",
+    ]
+    for path, expected in ((dec, ["6", "7", "10"]), (mar, ["4", "101"])):
+        with (rejects / (path.name + ".rejects.csv")).open(newline="") as handle:
+            assert [row[0] for row in csv.reader(handle)][1:] == expected
+    published = {}
+    for path in (dec, mar):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for line, row in enumerate(csv.reader(handle), start=1):
+                if len(row) == 12 and line > 1:
+                    published[(row[1], line)] = (row[6], row[9])
+    with Store.open(store) as opened:
+        stored = opened.con.execute(
+            "SELECT strftime(month, '%Y-%m'), source_line, location, category FROM crimes"
+        ).fetchall()
+    assert len(stored) == 321
+    for month, line, location, category in stored:
+        assert published[(month, line)] == (location, category)
+
+
+def test_two_files_for_the_same_month_in_one_run(tmp_path: Path) -> None:
+    """A later file (in import order) replaces an earlier file's rows for the same force and
+    month, as if they had been imported one after the other."""
+    both = tmp_path / "b" / "2021-02-leicestershire-street.csv"  # between DEC and MAR
+    both.parent.mkdir()
+    both.write_bytes(DEC.read_bytes() + MAR.read_bytes().split(b"\r\n", 1)[1])
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", MAR, both, DEC, "--store", store)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if "note:" not in line][:3] == [
+        f"{DEC}: 163 rows imported (2020-12)",
+        f"{both}: 326 rows imported (2020-12 to 2021-03), 163 rows of an earlier import replaced",
+        f"{MAR}: 163 rows imported (2021-03), 163 rows of an earlier import replaced",
+    ]
+    assert counted(store) == tally(DEC, MAR)
+    with Store.open(store) as opened:
+        log = [(r.file_name, r.rows, r.rows_replaced, r.superseded_by) for r in opened.imports()]
+        held = opened.con.execute(
+            "SELECT import_id, strftime(month, '%Y-%m'), count(*) FROM crimes GROUP BY ALL "
+            "ORDER BY 1"
+        ).fetchall()
+    assert log == [(str(DEC), 163, 0, 2), (str(both), 326, 163, None), (str(MAR), 163, 163, None)]
+    assert held == [(2, "2020-12", 163), (3, "2021-03", 163)]
+
+
+def test_the_same_file_twice_in_one_run(tmp_path: Path) -> None:
+    copy = tmp_path / "copy" / DEC.name
+    copy.parent.mkdir()
+    shutil.copy(DEC, copy)
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", DEC, copy, "--store", store)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert sorted(lines[:2]) == sorted(
+        [
+            f"{DEC}: 163 rows imported (2020-12)",
+            f"{copy}: already imported (same sha256), nothing added",
+        ]
+    ) or sorted(lines[:2]) == sorted(
+        [
+            f"{copy}: 163 rows imported (2020-12)",
+            f"{DEC}: already imported (same sha256), nothing added",
+        ]
+    )
+    with Store.open(store) as opened:
+        assert opened.table_counts()["crimes"] == 163
+
+
+def test_street_and_outcomes_in_one_run(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    result = run("import", "policeuk", OUTCOMES, MAR, DEC, "--store", store)
+    assert result.exit_code == 0, result.output
+    with Store.open(store) as opened:
+        assert [(r.import_id, r.source, r.rows) for r in opened.imports()] == [
+            (1, "policeuk-street", 163),
+            (2, "policeuk-street", 163),
+            (3, "policeuk-outcomes", 4),
+        ]
+        assert opened.table_counts()["outcomes"] == 4
 
 
 def test_folder_walk_skips_stop_and_search_and_other_files(tmp_path: Path) -> None:

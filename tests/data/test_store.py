@@ -153,3 +153,29 @@ def test_replace_is_all_or_nothing(tmp_path: Path) -> None:
             )
         assert store.con.execute("SELECT population FROM populations").fetchall() == [(1000,)]
         assert [r.file_name for r in store.imports()] == ["a.csv"]
+
+
+def test_transactions_nest_into_one(tmp_path: Path) -> None:
+    """Store.replace calls inside an outer transaction() are one transaction: a failure in
+    the second rolls back the first, and only the outermost block commits."""
+    with Store.open(tmp_path / "s.duckdb") as store:
+        _stage(store, "a", [("X Police", "2012")])
+        _stage(store, "b", [("X Police", "2013")])
+        with pytest.raises(RuntimeError), store.transaction():
+            store.replace(
+                source="population", table="populations", staged="a",
+                keys=("area_level", "area", "year"), file_name="a.csv", sha256="aa",
+                month_column=None,
+            )  # fmt: skip
+            assert store.in_transaction
+            raise RuntimeError("the second file failed")
+        assert not store.in_transaction
+        assert store.imports() == []
+        with store.transaction():
+            for name in ("a", "b"):
+                store.replace(
+                    source="population", table="populations", staged=name,
+                    keys=("area_level", "area", "year"), file_name=f"{name}.csv",
+                    sha256=name * 2, month_column=None,
+                )  # fmt: skip
+        assert [r.file_name for r in store.imports()] == ["a.csv", "b.csv"]
