@@ -9,21 +9,61 @@ from __future__ import annotations
 
 import importlib.metadata as _metadata
 
-from crimeplan.data.store import ImportReport, Store
-from crimeplan.errors import (
-    BadRowError,
-    CrimeplanError,
-    InputFileError,
-    MeasureError,
-    PlanError,
-    Problem,
-    StoreError,
-)
-from crimeplan.measures.compute import evaluate
-from crimeplan.measures.results import MeasureResult, MeasuresResult
-from crimeplan.periods import FinancialYear
-from crimeplan.plan import builtin_plan_path, check_plan, load_plan
-from crimeplan.plan.model import Plan
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crimeplan.data.store import ImportReport, Store
+    from crimeplan.errors import (
+        BadRowError,
+        CrimeplanError,
+        InputFileError,
+        MeasureError,
+        PlanError,
+        Problem,
+        StoreError,
+    )
+    from crimeplan.measures.analysis import analyse
+    from crimeplan.measures.compute import evaluate
+    from crimeplan.measures.results import MeasureResult, MeasuresResult
+    from crimeplan.periods import FinancialYear
+    from crimeplan.plan import builtin_plan_path, check_plan, load_plan
+    from crimeplan.plan.model import Plan
+
+#: Where each public name lives; imported on first use, so ``import crimeplan`` is cheap.
+_EXPORTS = {
+    "ImportReport": "crimeplan.data.store",
+    "Store": "crimeplan.data.store",
+    "BadRowError": "crimeplan.errors",
+    "CrimeplanError": "crimeplan.errors",
+    "InputFileError": "crimeplan.errors",
+    "MeasureError": "crimeplan.errors",
+    "PlanError": "crimeplan.errors",
+    "Problem": "crimeplan.errors",
+    "StoreError": "crimeplan.errors",
+    "analyse": "crimeplan.measures.analysis",
+    "evaluate": "crimeplan.measures.compute",
+    "MeasureResult": "crimeplan.measures.results",
+    "MeasuresResult": "crimeplan.measures.results",
+    "FinancialYear": "crimeplan.periods",
+    "builtin_plan_path": "crimeplan.plan",
+    "check_plan": "crimeplan.plan",
+    "load_plan": "crimeplan.plan",
+    "Plan": "crimeplan.plan.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crimeplan' has no attribute '{name}'")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 try:
     __version__ = _metadata.version("crimeplan")
@@ -32,6 +72,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = [
     "BadRowError",
+    "analyse",
     "CrimeplanError",
     "FinancialYear",
     "ImportReport",

@@ -3,6 +3,7 @@ and prints. Our own errors (``CrimeplanError``) become one line and exit status 
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,13 +16,56 @@ from crimeplan.errors import CrimeplanError
 
 
 class _Group(click.Group):
-    """A click group that prints our errors on one line instead of a traceback."""
+    """A click group that prints our errors on one line instead of a traceback, and loads
+    each command's module only when that command is used (``lazy``: name → module), so that
+    ``crimeplan import policeuk`` does not pay for the statistics and report libraries."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name])  # registers itself on this group
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CrimeplanError as error:
             raise click.ClickException(str(error)) from error
+
+
+def _commands(*names: str, module: str) -> dict[str, str]:
+    return dict.fromkeys(names, f"crimeplan.commands.{module}")
+
+
+TOP_LEVEL = {
+    **_commands("backtest", module="backtest"),
+    **_commands("counts", module="counts"),
+    **_commands("demo", module="demo"),
+    **_commands("experiment", module="experiment"),
+    **_commands("measures", module="measures"),
+    **_commands("update", "milestones", module="milestones"),
+    **_commands("report", module="report"),
+    **_commands("spc", module="spc"),
+}
+IMPORTERS = {
+    **_commands("policeuk", module="policeuk"),
+    **_commands(
+        "crimes",
+        "incidents",
+        "survey",
+        "reoffending",
+        "peers",
+        "population",
+        "areas",
+        module="sources",
+    ),
+}
 
 
 def store_option(*, must_exist: bool = False) -> Any:
@@ -40,7 +84,7 @@ def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> S
     return Store.open(path, create=create, read_only=read_only)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, lazy=TOP_LEVEL, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="crimeplan")
 def cli() -> None:
     """crimeplan: the performance side of a Police and Crime Plan.
@@ -54,7 +98,7 @@ def cli() -> None:
     """
 
 
-@cli.group("import", cls=_Group)
+@cli.group("import", cls=_Group, lazy=IMPORTERS)
 def import_group() -> None:
     """Import data files into a store.
 
@@ -64,7 +108,7 @@ def import_group() -> None:
     """
 
 
-@cli.group("plan", cls=_Group)
+@cli.group("plan", cls=_Group, lazy={"check": "crimeplan.commands.plan"})
 def plan_group() -> None:
     """Work with plan files.
 
@@ -76,7 +120,3 @@ def plan_group() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin wrapper
     cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="crimeplan")
-
-
-# Commands live in their own modules and register themselves on the groups above.
-from crimeplan import commands as _commands  # noqa: E402,F401

@@ -1,15 +1,3 @@
-"""The CLI's commands, one module each, registered on ``crimeplan.cli``'s groups on import."""
-
-from crimeplan.commands import (  # noqa: F401
-    backtest,
-    counts,
-    demo,
-    experiment,
-    measures,
-    milestones,
-    plan,
-    policeuk,
-    report,
-    sources,
-    spc,
-)
+"""The CLI's commands, one module each. Each registers itself on a group of
+``crimeplan.cli`` when imported; ``crimeplan.cli`` imports a module only when its command is
+used (see ``TOP_LEVEL`` and ``IMPORTERS`` there)."""
