@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import importlib.metadata as _metadata
-
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
