@@ -44,7 +44,7 @@ def parse_area(text: str | None) -> AreaRef | None:
     from crimeplan.errors import CrimeplanError
 
     level, sep, name = text.partition(":")
-    levels = ("force", "lpu", "local_authority", "neighbourhood", "small_area")
+    levels = ("force", "lpu", "local_authority", "neighbourhood", "small_area", "area_set")
     if not sep or level not in levels or not name:
         raise CrimeplanError(
             f"--area '{text}' is not an area; expected LEVEL:NAME with LEVEL one of "
@@ -128,7 +128,12 @@ def render_table(result: MeasuresResult, console: Console) -> None:
     help="The plan file (YAML).",
 )
 @click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
-@click.option("--area", default=None, help="LEVEL:NAME, e.g. lpu:Coventry. Default: the force.")
+@click.option(
+    "--area",
+    default=None,
+    help="LEVEL:NAME, e.g. lpu:Coventry, or area_set:NAME for one of the plan's area sets. "
+    "Default: the force.",
+)
 @click.option(
     "--format",
     "fmt",

@@ -132,6 +132,7 @@ def evaluate(
     """Every measure of ``plan`` as at the month ``as_at`` (data up to the end of it)."""
     period = Period.for_plan(plan, as_at)
     ctx = FilterContext(areas=backend.table("areas"), area_sets=plan.area_sets, force=plan.force)
+    check_area(backend, plan, area)
     by_source: dict[str, dict[str, Where]] = {}
     for measure in plan.measures:
         if measure.kind in ("count", "rate"):
@@ -149,7 +150,8 @@ def evaluate(
         )
         for source, comps in sorted(by_source.items())
     }
-    _check_force_present(backend, plan, counts)
+    if area is None or area.level == "force":
+        _check_force_present(backend, plan, counts)
     milestones_of: dict[str, list[str]] = {}
     for milestone in plan.milestones:
         for measure_id in [*milestone.measures, *(t.measure for t in milestone.targets)]:
@@ -185,7 +187,7 @@ def evaluate(
         ),
         synthetic_data=_synthetic(backend),
         measures=tuple(results),
-        data_notes=_data_notes(period, counts),
+        data_notes=_plan_year_note(plan, period) + _data_notes(period, counts),
         sources=_sources(backend),
     )
 
@@ -213,6 +215,46 @@ def _sources(backend: ibis.BaseBackend) -> tuple[DataSource, ...]:
     )
 
 
+_AREA_LEVELS = {
+    "lpu": "lpu",
+    "local_authority": "local_authority",
+    "neighbourhood": "neighbourhood",
+}
+
+
+def check_area(backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None) -> None:
+    """A one-line error for an area the plan or the store does not know, listing those it
+    does."""
+    if area is None or area.level in ("force", "small_area"):
+        return
+    if area.level == "area_set":
+        if area.name not in plan.area_sets:
+            known = ", ".join(sorted(plan.area_sets)) or "none (the plan defines no area_sets)"
+            raise MeasureError(f"no area set '{area.name}' in the plan; known: {known}")
+        return
+    column = _AREA_LEVELS[area.level]
+    areas = backend.table("areas")
+    names = sorted(
+        str(r[column])
+        for r in areas.select(column).distinct().to_pyarrow().to_pylist()
+        if r[column] is not None
+    )
+    if not names:
+        raise MeasureError(
+            f"the store has no {area.level} for its areas: import the geography first "
+            "(crimeplan import areas FILE)"
+        )
+    if area.name not in names:
+        import difflib
+
+        close = difflib.get_close_matches(area.name, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        shown = ", ".join(names[:12]) + (f", … ({len(names)} in all)" if len(names) > 12 else "")
+        raise MeasureError(
+            f"no {area.level} '{area.name}' in the store's areas{hint}; known: {shown}"
+        )
+
+
 def _check_force_present(
     backend: ibis.BaseBackend, plan: Plan, counts: dict[str, MonthlyCounts]
 ) -> None:
@@ -233,6 +275,16 @@ def _synthetic(backend: ibis.BaseBackend) -> bool:
     imports = backend.table("imports")
     current = imports.filter(imports.superseded_by.isnull(), imports.note.like("%synthetic%"))
     return bool(current.count().to_pyarrow().as_py())
+
+
+def _plan_year_note(plan: Plan, period: Period) -> tuple[str, ...]:
+    if period.year == plan.year:
+        return ()
+    return (
+        f"as at {format_month(period.as_at)} is in {period.year.label}, outside the plan year "
+        f"{plan.plan_year}: the year to date is compared with the same months of "
+        f"{period.baseline.label}, and the plan's targets are judged against that",
+    )
 
 
 def _data_notes(period: Period, counts: dict[str, MonthlyCounts]) -> tuple[str, ...]:
@@ -619,6 +671,7 @@ def _published_measure(
             "actual_rate": r["actual_rate"],
             "predicted_rate": r["predicted_rate"],
             "baseline_change_pct": r["baseline_change_pct"],
+            "baseline_label": r["baseline_label"],
         }
         for r in rows
     )

@@ -44,7 +44,21 @@ def area_predicate(table: ir.Table, area: AreaRef, ctx: FilterContext) -> ir.Boo
         return table.force == area.name
     if area.level == "small_area":
         return table.small_area == area.name
+    if area.level == "area_set":
+        return _area_set_predicate(table, area.name, ctx)
     return table.small_area.isin(_small_areas(ctx, area.level, [area.name]))
+
+
+def _area_set_predicate(table: ir.Table, name: str, ctx: FilterContext) -> ir.BooleanValue:
+    area_set = ctx.area_sets.get(name)
+    if area_set is None:
+        known = ", ".join(sorted(ctx.area_sets)) or "none"
+        raise MeasureError(f"no area set '{name}' in the plan; known: {known}")
+    if area_set.level == "force":
+        return table.force.isin(area_set.members)
+    if area_set.level == "small_area":
+        return table.small_area.isin(area_set.members)
+    return table.small_area.isin(_small_areas(ctx, area_set.level, list(area_set.members)))
 
 
 def _time_of_day(column: ir.TimestampValue, window: TimeOfDay) -> ir.BooleanValue:
@@ -100,18 +114,7 @@ def predicate(table: ir.Table, where: Where, ctx: FilterContext) -> ir.BooleanVa
     if where.area is not None:
         conditions.append(area_predicate(table, where.area, ctx))
     if where.area_set is not None:
-        area_set = ctx.area_sets.get(where.area_set)
-        if area_set is None:
-            known = ", ".join(sorted(ctx.area_sets)) or "none"
-            raise MeasureError(f"no area set '{where.area_set}' in the plan; known: {known}")
-        if area_set.level == "force":
-            conditions.append(table.force.isin(area_set.members))
-        elif area_set.level == "small_area":
-            conditions.append(table.small_area.isin(area_set.members))
-        else:
-            conditions.append(
-                table.small_area.isin(_small_areas(ctx, area_set.level, list(area_set.members)))
-            )
+        conditions.append(_area_set_predicate(table, where.area_set, ctx))
     if not conditions:
         return ibis.literal(True)
     result = conditions[0]

@@ -111,20 +111,40 @@ def milestone_listing(
     *,
     today: date,
     due_at: date | None = None,
+    extra_meeting: bool = False,
 ) -> MilestoneListing:
     """Every milestone of ``plan`` at the board meeting on or after ``due_at`` (default:
     ``today``), with the store's ``updates`` and the plan file's own, as at ``today``.
 
     Milestones ``reported_with`` another are reported together with it: an update of any of
     them counts towards the timeliness of all of them (each keeps its own status).
+
+    Without ``due_at``, a calendar that is over gives its last meeting. With
+    ``extra_meeting`` (a board date given for a pack), a ``due_at`` after the calendar is
+    taken as one more meeting instead of an error.
     """
     requested = due_at or today
     meetings = board_calendar(plan.board.meetings)
-    meeting = meeting_on_or_after(meetings, requested)
     notes: list[str] = []
-    if due_at is None:
+    if meetings and requested > meetings[-1]:
+        if due_at is None:
+            # the plan's calendar is over (an old plan): its last meeting is the latest view
+            requested = meetings[-1]
+            notes.append(
+                f"The plan's board calendar ends on {requested.isoformat()}, before today "
+                f"({today.isoformat()}); showing its last meeting."
+            )
+        elif extra_meeting:
+            # a meeting after the calendar (a board date given for the pack): take it as one
+            meetings = [*meetings, due_at]
+            notes.append(
+                f"{due_at.isoformat()} is after the plan's board calendar, which ends on "
+                f"{meetings[-2].isoformat()}; taken as an extra meeting."
+            )
+    meeting = meeting_on_or_after(meetings, requested)
+    if due_at is None and not notes:
         notes.append(f"The next board meeting on or after today ({today.isoformat()}).")
-    elif meeting != due_at:
+    elif due_at is not None and meeting != due_at:
         notes.append(
             f"{due_at.isoformat()} is not a board meeting date; showing the next meeting, "
             f"{meeting.isoformat()}."

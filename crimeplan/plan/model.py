@@ -59,9 +59,10 @@ class TimeOfDay(Strict):
 
 
 class AreaRef(Strict):
-    """One area at one level, written ``lpu: Coventry`` in YAML or ``lpu:Coventry`` on the CLI."""
+    """One area at one level, written ``{level: lpu, name: Coventry}`` in YAML or
+    ``lpu:Coventry`` on the CLI; ``area_set:priority_areas`` names one of the plan's sets."""
 
-    level: AreaLevel
+    level: AreaLevel | Literal["area_set"]
     name: str
 
     @classmethod

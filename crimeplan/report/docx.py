@@ -78,6 +78,7 @@ class _Writer:
         self.charts = charts
         self.alt_texts = alt_texts
         self.placed: set[str] = set()
+        self.placed_tables: set[str] = set()
         self.doc: DocumentObject = Document()
         self.picture_id = 0
 
@@ -318,6 +319,8 @@ class _Writer:
             self._para(m.title, style="Caption")
         self._chart(m)
         self._paragraphs(panel.paragraphs)
+        if m.table:
+            self._published_table(m)
         if panel.by_area:
             wave = panel.by_area[0].get("wave")
             self._table(
@@ -407,33 +410,42 @@ class _Writer:
         ]
         self._table(caption, header, body, widths=[4.0, 1.5, 1.6, 1.6, 1.6, 1.4, 4.9])
         for m in results.measures:
-            if m.table:
+            if m.table and m.id not in self.placed_tables:
                 self._published_table(m)
         for m in results.measures:
             self._chart(m)
 
     def _published_table(self, m: MeasureResult) -> None:
+        """The table as the publisher prints it: areas indented by level (region, probation
+        trust, local authority), the cohort as a plain number."""
+        self.placed_tables.add(m.id)
+        rows = m.table or ()
+        label = rows[0].get("baseline_label") if rows else None
         header = [
-            "Area",
-            "Level",
-            "Cohort",
+            "Region / Probation Trust / Local Authority",
+            "Cohort size (4 quarters of probation caseload)",
             "Actual rate of re-offending",
             "Predicted rate of re-offending",
-            "% difference from baseline",
+            "% difference from baseline" + (f" ({label})" if label else ""),
         ]
         body = [
             [
                 str(row["area"]),
-                str(row["level"]),
-                f"{row['cohort']:,}",
+                str(row["cohort"]),
                 f"{row['actual_rate']:.2f}%",
                 f"{row['predicted_rate']:.2f}%",
                 f"{row['baseline_change_pct']:.2f}%",
             ]
-            for row in m.table or ()
+            for row in rows
         ]
         caption = f"{m.title}: {m.notes[0] if m.notes else ''}"
-        self._table(caption, header, body, widths=[3.6, 2.8, 2.0, 2.6, 2.6, 3.0], numeric_from=2)
+        table = self._table(caption, header, body, widths=[4.6, 3.0, 2.6, 2.6, 3.0])
+        indent = {"Probation Trust": Cm(0.4), "Local Authority": Cm(0.8)}
+        for row, data in zip(table.rows[1:], rows, strict=True):
+            paragraph = row.cells[0].paragraphs[0]
+            paragraph.paragraph_format.left_indent = indent.get(str(data["level"]), Cm(0))
+            if data["level"] == "Region":
+                paragraph.runs[0].bold = True
 
     def _data_used(self) -> None:
         results = self.pack.results

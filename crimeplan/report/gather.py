@@ -93,7 +93,9 @@ def gather(plan: Plan, store: Store, as_at: date, board_date: date | None = None
     listing = None
     if plan.board.meetings or board_date:
         day = meeting or add_months(as_at, 1)
-        listing = milestone_listing(plan, read_updates(store, plan.title), today=day, due_at=day)
+        listing = milestone_listing(
+            plan, read_updates(store, plan.title), today=day, due_at=day, extra_meeting=True
+        )
     first = add_months(as_at, -(REPEAT_MONTHS - 1))
     period = (format_month(first), format_month(as_at))
     ytd_first = FinancialYear.of(as_at).shift(-1).first_month

@@ -113,3 +113,33 @@ def test_json_is_deterministic(plan: Plan, store: Store) -> None:
     first = json.dumps(evaluate(plan, store.ibis(), date(2013, 4, 1)).to_dict())
     second = json.dumps(evaluate(plan, store.ibis(), date(2013, 4, 1)).to_dict())
     assert first == second
+
+
+def test_area_set_as_the_area(plan: Plan, store: Store) -> None:
+    result = evaluate(
+        plan, store.ibis(), date(2013, 4, 1), area=AreaRef(level="area_set", name="priority")
+    )
+    assert result.measure("burglary").month_value == 11  # burglaries in S1 = North
+    assert result.area == "area_set:priority"
+
+
+def test_unknown_area_says_which_are_known(plan: Plan, store: Store) -> None:
+    with pytest.raises(MeasureError) as info:
+        evaluate(plan, store.ibis(), date(2013, 4, 1), area=AreaRef(level="lpu", name="LPU B"))
+    assert (
+        str(info.value)
+        == "no lpu 'LPU B' in the store's areas (did you mean 'LPU A'?); known: LPU A"
+    )
+    with pytest.raises(MeasureError) as info:
+        evaluate(
+            plan, store.ibis(), date(2013, 4, 1), area=AreaRef(level="area_set", name="nowhere")
+        )
+    assert str(info.value) == "no area set 'nowhere' in the plan; known: priority"
+
+
+def test_as_at_outside_the_plan_year_is_said(plan: Plan, store: Store) -> None:
+    result = evaluate(plan, store.ibis(), date(2013, 3, 1))
+    assert result.data_notes[0] == (
+        "as at 2013-03 is in 2012/13, outside the plan year 2013/14: the year to date is "
+        "compared with the same months of 2011/12, and the plan's targets are judged against that"
+    )

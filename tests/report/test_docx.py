@@ -125,18 +125,21 @@ def test_bullets(doc: DocumentObject) -> None:
 
 
 def test_reoffending_table_as_published(doc: DocumentObject) -> None:
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area")
+    table = next(
+        t
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "Region / Probation Trust / Local Authority"
+    )
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == [
-        "Area",
-        "Level",
-        "Cohort",
+    assert rows[0] == [  # the seed's headings
+        "Region / Probation Trust / Local Authority",
+        "Cohort size (4 quarters of probation caseload)",
         "Actual rate of re-offending",
         "Predicted rate of re-offending",
-        "% difference from baseline",
+        "% difference from baseline (2007/8)",
     ]
-    assert rows[1] == ["West Midlands", "Region", "68,651", "7.71%", "8.64%", "-10.78%"]
-    assert rows[5] == ["Dudley", "Local Authority", "3,052", "5.18%", "7.48%", "-30.82%"]
+    assert rows[1] == ["West Midlands", "68651", "7.71%", "8.64%", "-10.78%"]
+    assert rows[5] == ["Dudley", "3052", "5.18%", "7.48%", "-30.82%"]
     assert len(rows) == 12
 
 
