@@ -44,8 +44,9 @@ def test_the_issue_commands_exist() -> None:
 def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Example:" in result.output
-    assert "crimeplan " in result.output.split("Example:")[1]
+    marker = "Examples:" if "Examples:" in result.output else "Example:"
+    assert marker in result.output
+    assert "crimeplan " in result.output.split(marker)[1]
 
 
 def test_an_error_is_one_line_without_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]

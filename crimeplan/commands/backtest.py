@@ -111,6 +111,7 @@ def backtest_command(store_path: Path, plan_path: Path, as_at: str | None, fmt: 
 
     Example:
 
+    \b
         crimeplan backtest --store demo.duckdb --plan plan.yaml --format json
     """
     plan = load_plan(plan_path)

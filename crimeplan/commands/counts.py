@@ -55,6 +55,7 @@ def counts(
 
     Example:
 
+    \b
         crimeplan counts --store force.duckdb --by month,category --from 2022-04 --format csv
     """
     by = parse_by(by_text)

@@ -39,6 +39,7 @@ def demo_command(out: Path) -> None:
 
     Example:
 
+    \b
         crimeplan demo --out ./crimeplan-demo
     """
     out.mkdir(parents=True, exist_ok=True)

@@ -150,11 +150,13 @@ def measures_command(
 
     Example:
 
+    \b
         crimeplan measures --store demo.duckdb --plan plan.yaml --as-at 2013-04 --format json
 
     The same measures from a PostgreSQL copy of the store:
 
-        crimeplan measures --store postgresql://analyst@db.example/crimeplan \
+    \b
+        crimeplan measures --store postgresql://analyst@db.example/crimeplan \\
             --plan plan.yaml --as-at 2013-04
     """
     plan = load_plan(plan_path)

@@ -18,6 +18,7 @@ def check_command(plan_path: Path) -> None:
 
     Example:
 
+    \b
         crimeplan plan check plan.yaml
     """
     plan = load_plan(plan_path)

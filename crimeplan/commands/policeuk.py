@@ -53,6 +53,7 @@ def import_policeuk(
 
     Example:
 
+    \b
         crimeplan import policeuk ./police-uk-archive --store force.duckdb
     """
     found = policeuk.find_files(list(paths))

@@ -87,6 +87,7 @@ def report_command(
 
     Example:
 
+    \b
         crimeplan report --store demo.duckdb --plan plan.yaml --as-at 2013-04 --out pack
     """
     plan = load_plan(plan_path)

@@ -71,6 +71,7 @@ def import_crimes(
 
     Example:
 
+    \b
         crimeplan import crimes crimes-2013-04.xlsx --mapping wmp-mapping.yaml --store force.duckdb
     """
     from crimeplan.data.extract import import_extract, load_mapping
@@ -95,6 +96,7 @@ def import_incidents(
 
     Example:
 
+    \b
         crimeplan import incidents incidents-2013-04.csv --force "West Midlands Police"
     """
     with open_store(store_path) as store:
@@ -116,6 +118,7 @@ def import_survey(
 
     Example:
 
+    \b
         crimeplan import survey feeling-the-difference-w33.csv --force "West Midlands Police"
     """
     with open_store(store_path) as store:
@@ -136,6 +139,7 @@ def import_reoffending(
 
     Example:
 
+    \b
         crimeplan import reoffending moj-reoffending-2013-02.csv --store force.duckdb
     """
     with open_store(store_path) as store:
@@ -165,6 +169,7 @@ def import_peers(
 
     Example:
 
+    \b
         crimeplan import peers rec-crime-pfa.csv --format ons-pfa --store force.duckdb
     """
     run = sources.import_peers_ons_pfa if file_format == "ons-pfa" else sources.import_peers
@@ -184,6 +189,7 @@ def import_population(
 
     Example:
 
+    \b
         crimeplan import population populations-2012.csv --store force.duckdb
     """
     with open_store(store_path) as store:
@@ -217,6 +223,7 @@ def import_areas(
 
     Example:
 
+    \b
         crimeplan import areas LSOA11_WD19_LAD19_EW_LU.csv --force "West Midlands Police"
     """
     with open_store(store_path) as store:
