@@ -38,6 +38,11 @@ class RowCheck:
     reason: str
 
 
+def a(what: str) -> str:
+    """``"a survey results CSV"``, ``"an incidents CSV"``, ``"an ONS … CSV"``."""
+    return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}"
+
+
 def display_name(path: Path) -> str:
     return str(path)
 
@@ -58,13 +63,13 @@ def inspect_text_file(
     if not path.exists():
         raise InputFileError(f"{name}: no such file")
     if path.is_dir():
-        raise InputFileError(f"{name}: is a folder; expected a {what}")
+        raise InputFileError(f"{name}: is a folder; expected {a(what)}")
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
-        raise InputFileError(f"{name}: the file is empty; expected a {what}")
+        raise InputFileError(f"{name}: the file is empty; expected {a(what)}")
     if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
-        raise InputFileError(f"{name}: is a binary file, not text; expected a {what}")
+        raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}")
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -72,7 +77,7 @@ def inspect_text_file(
             text = head[: error.start].decode("utf-8-sig")
         else:
             raise InputFileError(
-                f"{name}: is not UTF-8 text (byte {error.start + 1}); expected a {what} "
+                f"{name}: is not UTF-8 text (byte {error.start + 1}); expected {a(what)} "
                 "saved as UTF-8"
             ) from error
     first_line = text.splitlines()[0] if text.splitlines() else ""
@@ -90,7 +95,7 @@ def inspect_text_file(
             if unknown:
                 detail.append("unexpected " + ", ".join(f"'{c}'" for c in unknown))
             raise InputFileError(
-                f"{name}:1: the header is not a {what} header ({'; '.join(detail)}); "
+                f"{name}:1: the header is not {a(what)} header ({'; '.join(detail)}); "
                 f"expected: {expected}"
             )
     return found
@@ -115,7 +120,7 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise InputFileError(
-            f"{display_name(path)}: cannot be read as a {what}: {first}"
+            f"{display_name(path)}: cannot be read as {a(what)}: {first}"
         ) from error
     # Line numbers: the k-th good row (rowid k) sits after the rejected lines that precede
     # it. The rejects table has one row per problem, so a line can appear more than once.
@@ -224,7 +229,7 @@ def settle_bad_rows(
         line, column, reason = store.con.execute(
             f"SELECT line, column_name, reason FROM {problems} ORDER BY line LIMIT 1"
         ).fetchall()[0]
-        more = f" (and {bad - 1:,} more bad rows)" if bad > 1 else ""
+        more = f" (and {bad - 1:,} more bad row{'s' if bad > 2 else ''})" if bad > 1 else ""
         raise BadRowError(name, int(line), str(column), str(reason) + more)
     target = rejects_path or path.with_name(path.name + ".rejects.csv")
     select_cols = ", ".join(f's."{_q(c)}"' for c in columns) if columns else "NULL AS row_text"

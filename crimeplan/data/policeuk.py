@@ -655,7 +655,7 @@ def _settle_bad_rows(
         ).fetchone()
         assert row is not None
         file_index, line, column, reason, bad = row
-        more = f" (and {int(bad) - 1:,} more bad rows)" if bad > 1 else ""
+        more = f" (and {int(bad) - 1:,} more bad row{'s' if bad > 2 else ''})" if bad > 1 else ""
         plan = batch[int(file_index)]
         return int(file_index), BadRowError(plan.name, int(line), str(column), str(reason) + more)
     columns = ", ".join(f'b."{_q(c)}"' for c in spec.header)

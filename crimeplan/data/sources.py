@@ -22,6 +22,7 @@ from pathlib import Path
 
 from crimeplan.data.ingest import (
     RowCheck,
+    a,
     display_name,
     drop_staged,
     inspect_text_file,
@@ -238,7 +239,7 @@ def stage_file(
     if duplicated:
         raise InputFileError(
             f"{name}:1: column '{duplicated[0]}' appears more than once in the header; "
-            f"expected a {what} with one column of each name"
+            f"expected {a(what)} with one column of each name"
         )
     try:
         table, rejects = stage_csv(store, path, columns, what=what)
@@ -254,7 +255,7 @@ def stage_file(
     ).fetchone()
     if not counted or counted[0] == 0:
         drop_staged(store, table, rejects)
-        raise InputFileError(f"{name}: has a header but no rows; expected a {what}")
+        raise InputFileError(f"{name}: has a header but no rows; expected {a(what)}")
     return Staged(
         path=original,
         display=name,

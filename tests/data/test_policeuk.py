@@ -213,7 +213,7 @@ def test_the_first_bad_row_of_the_first_bad_file_is_reported(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert result.output == (
         f"Error: {dec}:21: column 'Crime type': too few fields (Expected Number of Columns: 12 "
-        "Found: 9); is the file truncated? (and 1 more bad rows) (fix the row, or re-run with "
+        "Found: 9); is the file truncated? (and 1 more bad row) (fix the row, or re-run with "
         "--skip-bad to set bad rows aside)\n"
     )
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from crimeplan.cli import cli
 from crimeplan.data import sources
+from crimeplan.data.ingest import a
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-formats.md"
@@ -113,7 +114,7 @@ def test_empty_file(here: Path, kind: str) -> None:
     args = CASES[kind][0]
     write("in.csv", "")
     out = run(args[0], "in.csv", *args[1:], ok=False)
-    assert out == f"Error: in.csv: the file is empty; expected a {WHAT[kind]}\n"
+    assert out == f"Error: in.csv: the file is empty; expected {a(WHAT[kind])}\n"
 
 
 @pytest.mark.parametrize("kind", CASES)
@@ -121,7 +122,7 @@ def test_binary_file(here: Path, kind: str) -> None:
     args = CASES[kind][0]
     Path("in.csv").write_bytes(b"PK\x03\x04\x00\x00binary")
     out = run(args[0], "in.csv", *args[1:], ok=False)
-    assert out == f"Error: in.csv: is a binary file, not text; expected a {WHAT[kind]}\n"
+    assert out == f"Error: in.csv: is a binary file, not text; expected {a(WHAT[kind])}\n"
 
 
 def test_missing_file(here: Path) -> None:
@@ -130,7 +131,7 @@ def test_missing_file(here: Path) -> None:
 
 
 WRONG_HEADER = {
-    "incidents": "Error: in.csv:1: the header is not a incidents CSV header (missing "
+    "incidents": "Error: in.csv:1: the header is not an incidents CSV header (missing "
     "'incident_ref', 'recorded_at', 'category'; unexpected 'ref', 'when', 'what'); expected: "
     "incident_ref,recorded_at,category,hate_strand,caller_id,small_area,victim_id,force\n",
     "survey": "Error: in.csv:1: the header is not a survey results CSV header (missing "
@@ -147,7 +148,7 @@ WRONG_HEADER = {
     "population": "Error: in.csv:1: the header is not a population CSV header (missing "
     "'area_level', 'area', 'year', 'population'; unexpected 'ref', 'when', 'what'); expected: "
     "area_level,area,year,population\n",
-    "areas": "Error: in.csv:1: the header is not a areas CSV header (missing 'small_area'; "
+    "areas": "Error: in.csv:1: the header is not an areas CSV header (missing 'small_area'; "
     "unexpected 'ref', 'when', 'what'); expected: small_area,small_area_name,neighbourhood,"
     "lpu,local_authority,force (or the ONS lookup's FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,"
     "LAD19CD,LAD19NM)\n",
@@ -167,7 +168,7 @@ def test_header_only(here: Path, kind: str) -> None:
     write("in.csv", header + "\n")
     out = run(args[0], "in.csv", *args[1:], ok=False)
     what = WHAT[kind].split(" (or")[0]
-    assert out == f"Error: in.csv: has a header but no rows; expected a {what}\n"
+    assert out == f"Error: in.csv: has a header but no rows; expected {a(what)}\n"
 
 
 @pytest.mark.parametrize("kind", CASES)
