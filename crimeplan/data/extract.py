@@ -332,6 +332,11 @@ def _problem(name: str, node: Any, error: Any) -> Problem:
         return Problem(
             name, _line(node, loc[:-1]), _dotted(loc[:-1]) or "mapping", f"missing key '{loc[-1]}'"
         )
+    from crimeplan.plan.load import _EXPECTED, _describe  # the plan file's wording
+
+    if kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}; got {_describe(error.get('input'))}"
+        return Problem(name, _line(node, loc), _dotted(loc) or "mapping", message)
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind != "value_error" and not isinstance(error.get("input"), dict | list):
         message += f", found {error.get('input')!r}"

@@ -234,7 +234,9 @@ def street_checks() -> list[RowCheck]:
         ),
         RowCheck(
             "Crime ID",
-            f"({_blank_check('Crime ID')}) AND coalesce(\"Crime type\", '') <> '{categories.ASB}'",
+            # only for a known crime type: an unknown one is reported as such, on its own
+            f"({_blank_check('Crime ID')}) AND \"Crime type\" IN ({known}) "
+            f"AND \"Crime type\" <> '{categories.ASB}'",
             "only anti-social behaviour rows may have no Crime ID",
         ),
     ]

@@ -251,7 +251,7 @@ def test_mapping_file_problems_have_lines_and_hints(here: Path) -> None:
         "  bad.yaml:3  recorded: give both column and format, e.g. {column: RECORDED, "
         'format: "%d/%m/%Y %H:%M"}\n'
         "  bad.yaml:6  flags.domestic: unknown key 'colum' (did you mean 'column'?)\n"
-        "  bad.yaml:9  outcome.solved: Input should be a valid list, found 'Charged'\n"
+        "  bad.yaml:9  outcome.solved: expected a list; got 'Charged' (text)\n"
     )
 
 
