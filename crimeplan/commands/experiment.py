@@ -6,11 +6,13 @@ import io
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+import ibis
 from rich.console import Console
 from rich.table import Table
 
@@ -19,9 +21,10 @@ from crimeplan.data.backends import connect_url, is_url
 from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.breakdown import area_set_counts
+from crimeplan.measures.experiments import ExperimentResult, evaluate_experiment
 from crimeplan.periods import format_month, months_between, parse_month
 from crimeplan.plan import load_plan
-from crimeplan.plan.model import Plan
+from crimeplan.plan.model import Experiment, Plan
 from crimeplan.stats.experiment import DiD, Estimate, difference_in_differences
 
 _PERIOD = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+)\s*$")
@@ -70,10 +73,30 @@ def _span(months: list[date]) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The plan file (YAML), which names the area sets.",
 )
-@click.option("--treatment", required=True, help="Treatment area set, e.g. confidence_treatment.")
-@click.option("--control", required=True, help="The control area set, e.g. confidence_control.")
-@click.option("--before", "before_text", required=True, help="Before period, YYYY-MM..YYYY-MM.")
-@click.option("--after", "after_text", required=True, help="After period, YYYY-MM..YYYY-MM.")
+@click.option(
+    "--plan-experiment",
+    "plan_experiment",
+    default=None,
+    help="Run an experiment the plan defines (its id under experiments:), with its design, "
+    "area sets, periods and measure.",
+)
+@click.option(
+    "--design",
+    type=click.Choice(["before_after_control", "randomised"]),
+    default=None,
+    help="before_after_control (the default): difference in differences of the counts and "
+    "the WDD test. randomised: each member area of the two sets is a unit and the arms' "
+    "changes in crimes per month are compared with a permutation test.",
+)
+@click.option("--treatment", default=None, help="Treatment area set, e.g. confidence_treatment.")
+@click.option("--control", default=None, help="The control area set, e.g. confidence_control.")
+@click.option(
+    "--before",
+    "before_text",
+    default=None,
+    help="Before period, YYYY-MM..YYYY-MM (optional with --design randomised).",
+)
+@click.option("--after", "after_text", default=None, help="After period, YYYY-MM..YYYY-MM.")
 @click.option(
     "--displacement", default=None, help="An area set where crime may have been displaced to."
 )
@@ -91,18 +114,28 @@ def _span(months: list[date]) -> str:
     "record in the store (anti-social behaviour included, if the store holds it).",
 )
 @click.option(
+    "--as-at",
+    "as_at_text",
+    default=None,
+    help="With --plan-experiment or --design randomised: evaluate the after period on its "
+    "months to this one, YYYY-MM. Default: the last month the store holds for the force.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 def experiment_command(
     store_location: str,
     plan_path: Path,
-    treatment: str,
-    control: str,
-    before_text: str,
-    after_text: str,
+    plan_experiment: str | None,
+    design: str | None,
+    treatment: str | None,
+    control: str | None,
+    before_text: str | None,
+    after_text: str | None,
     displacement: str | None,
     displacement_control: str | None,
     measure_id: str | None,
+    as_at_text: str | None,
     fmt: str,
 ) -> None:
     """Compare crime in treatment and control areas before and after an intervention: the
@@ -113,20 +146,101 @@ def experiment_command(
     more (or rose less) in the treatment areas. Periods of different lengths are weighted
     so that the estimate is per after period.
 
-    Example:
+    With --design randomised each member area of the treatment and control sets is a unit,
+    its outcome the change in its crimes per month from the before to the after period (or
+    its crimes per month in the after period, without --before); the difference between the
+    arms is tested by permutation (exact for up to 10,000 splits, else 10,000 random ones
+    with a fixed seed), with the 95 % interval from inverting that test.
+
+    --plan-experiment ID runs an experiment the plan defines under experiments:.
+
+    Examples:
 
     \b
         crimeplan experiment --store demo.duckdb --plan plan.yaml \\
             --treatment confidence_treatment --control confidence_control \\
-            --before 2012-04..2013-03 --after 2013-04..2014-03
+            --before 2012-04..2012-09 --after 2012-10..2013-03
+
+    \b
+        crimeplan experiment --store demo.duckdb --plan plan.yaml --design randomised \\
+            --treatment hotspot_treatment --control hotspot_control \\
+            --before 2012-07..2012-11 --after 2012-12..2013-11 --as-at 2013-04
+
+    \b
+        crimeplan experiment --store demo.duckdb --plan plan.yaml \\
+            --plan-experiment hotspot_patrol --as-at 2013-04
     """
+    as_at = parse_month(as_at_text, "--as-at") if as_at_text is not None else None
+    if plan_experiment is not None:
+        given = [
+            flag
+            for flag, value in (
+                ("--design", design),
+                ("--treatment", treatment),
+                ("--control", control),
+                ("--before", before_text),
+                ("--after", after_text),
+                ("--displacement", displacement),
+                ("--displacement-control", displacement_control),
+                ("--measure", measure_id),
+            )
+            if value is not None
+        ]
+        if given:
+            raise CrimeplanError(
+                f"--plan-experiment {plan_experiment} takes its design, area sets, periods and "
+                f"measure from the plan; drop {', '.join(given)}"
+            )
+        plan = load_plan(plan_path)
+        found = next((e for e in plan.experiments if e.id == plan_experiment), None)
+        if found is None:
+            known = (
+                ", ".join(e.id for e in plan.experiments) or "none (add experiments: to the plan)"
+            )
+            raise CrimeplanError(
+                f"--plan-experiment: no experiment '{plan_experiment}' in the plan; known: {known}"
+            )
+        _run_experiment(store_location, plan, found, as_at, fmt)
+        return
+    missing = [
+        flag
+        for flag, value in (
+            ("--treatment", treatment),
+            ("--control", control),
+            ("--before", before_text if design != "randomised" else ""),
+            ("--after", after_text),
+        )
+        if value is None
+    ]
+    if missing:
+        raise CrimeplanError(
+            f"missing {', '.join(missing)}: give the area sets and periods to compare, or "
+            "--plan-experiment ID for an experiment the plan defines"
+        )
+    assert treatment is not None and control is not None and after_text is not None
+    if design == "randomised":
+        _adhoc_randomised(
+            store_location,
+            plan_path,
+            treatment,
+            control,
+            before_text,
+            after_text,
+            displacement,
+            measure_id,
+            as_at,
+            fmt,
+        )
+        return
+    if as_at is not None:
+        raise CrimeplanError(
+            "--as-at goes with --design randomised or --plan-experiment; for a before/after "
+            "comparison give the --after period to compare"
+        )
+    assert before_text is not None
     before = parse_period(before_text, "--before")
     after = parse_period(after_text, "--after")
-    if set(before) & set(after):
-        raise CrimeplanError(
-            f"--before {_span(before)} and --after {_span(after)} overlap; expected two "
-            "separate periods, the before period first"
-        )
+    _check_periods(before, after)
     plan = load_plan(plan_path)
     sets = {"treatment": treatment, "control": control}
     if displacement_control and not displacement:
@@ -135,24 +249,12 @@ def experiment_command(
         sets["displacement"] = displacement
     if displacement_control:
         sets["displacement_control"] = displacement_control
-    if len(set(sets.values())) < len(sets):
-        raise CrimeplanError(
-            "the treatment, control and displacement areas must be different area sets; got "
-            + ", ".join(f"--{role.replace('_', '-')} {name}" for role, name in sets.items())
-        )
-    for role, name in sets.items():
-        _check_set(plan, name, f"--{role.replace('_', '-')}")
+    _check_sets(plan, sets)
     periods = {"before": before, "after": after}
     names = list(dict.fromkeys(sets.values()))
-    if is_url(store_location):
-        backend = connect_url(store_location)
-        try:
-            counts = area_set_counts(backend, plan, names, periods, measure_id)
-        finally:
-            backend.disconnect()
-    else:
-        with open_store(Path(store_location), create=False, read_only=True) as store:
-            counts = area_set_counts(store.ibis(), plan, names, periods, measure_id)
+    counts = _with_backend(
+        store_location, lambda backend: area_set_counts(backend, plan, names, periods, measure_id)
+    )
 
     def count(role: str, period: str) -> int | None:
         return counts[(sets[role], period)] if role in sets else None
@@ -183,6 +285,145 @@ def experiment_command(
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_table(report, result))
+
+
+T = TypeVar("T")
+
+
+def _with_backend(store_location: str, run: Callable[[ibis.BaseBackend], T]) -> T:
+    """``run`` on the store's Ibis backend, opened read-only and closed afterwards."""
+    if is_url(store_location):
+        backend = connect_url(store_location)
+        try:
+            return run(backend)
+        finally:
+            backend.disconnect()
+    with open_store(Path(store_location), create=False, read_only=True) as store:
+        return run(store.ibis())
+
+
+def _check_periods(before: list[date], after: list[date]) -> None:
+    if set(before) & set(after):
+        raise CrimeplanError(
+            f"--before {_span(before)} and --after {_span(after)} overlap; expected two "
+            "separate periods, the before period first"
+        )
+    if before and before[-1] > after[0]:
+        raise CrimeplanError(
+            f"--before {_span(before)} comes after --after {_span(after)}; expected the "
+            "before period first"
+        )
+
+
+def _check_sets(plan: Plan, sets: dict[str, str]) -> None:
+    if len(set(sets.values())) < len(sets):
+        raise CrimeplanError(
+            "the treatment, control and displacement areas must be different area sets; got "
+            + ", ".join(f"--{role.replace('_', '-')} {name}" for role, name in sets.items())
+        )
+    for role, name in sets.items():
+        _check_set(plan, name, f"--{role.replace('_', '-')}")
+
+
+def _adhoc_randomised(
+    store_location: str,
+    plan_path: Path,
+    treatment: str,
+    control: str,
+    before_text: str | None,
+    after_text: str,
+    displacement: str | None,
+    measure_id: str | None,
+    as_at: date | None,
+    fmt: str,
+) -> None:
+    if displacement is not None:
+        raise CrimeplanError(
+            "--displacement goes with a before/after design; a randomised experiment "
+            "compares its two arms"
+        )
+    before = parse_period(before_text, "--before") if before_text is not None else []
+    after = parse_period(after_text, "--after")
+    _check_periods(before, after)
+    plan = load_plan(plan_path)
+    _check_sets(plan, {"treatment": treatment, "control": control})
+    if measure_id is not None:
+        _check_measure(plan, measure_id)
+    experiment = Experiment(
+        id="experiment",
+        title=f"{treatment} against {control}",
+        design="randomised",
+        treatment=treatment,
+        control=control,
+        before=_span(before) if before else None,
+        after=_span(after),
+        measure=measure_id,
+    )
+    _run_experiment(store_location, plan, experiment, as_at, fmt)
+
+
+def _check_measure(plan: Plan, measure_id: str) -> None:
+    counts = [m.id for m in plan.measures if m.kind in ("count", "rate")]
+    if measure_id not in counts:
+        raise CrimeplanError(
+            f"--measure: no count measure '{measure_id}' in the plan; count measures: "
+            f"{', '.join(counts) or 'none'}"
+        )
+
+
+def _last_month(backend: ibis.BaseBackend, plan: Plan, experiment: Experiment) -> date | None:
+    """The last month the store holds records of the experiment's source for the force."""
+    source = "crimes"
+    if experiment.measure is not None:
+        source = plan.measure(experiment.measure).source
+    table = backend.table(source)
+    value = table.filter(table.force == plan.force).month.max().to_pyarrow().as_py()
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
+
+
+def _run_experiment(
+    store_location: str, plan: Plan, experiment: Experiment, as_at: date | None, fmt: str
+) -> None:
+    def run(backend: ibis.BaseBackend) -> tuple[ExperimentResult, date | None]:
+        month = as_at if as_at is not None else _last_month(backend, plan, experiment)
+        return evaluate_experiment(backend, plan, experiment, month), month
+
+    result, month = _with_backend(store_location, run)
+    if fmt == "json":
+        data = {"as_at": format_month(month) if month else None, **result.to_dict()}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_experiment(result, month))
+
+
+def render_experiment(result: ExperimentResult, as_at: date | None) -> str:
+    """An experiment's table as the board pack shows it, its units, sentence and notes."""
+    when = f", as at {format_month(as_at)}" if as_at else ""
+    table = Table(title=f"Experiment {result.id}: {result.title}{when}", title_justify="left")
+    table.add_column("")
+    table.add_column("Result")
+    for label, text in result.pack_rows():
+        table.add_row(label, text)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=False, color_system=None)
+    console.print(table)
+    if result.units:
+        units = Table(title="Areas (units)", title_justify="left")
+        for name in ("Area", "Arm", "Before /month", "After /month", "Outcome"):
+            units.add_column(name, justify="left" if name in ("Area", "Arm") else "right")
+        for u in result.units:
+            units.add_row(
+                u.area,
+                u.arm,
+                "" if u.before_rate is None else f"{u.before_rate:,.1f}",
+                f"{u.after_rate:,.1f}",
+                f"{u.outcome:+,.1f}",
+            )
+        console.print(units)
+    lines = [result.sentence] + [f"Note: {note}" for note in result.notes]
+    return buffer.getvalue() + "\n".join(lines) + "\n"
 
 
 def _notes(

@@ -394,6 +394,74 @@ class _Checker:
                 )
             seen.add(force)
 
+    def experiments(self) -> None:
+        """Each experiment's area sets, measure and periods, and that its id is unique."""
+        first: dict[str, Path] = {}
+        known = sorted(self.plan.area_sets)
+        for i, experiment in enumerate(self.plan.experiments):
+            base: Path = ("experiments", i)
+            self._once(first, experiment.id, (*base, "id"), "experiment")
+            roles = ("treatment", "control", "displacement", "displacement_control")
+            named: dict[str, str] = {}
+            for role in roles:
+                name = getattr(experiment, role)
+                if name is None:
+                    continue
+                if name not in self.plan.area_sets:
+                    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                    listed = (
+                        f"defined area sets: {', '.join(known)}"
+                        if known
+                        else "define it under area_sets"
+                    )
+                    hint = f"did you mean '{close[0]}'? {listed}" if close else listed
+                    self.add((*base, role), f"no area set '{name}'", hint)
+                elif name in named.values():
+                    other = next(r for r, n in named.items() if n == name)
+                    self.add(
+                        (*base, role),
+                        f"area set '{name}' is already the experiment's {other}",
+                        "the treatment, control and displacement areas are different sets",
+                    )
+                named[role] = name
+            treatment = self.plan.area_sets.get(experiment.treatment)
+            control = self.plan.area_sets.get(experiment.control)
+            if treatment and control and experiment.treatment != experiment.control:
+                shared = [m for m in treatment.members if m in control.members]
+                if treatment.level == control.level and shared:
+                    self.add(
+                        (*base, "control"),
+                        f"area set '{experiment.control}' shares {', '.join(shared)} with "
+                        f"the treatment set '{experiment.treatment}'",
+                        "an area is in one arm of an experiment",
+                    )
+            if experiment.measure is not None:
+                measure = self.measures.get(experiment.measure)
+                if measure is None:
+                    self.add(
+                        (*base, "measure"),
+                        f"no measure '{experiment.measure}'",
+                        self.unknown_measure_hint(experiment.measure),
+                    )
+                elif measure.kind not in ("count", "rate"):
+                    self.add(
+                        (*base, "measure"),
+                        f"measure '{measure.id}' is a {measure.kind} measure, not a count",
+                        "an experiment counts records: name a count measure, or none for "
+                        "every crime",
+                    )
+            try:
+                before, after = experiment.before_months, experiment.after_months
+            except ValueError:  # the model has already said so
+                continue
+            if before and before[-1] >= after[0]:
+                self.add(
+                    (*base, "before"),
+                    f"the before period {experiment.before} does not end before the after "
+                    f"period {experiment.after} begins",
+                    "the before period comes first, and the two periods do not overlap",
+                )
+
 
 def _within(key: str, numerator: Where, wanted: Any) -> bool:
     """Whether the numerator's filter keeps it inside the denominator's value for ``key``."""
@@ -433,6 +501,7 @@ CHECKS: tuple[Callable[[_Checker], None], ...] = (
     _Checker.board,
     _Checker.updates,
     _Checker.peers,
+    _Checker.experiments,
 )
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from crimeplan.periods import FinancialYear
+from crimeplan.periods import FinancialYear, months_between
 
 Cadence = Literal["monthly", "quarterly", "six-monthly", "annual"]
 Status = Literal[
@@ -249,6 +249,82 @@ class AreaSet(Strict):
     description: str | None = None
 
 
+_PERIOD_TEXT = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
+
+
+def _period(value: Any) -> Any:
+    """``"2012-04..2012-09"``: two months, the first not after the last."""
+    if not isinstance(value, str):
+        return value  # pydantic's str check reports it
+    expected = "expected a period YYYY-MM..YYYY-MM, e.g. 2012-04..2012-09"
+    match = _PERIOD_TEXT.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a period; {expected}")
+    y0, m0, y1, m1 = (int(g) for g in match.groups())
+    for month in (m0, m1):
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{value}' has no month {month:02d}; {expected}")
+    if (y1, m1) < (y0, m0):
+        raise ValueError(f"'{value}' ends before it begins; {expected}, the first month first")
+    return value.strip()
+
+
+PeriodText = Annotated[str, BeforeValidator(_period)]
+
+
+def period_months(text: str) -> list[date]:
+    """The months of a validated period ``"2012-04..2012-09"``, first to last inclusive."""
+    first, last = text.split("..")
+    y0, m0 = (int(p) for p in first.split("-"))
+    y1, m1 = (int(p) for p in last.split("-"))
+    return months_between(date(y0, m0, 1), date(y1, m1, 1))
+
+
+class Experiment(Strict):
+    """An experiment the plan runs: treatment areas against control areas.
+
+    ``before_after_control`` compares the change in crime from the before to the after
+    period in the treatment areas with the change in the control areas (the difference in
+    differences and the WDD test); ``randomised`` treats each member area of the two sets
+    as a unit and compares the arms' changes in monthly crime with a permutation test.
+    """
+
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
+    title: str
+    design: Literal["before_after_control", "randomised"] = "before_after_control"
+    treatment: str
+    control: str
+    displacement: str | None = None
+    displacement_control: str | None = None
+    before: PeriodText | None = None
+    after: PeriodText
+    measure: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _design_keys(self) -> Experiment:
+        if self.design == "before_after_control" and self.before is None:
+            raise ValueError(
+                "a before_after_control experiment needs a before period (YYYY-MM..YYYY-MM)"
+            )
+        if self.displacement_control is not None and self.displacement is None:
+            raise ValueError("displacement_control needs a displacement area set")
+        if self.design == "randomised" and self.displacement is not None:
+            raise ValueError(
+                "a randomised experiment compares its two arms; displacement belongs to a "
+                "before_after_control experiment"
+            )
+        return self
+
+    @property
+    def before_months(self) -> list[date]:
+        return period_months(self.before) if self.before else []
+
+    @property
+    def after_months(self) -> list[date]:
+        return period_months(self.after)
+
+
 class Board(Strict):
     name: str
     agenda_item: str | None = None
@@ -293,6 +369,7 @@ class Plan(Strict):
     measures: list[Measure] = Field(default_factory=list)
     area_sets: dict[str, AreaSet] = Field(default_factory=dict)
     peers: Peers | None = None
+    experiments: list[Experiment] = Field(default_factory=list)
     synthetic_data: bool = False
     description: str | None = None
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from crimeplan.commands_support import write_bytes_atomic, write_text_atomic
 from crimeplan.errors import CrimeplanError
+from crimeplan.measures.experiments import ExperimentResult
 from crimeplan.plan.model import Plan
 from crimeplan.report.gather import PackResults
 from crimeplan.report.pack import BoardPack, build_pack
@@ -288,6 +289,10 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                 for line in results.milestones.lines
             ),
         )
+    if results.experiments:
+        put(
+            "experiments.csv", EXPERIMENT_COLUMNS, (_experiment_row(e) for e in results.experiments)
+        )
     put(
         "sources.csv",
         ("file_name", "source", "sha256", "rows", "first_month", "last_month", "imported_on"),
@@ -304,3 +309,29 @@ def _interval(test: dict[str, Any] | None) -> tuple[Any, Any]:
         return None, None
     pair = test.get("change_ci95") or test.get("difference_ci95")
     return (pair[0], pair[1]) if pair else (None, None)
+
+
+EXPERIMENT_COLUMNS = (
+    "id", "title", "design", "measure", "status", "before_first", "before_last",
+    "after_first", "after_last", "evaluated_to", "months_so_far", "months_after",
+    "treatment", "control", "treatment_before", "treatment_after", "control_before",
+    "control_after", "estimate", "ci95_low", "ci95_high", "p_value", "more_than_chance",
+    "wdd", "wdd_ci95_low", "wdd_ci95_high", "wdd_p_value",
+)  # fmt: skip
+
+
+def _experiment_row(e: ExperimentResult) -> tuple[Any, ...]:
+    """One experiment of ``data/experiments.csv``: its periods, arms' counts and estimates."""
+    d = e.to_dict()
+    treatment, control = e.arm("treatment"), e.arm("control")
+    wdd = d["did"]["wdd"] if d["did"] else None
+    return (
+        e.id, e.title, e.design, e.measure, e.status,
+        *(e.before or (None, None)), *e.after,
+        e.evaluated_after[1] if e.evaluated_after else None, e.months_so_far, e.months_after,
+        treatment.area_set if treatment else None, control.area_set if control else None,
+        treatment.before if treatment else None, treatment.after if treatment else None,
+        control.before if control else None, control.after if control else None,
+        d["estimate"], *(d["ci95"] or (None, None)), d["p_value"], d["more_than_chance"],
+        *((wdd["estimate"], *wdd["ci95"], wdd["p_value"]) if wdd else (None,) * 4),
+    )  # fmt: skip

@@ -135,6 +135,7 @@ class _Writer:
                 self._position_table(
                     objective.position, f"Performance position as at {pack.as_at_label}"
                 )
+        self._experiments()
         self._measures()
         self._repeats()
         self._section("Financial implications", pack.financial)
@@ -363,6 +364,20 @@ class _Writer:
                 body,
                 widths=[5.0, 1.5, 3.0, 5.5],
             )
+
+    def _experiments(self) -> None:
+        if not self.pack.experiments:
+            return
+        self._heading("Experiments", level=1)
+        for e in self.pack.experiments:
+            caption = e.title
+            if e.note:
+                caption += f" ({e.note})"
+            elif e.status == "not started":
+                caption += " (not started)"
+            rows = [[label, text] for label, text in e.pack_rows()]
+            self._table(caption, ["Experiment", "Result"], rows, widths=[6.0, 10.0], numeric_from=2)
+            self._para(e.sentence)
 
     def _repeats(self) -> None:
         pack = self.pack

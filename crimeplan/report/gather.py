@@ -5,8 +5,9 @@ between computing and presenting.
 statistics (``analyse``), the milestones at the board meeting (leads' updates from the store
 and the plan file, with what is due and overdue), repeat demand (the highest repeat callers
 and repeat victims, pseudonymised ids and counts only), survey results by local policing
-unit, and data-quality notes. ``PackResults.to_dict()`` is ``results.json``: the measures JSON
-object with these keys added. Every renderer (HTML, DOCX, PDF) reads only this.
+unit, the experiments the plan defines (``evaluate_experiment``), and data-quality notes.
+``PackResults.to_dict()`` is ``results.json``: the measures JSON object with these keys
+added. Every renderer (HTML, DOCX, PDF) reads only this.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import ibis
 from crimeplan.data.counts import quality_notes, summarise_notes
 from crimeplan.data.store import Store
 from crimeplan.measures.analysis import analyse
+from crimeplan.measures.experiments import ExperimentResult, evaluate_experiment
 from crimeplan.measures.results import MeasuresResult
 from crimeplan.milestones.listing import MilestoneListing, milestone_listing
 from crimeplan.milestones.updates import read_updates
@@ -71,6 +73,7 @@ class PackResults:
     repeat_victims: Repeats | None = None
     by_area: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
     data_quality: tuple[str, ...] = ()
+    experiments: tuple[ExperimentResult, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = self.measures.to_dict()
@@ -80,6 +83,7 @@ class PackResults:
         out["repeat_victims"] = self.repeat_victims.to_dict() if self.repeat_victims else None
         out["by_area"] = {k: list(v) for k, v in sorted(self.by_area.items())}
         out["data_quality"] = list(self.data_quality)
+        out["experiments"] = [e.to_dict() for e in self.experiments]
         return out
 
 
@@ -113,6 +117,7 @@ def gather(plan: Plan, store: Store, as_at: date, board_date: date | None = None
         data_quality=tuple(
             summarise_notes(quality_notes(store, force=plan.force, first=ytd_first, last=as_at))
         ),
+        experiments=tuple(evaluate_experiment(backend, plan, e, as_at) for e in plan.experiments),
     )
 
 

@@ -21,6 +21,7 @@ from crimeplan.periods import add_months, parse_month
 from crimeplan.plan.model import Milestone, Plan
 
 if TYPE_CHECKING:
+    from crimeplan.measures.experiments import ExperimentResult
     from crimeplan.report.gather import PackResults, Repeats
     from crimeplan.report.narrative import Sentence
 
@@ -100,6 +101,7 @@ class BoardPack:
     repeat_victims: Repeats | None = None
     data_quality: tuple[str, ...] = ()
     panels: tuple[MeasurePanel, ...] = field(default_factory=tuple)
+    experiments: tuple[ExperimentResult, ...] = ()
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
@@ -252,6 +254,7 @@ def build_pack(
         repeat_victims=pack_results.repeat_victims if pack_results else None,
         data_quality=pack_results.data_quality if pack_results else (),
         panels=tuple(all_panels),
+        experiments=pack_results.experiments if pack_results else (),
     )
 
 

@@ -311,3 +311,48 @@ def permutation_test(
         permutations=int(draws),
         exact=exact,
     )
+
+
+def permutation_interval(
+    treated: Sequence[float],
+    control: Sequence[float],
+    level: float = 0.95,
+    n_resamples: int = 10_000,
+    seed: int | None = 20130514,
+) -> tuple[float, float] | None:
+    """The interval for the difference in means from inverting ``permutation_test``.
+
+    Under a constant additive effect δ, ``treated − δ`` and ``control`` are exchangeable, so
+    the interval is the set of shifts δ that the two-sided test at 1 − ``level`` does not
+    reject. Each end is found by bisection (to 1e-9 of the values' range) between the
+    observed difference and the shift that separates the arms completely; every test uses
+    the same ``seed``. None when even complete separation is not rejected (too few units
+    for any p-value below 1 − ``level``: five against five can reach 2/252).
+    """
+    x = np.asarray(treated, dtype=float)
+    y = np.asarray(control, dtype=float)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    alpha = 1 - level
+    observed = permutation_test(x.tolist(), y.tolist(), n_resamples, seed).difference
+    spread = float(max(x.max(), y.max()) - min(x.min(), y.min())) or 1.0
+    # shifted beyond these, every treated value is below (above) every control value
+    low_end = float(x.min() - y.max()) - spread
+    high_end = float(x.max() - y.min()) + spread
+
+    def rejected(shift: float) -> bool:
+        return permutation_test((x - shift).tolist(), y.tolist(), n_resamples, seed).p_value < alpha
+
+    if not (rejected(low_end) and rejected(high_end)):
+        return None
+
+    def edge(inside: float, outside: float) -> float:
+        while abs(outside - inside) > 1e-9 * spread:
+            middle = (inside + outside) / 2
+            if rejected(middle):
+                outside = middle
+            else:
+                inside = middle
+        return inside
+
+    return edge(observed, low_end), edge(observed, high_end)

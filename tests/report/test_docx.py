@@ -75,6 +75,7 @@ def test_sections_are_heading_1(doc: DocumentObject) -> None:
         "Purpose of report",
         "Background",
         "Milestones and deliverables",
+        "Experiments",
         "All measures as at 1st May 2013",
         "Repeat callers and repeat victims",
         "Financial implications",

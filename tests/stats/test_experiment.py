@@ -35,7 +35,11 @@ from scipy import stats
 from crimeplan.cli import cli
 from crimeplan.data.store import Store
 from crimeplan.periods import months_between
-from crimeplan.stats.experiment import difference_in_differences, permutation_test
+from crimeplan.stats.experiment import (
+    difference_in_differences,
+    permutation_interval,
+    permutation_test,
+)
 
 
 def test_wdd_paper_worked_example() -> None:
@@ -211,6 +215,30 @@ def test_permutation_edges() -> None:
         permutation_test([], [1])
     with pytest.raises(ValueError):
         permutation_test([1, float("nan")], [1])
+
+
+def test_permutation_interval_is_the_set_of_shifts_not_rejected() -> None:
+    treated, control = [3, 5, 2, 4, 1], [6, 4, 7, 5, 8]
+    low, high = permutation_interval(treated, control)  # type: ignore[misc]
+    assert low < permutation_test(treated, control).difference < high
+
+    def p(shift: float) -> float:
+        return permutation_test([x - shift for x in treated], control).p_value
+
+    # inside the ends the test does not reject at 5 %; just outside it does
+    assert p(low + 1e-6) >= 0.05 and p(high - 1e-6) >= 0.05
+    assert p(low - 1e-6) < 0.05 and p(high + 1e-6) < 0.05
+    # a grid of shifts: not rejected exactly inside the interval
+    for step in range(-100, 40):
+        shift = step / 10 + 0.05
+        assert (p(shift) >= 0.05) == (low <= shift <= high), shift
+
+
+def test_permutation_interval_with_too_few_units() -> None:
+    # two against one: three splits, the smallest two-sided p-value is 2/3
+    assert permutation_interval([1, 2], [7]) is None
+    with pytest.raises(ValueError):
+        permutation_interval([1, 2], [3, 4], level=1.5)
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -393,3 +421,156 @@ def test_experiment_errors(tmp_path: Path, args: list[str], message: str) -> Non
     result = _run(tmp_path, *args)
     assert result.exit_code == 1
     assert result.output == f"Error: {message}\n"
+
+
+# -- randomised and plan experiments -----------------------------------------------------------
+RANDOMISED_PLAN = (
+    EXPERIMENT_PLAN.replace(
+        "  buffer: {level: small_area, members: [S3]}\n",
+        "  buffer: {level: small_area, members: [S3]}\n"
+        "  arm_a: {level: small_area, members: [S1, S3]}\n"
+        "  arm_b: {level: small_area, members: [S2]}\n",
+    )
+    + """experiments:
+  - {id: trial, title: Small trial, design: randomised, treatment: arm_a, control: arm_b,
+     before: 2012-10..2013-03, after: 2013-04..2013-09}
+  - {id: bac, title: Before and after, treatment: treatment, control: control,
+     before: 2012-10..2013-03, after: 2013-04..2013-09, measure: burglary}
+  - {id: later, title: Not yet, treatment: treatment, control: control,
+     before: 2013-04..2013-09, after: 2013-10..2014-03}
+"""
+)
+
+
+def _run_plan(tmp_path: Path, *args: str) -> Result:
+    store, plan = _experiment_store(tmp_path)
+    plan.write_text(RANDOMISED_PLAN, encoding="utf-8")
+    return CliRunner().invoke(
+        cli, ["experiment", "--store", str(store), "--plan", str(plan), *args]
+    )
+
+
+def test_randomised_design_json(tmp_path: Path) -> None:
+    result = _run_plan(
+        tmp_path, "--design", "randomised", "--treatment", "arm_a", "--control", "arm_b",
+        "--before", "2012-10..2013-03", "--after", "2013-04..2013-09", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["as_at"] == "2013-09"  # the store's last month
+    assert data["status"] == "complete" and data["note"] is None
+    # per month: S1 20 → 15, S3 5 → 4, S2 18 → 20
+    outcomes = {u["area"]: (u["arm"], u["before_rate"], u["after_rate"], u["outcome"])
+                for u in data["units"]}  # fmt: skip
+    assert outcomes == {
+        "S1": ("treatment", 20.0, 15.0, -5.0),
+        "S3": ("treatment", 5.0, 4.0, -1.0),
+        "S2": ("control", 18.0, 20.0, 2.0),
+    }
+    # the three splits of the units give differences -5 (observed), 5.5 and -0.5
+    assert data["permutation"]["difference"] == -5
+    assert data["permutation"]["permutations"] == 3 and data["permutation"]["exact"]
+    assert data["p_value"] == round(2 / 3, 6)
+    assert data["ci95"] is None
+    assert any(note.startswith("too few areas for a 95 % interval") for note in data["notes"])
+    assert [(a["role"], a["before"], a["after"]) for a in data["arms"]] == [
+        ("treatment", 150, 114),
+        ("control", 108, 120),
+    ]
+    assert data["did"]["did"]["estimate"] == (114 - 150) - (120 - 108)
+    assert data["more_than_chance"] is False
+
+
+def test_randomised_design_so_far_and_without_before(tmp_path: Path) -> None:
+    result = _run_plan(
+        tmp_path, "--design", "randomised", "--treatment", "arm_a", "--control", "arm_b",
+        "--after", "2013-04..2013-09", "--as-at", "2013-06",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Experiment experiment: arm_a against arm_b, as at 2013-06" in text
+    assert "3 of 6 months so far" in text
+    assert (
+        "After 3 of 6 months so far, crimes per month averaged 9.5 in the 2 treatment areas "
+        "and 20.0 in the 1 control areas: a difference of -10.5 per area, which is within "
+        "what chance would explain (p = 0.667), so not evidence yet of an effect."
+    ) in text.replace("\n", " ")
+
+
+def test_plan_experiment(tmp_path: Path) -> None:
+    result = _run_plan(tmp_path, "--plan-experiment", "bac", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["id"], data["design"], data["measure"]) == (
+        "bac",
+        "before_after_control",
+        "burglary",
+    )
+    # burglaries: North 72 before, 36 after; South none
+    assert data["did"]["counts"] == {
+        "treatment_before": 72, "treatment_after": 36, "control_before": 0, "control_after": 0,
+    }  # fmt: skip
+    assert data["estimate"] == -36
+    assert data["p_value"] == data["did"]["did"]["p_value"]
+    later = _run_plan(tmp_path / "x", "--plan-experiment", "later", "--as-at", "2013-09")
+    assert later.exit_code == 0, later.output
+    assert "Not started: its after period begins in 2013-10" in later.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--plan-experiment", "nothing"],
+            "--plan-experiment: no experiment 'nothing' in the plan; known: trial, bac, later",
+        ),
+        (
+            ["--plan-experiment", "trial", "--treatment", "arm_a", "--design", "randomised"],
+            "--plan-experiment trial takes its design, area sets, periods and measure from the "
+            "plan; drop --design, --treatment",
+        ),
+        (
+            ["--treatment", "arm_a", "--after", "2013-04..2013-09"],
+            "missing --control, --before: give the area sets and periods to compare, or "
+            "--plan-experiment ID for an experiment the plan defines",
+        ),
+        (
+            ["--design", "randomised", "--treatment", "arm_a", "--control", "arm_b", "--after",
+             "2013-04..2013-09", "--displacement", "buffer"],
+            "--displacement goes with a before/after design; a randomised experiment compares "
+            "its two arms",
+        ),
+        (
+            ["--treatment", "arm_a", "--control", "arm_b", "--before", "2012-10..2013-03",
+             "--after", "2013-04..2013-09", "--as-at", "2013-06"],
+            "--as-at goes with --design randomised or --plan-experiment; for a before/after "
+            "comparison give the --after period to compare",
+        ),
+        (
+            ["--design", "randomised", "--treatment", "arm_a", "--control", "arm_b",
+             "--before", "2013-04..2013-09", "--after", "2012-10..2013-03"],
+            "--before 2013-04..2013-09 comes after --after 2012-10..2013-03; expected the "
+            "before period first",
+        ),
+        (
+            ["--design", "randomised", "--treatment", "arm_a", "--control", "arm_b",
+             "--after", "2013-04..2013-09", "--measure", "nothing"],
+            "--measure: no count measure 'nothing' in the plan; count measures: burglary",
+        ),
+    ],
+)  # fmt: skip
+def test_experiment_mode_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _run_plan(tmp_path, *args)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
+
+
+def test_help_examples_are_not_wrapped() -> None:
+    result = CliRunner().invoke(cli, ["experiment", "--help"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert (
+        "      crimeplan experiment --store demo.duckdb --plan plan.yaml --design randomised \\"
+        in lines
+    )
+    assert "          --plan-experiment hotspot_patrol --as-at 2013-04" in lines
