@@ -1,6 +1,7 @@
 """One chart per measure, for every format: an Altair (Vega-Lite) XmR chart rendered offline.
 
-``spc_chart(measure, spc, annotations)`` draws the monthly series as NHS England's "Making
+``spc_chart(measure, spc, annotations)`` draws the monthly series (or a survey's waves,
+whose points carry a ``label``: subtitled and named by wave) as NHS England's "Making
 Data Count" draws an XmR chart: the values as a grey line with points, the mean (black) and
 the process limits (dashed grey) of each segment, stepped where the chart was rebased,
 special-cause points coloured (blue improvement, orange concern, purple neutral, the
@@ -24,7 +25,7 @@ from typing import Any, Literal
 import altair as alt
 import vl_convert
 
-from crimeplan.measures.results import MeasureResult
+from crimeplan.measures.results import MeasureResult, SeriesPoint
 from crimeplan.report import numbers
 
 #: NHSRplotthedots ``ptd_spc_colours()`` (Making Data Count).
@@ -88,6 +89,25 @@ def month_name(month: str) -> str:
     return f"{_MONTHS[number - 1]} {year}"
 
 
+def by_wave(measure: MeasureResult) -> bool:
+    """Whether the series is a survey's waves (its points carry a ``label``), not months."""
+    return bool(measure.series) and measure.series[-1].label is not None
+
+
+def point_name(point: SeriesPoint) -> str:
+    """A point as the text names it: ``wave 33`` for a survey wave, else ``April 2013``."""
+    if point.label is None:
+        return month_name(point.month)
+    text = str(point.label).strip()
+    return f"wave {text}" if text.isdigit() else text
+
+
+def _span(measure: MeasureResult) -> str:
+    """``Monthly, April 2011 to March 2013`` or ``By survey wave, wave 26 to wave 33``."""
+    first, last = point_name(measure.series[0]), point_name(measure.series[-1])
+    return f"{'By survey wave' if by_wave(measure) else 'Monthly'}, {first} to {last}"
+
+
 def _data(rows: list[dict[str, Any]]) -> alt.Data:
     return alt.Data(values=rows)  # type: ignore[no-untyped-call]
 
@@ -146,7 +166,7 @@ def spc_chart(
     points = [
         {
             "month": _date(point.month),
-            "label": month_name(point.month),
+            "label": point_name(point),
             "value": point.value,
             "shown": numbers.value(point.value, measure.unit),
             "variation": VARIATION.get(kind or "", "Common cause"),
@@ -183,7 +203,7 @@ def spc_chart(
                 else None,
             ),
             tooltip=[
-                alt.Tooltip("label:N", title="Month"),
+                alt.Tooltip("label:N", title="Wave" if by_wave(measure) else "Month"),
                 alt.Tooltip("shown:N", title=measure.title),
                 alt.Tooltip("variation:N", title="Variation"),
             ],
@@ -196,9 +216,7 @@ def spc_chart(
     if target is not None:
         layers += _target_layers(measure, target)
     layers += _annotation_layers(measure, annotations)
-    subtitle = f"Monthly, {month_name(measure.series[0].month)} to " + month_name(
-        measure.series[-1].month
-    )
+    subtitle = _span(measure)
     if spc is not None:
         subtitle += " · mean and process limits (XmR)"
     chart: alt.LayerChart = (
@@ -318,19 +336,19 @@ def chart_alt_text(measure: MeasureResult, spc: Mapping[str, Any] | None = None)
     present = [p for p in measure.series if p.value is not None]
     if not measure.series:
         return f"Chart of {measure.title}: no monthly values."
-    first, last = measure.series[0].month, measure.series[-1].month
+    first, last = point_name(measure.series[0]), point_name(measure.series[-1])
     kind = "XmR (statistical process control) chart" if spc is not None else "Line chart"
-    text = [f"{kind} of {measure.title}, monthly from {month_name(first)} to {month_name(last)}."]
+    how = "by survey wave" if by_wave(measure) else "monthly"
+    unit_word = "wave" if by_wave(measure) else "month"
+    text = [f"{kind} of {measure.title}, {how} from {first} to {last}."]
     if present:
         latest = present[-1]
-        text.append(
-            f"Latest value {numbers.value(latest.value, unit)} in {month_name(latest.month)}."
-        )
+        text.append(f"Latest value {numbers.value(latest.value, unit)} in {point_name(latest)}.")
     else:
-        text.append("No month has a value.")
+        text.append(f"No {unit_word} has a value.")
     missing = len(measure.series) - len(present)
     if missing:
-        text.append(f"{missing} month{'s' if missing != 1 else ''} without a value.")
+        text.append(f"{missing} {unit_word}{'s' if missing != 1 else ''} without a value.")
     if spc is not None:
         text += _spc_words(measure, spc)
     target = _target_value(measure, spc)
@@ -354,21 +372,21 @@ def _spc_words(measure: MeasureResult, spc: Mapping[str, Any]) -> list[str]:
         if len(segments) > 1:
             start = int(segments[-1]["start_index"])
             if 0 <= start < len(measure.series):
-                since = f" since the rebase in {month_name(measure.series[start].month)}"
+                since = f" since the rebase in {point_name(measure.series[start])}"
         words.append(f"Mean {numbers.value(spc['mean'], unit)}{limits}{since}.")
     if len(segments) > 1:
         words.append(f"Rebased {len(segments) - 1} time{'s' if len(segments) > 2 else ''}.")
+    unit_word = "wave" if by_wave(measure) else "month"
     special: dict[str, list[str]] = {}
     for point, kind in zip(measure.series, _point_types(measure, spc), strict=True):
         if kind and kind != "common_cause":
             label = VARIATION[kind].removeprefix("Special cause: ")
-            special.setdefault(label, []).append(month_name(point.month))
+            special.setdefault(label, []).append(point_name(point))
     if not special:
-        words.append("No special-cause variation: every month is common cause.")
-    for label, months in special.items():
-        count = len(months)
-        where = f": {', '.join(months)}" if count <= 6 else f" between {months[0]} and {months[-1]}"
-        words.append(
-            f"Special cause variation ({label}) in {count} month{'s' if count != 1 else ''}{where}."
-        )
+        words.append(f"No special-cause variation: every {unit_word} is common cause.")
+    for label, names in special.items():
+        count = len(names)
+        where = f": {', '.join(names)}" if count <= 6 else f" between {names[0]} and {names[-1]}"
+        plural = "s" if count != 1 else ""
+        words.append(f"Special cause variation ({label}) in {count} {unit_word}{plural}{where}.")
     return words

@@ -190,3 +190,52 @@ def test_words() -> None:
     assert axis_title("percent") == "%"
     assert axis_title("count") == "Number"
     assert month_name("2013-04") == "April 2013"
+
+
+def survey(values: list[float | None]) -> MeasureResult:
+    """A survey by wave: each point's ``label`` is its wave, ``month`` when it was asked."""
+    m = measure(values, unit="percent", title="Confidence in the police")
+    series = tuple(SeriesPoint(p.month, p.value, label=str(26 + i)) for i, p in enumerate(m.series))
+    return MeasureResult(**{**m.__dict__, "series": series})
+
+
+def point_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart's points (Altair lifts data that every layer shares to the top)."""
+    datasets = [spec.get("data"), *(layer.get("data") for layer in spec["layer"])]
+    return next(d["values"] for d in datasets if d and "label" in d["values"][0])
+
+
+def test_a_survey_by_wave_is_subtitled_and_labelled_by_wave() -> None:
+    waves = survey([80.1, 79.5, None, 80.8, 78.9, 77.6, 80.6, 81.0])
+    spc = {
+        "mean": 79.8,
+        "upl": 82.6,
+        "lpl": 77.0,
+        "point_types": [*["common_cause"] * 7, "special_cause_improvement"],
+    }
+    chart = spc_chart(waves, spc)
+    words = texts(render_svg(chart))
+    assert "By survey wave, wave 26 to wave 33 · mean and process limits (XmR)" in words
+    assert not any(w.startswith("Monthly") for w in words)
+    spec = chart.to_dict()
+    points = point_rows(spec)
+    assert [p["label"] for p in points] == [f"wave {n}" for n in range(26, 34)]
+    tooltips = [
+        t
+        for layer in spec["layer"]
+        for t in layer.get("encoding", {}).get("tooltip", [])
+        if t["field"] == "label"
+    ]
+    assert tooltips and all(t["title"] == "Wave" for t in tooltips)
+    assert chart_alt_text(waves, spc) == (
+        "XmR (statistical process control) chart of Confidence in the police, by survey wave "
+        "from wave 26 to wave 33. Latest value 81.0% in wave 33. 1 wave without a value. "
+        "Mean 79.8%, process limits 77.0% to 82.6%. "
+        "Special cause variation (improvement) in 1 wave: wave 33."
+    )
+
+
+def test_a_monthly_series_keeps_month_labels() -> None:
+    spec = spc_chart(measure(VALUES), spc_result()).to_dict()
+    points = point_rows(spec)
+    assert points[0]["label"] == "April 2011"
