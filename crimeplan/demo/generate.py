@@ -30,7 +30,7 @@ from crimeplan.demo.peers import generate_peers, generate_populations
 from crimeplan.demo.surveys import generate_surveys
 
 #: Bump when the generator's output changes, so that a rerun replaces the old demo data.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 NOTE = "synthetic demo data"
 REOFFENDING_NOTE = "published MoJ figures, from the seed report"
 REOFFENDING_FILE = "reoffending.csv"

@@ -48,7 +48,7 @@ from crimeplan.stats.significance import (
     overdispersion_note,
     poisson_rate_test,
 )
-from crimeplan.stats.spc import xmr_chart
+from crimeplan.stats.spc import last_point_reading, xmr_chart
 
 #: The rolling window over which the force is compared with its peers.
 PEER_MONTHS = 12
@@ -150,7 +150,12 @@ def _spc(measure: Measure, result: MeasureResult) -> dict[str, Any] | None:
         target=target,
         rebase_at_index=rebase,
     )
-    return {**chart.to_dict(), "target": target, "months": months}
+    return {
+        **chart.to_dict(),
+        "target": target,
+        "months": months,
+        **last_point_reading(chart, values),
+    }
 
 
 def _target_line(result: MeasureResult) -> float | None:

@@ -19,6 +19,15 @@ are checked as well.
 token of a sentence must be the text of one of its figures, and every figure must be the
 value at its path, formatted again.
 
+The control chart's reading says which rule flagged the latest point (the chart's
+``last_point_rules``, ``last_run`` and ``last_close``): outside the limits is "unusually
+low: below the lower process limit"; a shift is "the 9th month in a row below the average of
+…: a sustained change, not chance"; a trend "the 6th monthly fall in a row"; two of three
+"close to the lower process limit in two of the last three months". Where the headline's test
+and the chart disagree (a change within chance beside a special cause, or beyond chance beside
+a common-cause month) the chart's sentence begins by saying so, and a change within chance is
+called "stable" only when the chart agrees.
+
 Missing pieces (None in the JSON) are simply not mentioned, with one exception: a change with
 no test in the results says that it may be chance alone. A measure without data gets one
 sentence that says so. Runs of monthly rises or falls are mentioned from ``MIN_RUN_STEPS``
@@ -487,7 +496,8 @@ def _poisson_verdict(m: _Measure) -> Sentence | None:
             ]
         return _sentence(*parts, ".")
     parts = [f"The {what} is not more than chance alone would give", *interval]
-    parts += [", so the level is stable"]
+    if not _special(m):  # a special cause on the chart is said with it (``_spc``)
+        parts += [", so the level is stable"]
     if times_fig is not None:
         parts += [
             "; the monthly figures vary about ",
@@ -665,13 +675,14 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
 
 
 # -- the control chart -----------------------------------------------------------------------------
-_VARIATION = {
-    "improvement_high": "a special cause of improvement: unusually high",
-    "improvement_low": "a special cause of improvement: unusually low",
-    "concern_high": "a special cause of concern: unusually high",
-    "concern_low": "a special cause of concern: unusually low",
-    "neutral_high": "a special cause: unusually high",
-    "neutral_low": "a special cause: unusually low",
+#: What a special-cause point is, by the chart's variation icon.
+_CAUSE = {
+    "improvement_high": "a special cause of improvement",
+    "improvement_low": "a special cause of improvement",
+    "concern_high": "a special cause of concern",
+    "concern_low": "a special cause of concern",
+    "neutral_high": "a special cause",
+    "neutral_low": "a special cause",
 }
 _ASSURANCE = {
     "pass": " lies outside that range, on the right side: the process should meet it consistently.",
@@ -679,11 +690,97 @@ _ASSURANCE = {
     " to the process.",
     "inconsistent": " lies within that range: it will be met in some months and missed in others.",
 }
+_SUSTAINED = ": a sustained change, not chance"
+
+
+def _special(m: _Measure) -> bool | None:
+    """Whether the control chart reads the latest point as a special cause (None: no chart)."""
+    spc = m.d.get("spc") or {}
+    icon = spc.get("variation_icon")
+    if not icon or not spc.get("months"):
+        return None
+    return bool(icon != "common_cause")
+
+
+def _shift_words(m: _Measure) -> list[Part]:
+    """``the 9th month in a row below the average of 1,012``."""
+    run = m.d["spc"]["last_run"]
+    return [
+        "the ",
+        m.fig("ordinal", "spc", "last_run", "months"),
+        " wave" if m.waves else " month",
+        " in a row above the average of "
+        if run["side"] == "above"
+        else " in a row below the average of ",
+        m.fig(m.level_format, "spc", "mean"),
+    ]
+
+
+def _trend_words(m: _Measure) -> list[Part]:
+    """``the 6th monthly fall in a row`` (month-on-month steps, as the run fact counts)."""
+    run = m.d["spc"]["last_run"]
+    what = "rise" if run["direction"] == "rise" else "fall"
+    return [
+        "the ",
+        m.fig("ordinal", "spc", "last_run", "steps"),
+        f" {what} in a row from wave to wave" if m.waves else f" monthly {what} in a row",
+    ]
+
+
+def _close_words(m: _Measure, high: bool) -> list[Part]:
+    """``close to the lower process limit in two of the last three months``."""
+    close = m.d["spc"].get("last_close") or {}
+    unit = "waves" if m.waves else "months"
+    limit = "upper" if high else "lower"
+    how_many = "each" if close.get("months") == 3 else "two"
+    return [f"close to the {limit} process limit in {how_many} of the last three {unit}"]
+
+
+def _reading(m: _Measure, icon: str) -> list[Part]:
+    """Why the latest point is a special cause, by the first rule that flags it: outside the
+    limits, a trend, two of three close to a limit, a shift (the order the chart labels a
+    point in); a run that also ends there is added after the limits or two of three."""
+    spc = m.d["spc"]
+    high = icon.endswith("_high")
+    rules = spc.get("last_point_rules")
+    run = spc.get("last_run") or {}
+    if rules is None:  # a results file from before the rules were recorded
+        return ["unusually high" if high else "unusually low"]
+    also: list[Part] = []
+    if run.get("rule") == "shift":
+        also = [", and ", *_shift_words(m), _SUSTAINED]
+    elif run.get("rule") == "trend":
+        also = [", and ", *_trend_words(m), _SUSTAINED]
+    first = rules[0] if rules else None
+    if first == "outside_limits":
+        limit = "above the upper" if high else "below the lower"
+        return [f"unusually {'high' if high else 'low'}: {limit} process limit", *also]
+    if first == "trend" and run.get("rule") == "trend":
+        return [*_trend_words(m), _SUSTAINED]
+    if first == "two_in_three":
+        return [*_close_words(m, high), *also]
+    if first == "shift" and run.get("rule") == "shift":
+        return [*_shift_words(m), _SUSTAINED]
+    return ["unusually high" if high else "unusually low"]
+
+
+def _contrast(m: _Measure, special: bool) -> list[Part]:
+    """The headline's test and the chart disagreeing, said as such: the test compares the
+    period with the one before, the chart the latest point with the whole series."""
+    test = m.d.get("change_test") or {}
+    if test.get("significant") is None or not m.d.get("change"):
+        return []
+    if bool(test["significant"]) == special:
+        return []
+    before = _period_before(m) or ["the baseline"]
+    verdict = " is within chance, but " if special else " is more than chance, but "
+    return ["The change against ", *before, verdict]
 
 
 def _spc(m: _Measure) -> list[Sentence | None]:
     spc = m.d.get("spc")
-    if not spc or not spc.get("variation_icon") or not spc.get("months"):
+    special = _special(m)
+    if not spc or special is None:
         return []
     last = len(spc["months"]) - 1
     if m.waves:
@@ -691,10 +788,14 @@ def _spc(m: _Measure) -> list[Sentence | None]:
     else:
         point = m.fig("month", "spc", "months", last)
     icon = spc["variation_icon"]
-    parts: list[Part] = ["On the control chart ", point, " is "]
-    parts.append(
-        "common-cause variation only" if icon == "common_cause" else _VARIATION.get(icon, icon)
-    )
+    contrast = _contrast(m, special)
+    lead = "on the control chart " if contrast else "On the control chart "
+    parts: list[Part] = [*contrast, lead, point, " is "]
+    if special:
+        parts += [_CAUSE.get(icon, "a special cause"), ", ", *_reading(m, icon)]
+    else:
+        alone = "on its own " if contrast else ""
+        parts.append(f"{alone}common-cause variation only")
     has_range = spc.get("lpl") is not None and spc.get("upl") is not None
     if has_range:
         parts += [

@@ -363,6 +363,73 @@ def _assurance_icon(
     return "inconsistent"
 
 
+#: The special-cause rules, in the order a point's label is taken from them.
+SPC_RULES = ("outside_limits", "trend", "two_in_three", "shift")
+
+
+def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> dict[str, Any]:
+    """Why the chart's last point (the last value present) is what it is, for the narrative.
+
+    ``last_point_rules``  the rules that flag it (``SPC_RULES`` order; empty: common cause)
+    ``last_run``          the run that ends at it, for the first of trend or shift that flags
+                          it: a shift's ``months`` (points on one side of the mean, counted
+                          back from it) and ``side`` (``above`` / ``below``); a trend's
+                          ``months`` (points), ``steps`` (month-on-month rises or falls, one
+                          fewer) and ``direction`` (``rise`` / ``fall``); else ``None``
+    ``last_close``        for two of three: how many of the last three points are close to
+                          the limit, on which ``side``; else ``None``
+
+    Runs are read as the chart's rules read them: within the last segment, over the values
+    present (a gap neither breaks nor lengthens a run).
+    """
+    present = [i for i, value in enumerate(values) if value is not None]
+    if not present or not chart.segments:
+        return {"last_point_rules": [], "last_run": None, "last_close": None}
+    last = present[-1]
+    flags = {
+        "outside_limits": chart.outside_limits,
+        "trend": chart.trend,
+        "two_in_three": chart.two_in_three,
+        "shift": chart.shift,
+    }
+    rules = [rule for rule in SPC_RULES if flags[rule][last]]
+    segment = next(s for s in chart.segments if s.start_index <= last <= s.end_index)
+    points = [i for i in present if i >= segment.start_index]
+    y = [float(values[i] or 0.0) for i in points]
+    mean = segment.mean if segment.mean is not None else 0.0
+    run: dict[str, Any] | None = None
+    if "trend" in rules:
+        direction = (y[-1] > y[-2]) - (y[-1] < y[-2])
+        steps = 0
+        for a, b in zip(reversed(y[:-1]), reversed(y[1:]), strict=True):
+            if (b > a) - (b < a) != direction:
+                break
+            steps += 1
+        run = {
+            "rule": "trend",
+            "months": steps + 1,
+            "steps": steps,
+            "direction": "rise" if direction > 0 else "fall",
+        }
+    elif "shift" in rules:
+        side = (y[-1] > mean) - (y[-1] < mean)
+        months = 0
+        for value in reversed(y):
+            if (value > mean) - (value < mean) != side:
+                break
+            months += 1
+        run = {"rule": "shift", "months": months, "side": "above" if side > 0 else "below"}
+    close = None
+    if "two_in_three" in rules:
+        window = points[-3:]
+        close = {
+            "months": sum(chart.two_in_three[i] for i in window),
+            "of": len(window),
+            "side": "above" if y[-1] > mean else "below",
+        }
+    return {"last_point_rules": rules, "last_run": run, "last_close": close}
+
+
 class _SpcInput(BaseModel):
     """The JSON ``crimeplan spc`` reads for one series."""
 

@@ -247,6 +247,24 @@ def test_business_crime_and_theft_from_shops(store):
     )
 
 
+def test_three_largest_offences_in_april_2013_are_each_about_10_percent(store):
+    """The seed: theft from motor vehicles, theft from shops and stalls and s20/47 assaults
+    each contribute about 10 % of total recorded crime, and no other offence as much."""
+    rows = store.con.execute("""
+        SELECT offence, count(*) / sum(count(*)) OVER () AS share FROM crimes
+        WHERE month = '2013-04-01' GROUP BY offence ORDER BY share DESC, offence""").fetchall()
+    top = {offence: share for offence, share in rows[:3]}
+    assert set(top) == {
+        "Theft from a motor vehicle",
+        "Theft from shops and stalls",
+        "Assault with injury (s20/47)",
+    }
+    for offence, share in top.items():
+        assert share == pytest.approx(0.10, abs=0.006), offence
+    fourth = rows[3][1]
+    assert fourth < 0.09 and fourth < min(top.values()) - 0.01
+
+
 def test_burglary_falls_six_months_from_november_peak(store):
     rows = store.con.execute("""
         SELECT month, count(*) FROM crimes WHERE offence = 'Burglary in a dwelling'

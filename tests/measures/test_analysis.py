@@ -13,6 +13,7 @@ from crimeplan.data.store import Store
 from crimeplan.measures.analysis import analyse
 from crimeplan.measures.results import MeasuresResult
 from crimeplan.plan.model import Plan
+from crimeplan.stats.spc import last_point_reading, xmr_chart
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,99 @@ def test_spc_on_monthly_series_with_target_line(april: MeasuresResult) -> None:
     )
     assert spc["assurance_icon"] in ("pass", "fail", "inconsistent")
     assert april.measure("satisfaction_crime").spc is None  # rolling 12 months: not charted
+
+
+def test_spc_says_which_rules_flag_the_last_point(april: MeasuresResult) -> None:
+    """The measures JSON's chart names the rules behind the last point and the run it ends;
+    ``crimeplan spc`` keeps its own shape (``SpcResult.to_dict``)."""
+    total = april.measure("total_recorded_crime").spc
+    assert total is not None
+    assert total["variation_icon"] == "improvement_low"
+    assert total["last_point_rules"] == ["two_in_three", "shift"]
+    assert total["last_run"] == {"rule": "shift", "months": 18, "side": "below"}
+    assert total["last_close"] == {"months": 2, "of": 3, "side": "below"}
+    for measure in april.measures:
+        spc = measure.spc
+        if spc is None:
+            continue
+        assert {"last_point_rules", "last_run", "last_close"} <= set(spc), measure.id
+        special = spc["variation_icon"] not in (None, "common_cause")
+        assert bool(spc["last_point_rules"]) == special, measure.id
+        run = spc["last_run"]
+        if run is not None and run["rule"] == "shift":  # every point of the run on its side
+            values = [float(p.value) for p in measure.series if p.value is not None][
+                -run["months"] :
+            ]
+            sign = -1 if run["side"] == "below" else 1
+            assert all(sign * (v - spc["mean"]) > 0 for v in values), measure.id
+
+
+BASE = [20, 22, 19, 21, 20, 23, 18, 21, 20, 22, 19, 21]
+
+
+@pytest.mark.parametrize(
+    ("values", "reading"),
+    [
+        (BASE, {"last_point_rules": [], "last_run": None, "last_close": None}),
+        (
+            [*BASE, 19.5, 18.8, 19.2, 19.9, 18.6, 19.4, 19.1, 19.3, 18.9],
+            {
+                "last_point_rules": ["shift"],
+                "last_run": {"rule": "shift", "months": 9, "side": "below"},
+                "last_close": None,
+            },
+        ),
+        (  # a gap neither breaks nor lengthens the run
+            [*BASE, 19.5, None, 18.8, 19.2, 19.9, 18.6, 19.4, 19.1],
+            {
+                "last_point_rules": ["shift"],
+                "last_run": {"rule": "shift", "months": 7, "side": "below"},
+                "last_close": None,
+            },
+        ),
+        (
+            [*BASE, 24, 23, 22, 21, 20, 19, 18],
+            {
+                "last_point_rules": ["trend"],
+                "last_run": {"rule": "trend", "months": 7, "steps": 6, "direction": "fall"},
+                "last_close": None,
+            },
+        ),
+        (
+            [*BASE, 20, 40],
+            {"last_point_rules": ["outside_limits"], "last_run": None, "last_close": None},
+        ),
+        (
+            [*BASE, 21.5, 26.8, 22, 27.0],
+            {
+                "last_point_rules": ["two_in_three"],
+                "last_run": None,
+                "last_close": {"months": 2, "of": 3, "side": "above"},
+            },
+        ),
+    ],
+)
+def test_last_point_reading(values: list[float | None], reading: dict) -> None:  # type: ignore[type-arg]
+    chart = xmr_chart(values, improvement_direction="decrease")
+    assert last_point_reading(chart, values) == reading
+    assert set(chart.to_dict()) == {
+        "mean",
+        "upl",
+        "lpl",
+        "point_types",
+        "variation_icon",
+        "assurance_icon",
+        "segments",
+    }
+
+
+def test_last_point_reading_counts_within_the_last_segment() -> None:
+    values: list[float | None] = [30, 30, 30, 31, 29, 31, 29, 31, 29, *BASE]
+    values += [19, 18.5, 19.5, 18.7, 19.2, 18.9, 19.3, 18.8]
+    whole = last_point_reading(xmr_chart(values, "decrease"), values)
+    assert whole["last_run"] == {"rule": "shift", "months": 20, "side": "below"}
+    rebased = last_point_reading(xmr_chart(values, "decrease", rebase_at_index=[9]), values)
+    assert rebased["last_run"] == {"rule": "shift", "months": 8, "side": "below"}
 
 
 def test_satisfaction_equal_to_msg_average_in_december_2012(

@@ -149,7 +149,7 @@ def test_position_and_measures_tables(doc: DocumentObject, pack: BoardPack) -> N
     rows = [[c.text for c in r.cells] for t in position for r in list(t.rows)[1:]]
     assert [r[0] for r in rows] == [m.title for m in pack.targets]
     business = rows[-1]  # as the HTML
-    assert business[3:7] == ["+6.0% (+0.6% to +11.7%)", "yes (p=0.030)", "-6%", "not on course"]
+    assert business[3:7] == ["+6.0% (+0.6% to +11.6%)", "yes (p=0.028)", "-6%", "not on course"]
     assert business[8] == "<1%"
     measures = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Compared")
     assert len(measures.rows) == 1 + len(pack.results.measures)

@@ -2,11 +2,13 @@
 
 On the demo (the built-in West Midlands plan on synthetic data, as at April 2013): every
 measure's paragraph passes ``figures_check`` against the results JSON, and the sentences the
-seed paper has (business crime up 6 %, total recorded crime stable, burglary falling since
-its November peak, TSS 43 % of business crime against 34 %, non-crime hate incidents the
-highest since …, satisfaction equal to the MSG average, confidence wave 33 against wave 32)
-read as they should, with their numbers from the statistics. Then small constructed results
-for the edges: no baseline, no test, zero counts, no forecast, no data.
+seed paper has (business crime up 6 %, total recorded crime stable on last year, burglary
+falling since its November peak, TSS 43 % of business crime against 34 %, non-crime hate
+incidents the highest since …, satisfaction equal to the MSG average, confidence wave 33
+against wave 32) read as they should, with their numbers from the statistics; every special
+cause on a control chart is phrased by the rule that flagged it. Then small constructed
+results for the edges: no baseline, no test, zero counts, no forecast, no data, and each
+rule's reading.
 """
 
 from __future__ import annotations
@@ -74,38 +76,101 @@ def test_paragraphs_of_the_whole_results(results: MeasuresResult) -> None:
     assert every["business_crime"] == measure_sentences(results.measure("business_crime"), results)
 
 
-def test_business_crime_rise_is_signal_with_overdispersion(
+def test_business_crime_rise_is_signal_though_april_is_common_cause(
     results: MeasuresResult, results_json: dict[str, Any]
 ) -> None:
     sentences = measure_sentences(results.measure("business_crime"), results)
     text = " ".join(s.text for s in sentences)
     assert (
-        "Business crime: 2,902 recorded in April 2013, 6.0% more than in April 2012 (2,738)."
+        "Business crime: 2,993 recorded in April 2013, 6.0% more than in April 2012 (2,824)."
         in text
     )
     assert (
-        "A rise this large is unlikely to be chance alone (95% interval +0.6% to +11.7%), "
-        "though the monthly figures vary about 2.5 times more than chance would give" in text
+        "A rise this large is unlikely to be chance alone (95% interval +0.6% to +11.6%)." in text
     )
-    assert "The target is a reduction of 6% against 2012/13 (33,817)." in text
-    assert "(80% interval 33,769 to 36,044)" in text
+    assert "The target is a reduction of 6% against 2012/13 (33,797)." in text
+    assert "(80% interval 33,979 to 36,197)" in text
     assert "the chance of meeting the target is less than 1%" in text
-    assert "More than the whole rise (+164) comes from theft from shops and stalls (+317)." in text
+    assert (
+        "The change against April 2012 is more than chance, but on the control chart April 2013 "
+        "is on its own common-cause variation only (natural range 2,756 to 3,176 since April "
+        "2009)." in text
+    )
+    assert "More than the whole rise (+169) comes from theft from shops and stalls (+327)." in text
     low = figure(sentences, "+0.6%")
     assert low.path == ("measures", "business_crime", "change_test", "change_ci95", 0)
-    assert low.value == results_json["measures"][21]["change_test"]["change_ci95"][0] == 0.56
-    assert figure(sentences, "2.5").path[-1] == "overdispersion"
+    assert low.value == results_json["measures"][21]["change_test"]["change_ci95"][0] == 0.64
 
 
-def test_total_recorded_crime_is_stable(results: MeasuresResult) -> None:
-    text = paragraph(results, "total_recorded_crime")
-    assert "12,646 recorded in April 2013, 0.7% fewer than in April 2012 (12,733)" in text
+def test_total_recorded_crime_stable_on_last_year_but_below_its_long_run_average(
+    results: MeasuresResult,
+) -> None:
+    """Year on year the change is chance; the chart (since April 2009) shows the fall of the
+    earlier years as a shift below the average: said together, not "stable" then "unusual"."""
+    sentences = measure_sentences(results.measure("total_recorded_crime"), results)
+    text = " ".join(s.text for s in sentences)
+    assert "12,761 recorded in April 2013, 0.9% more than in April 2012 (12,646)" in text
     assert (
-        "The fall is not more than chance alone would give (95% interval -3.1% to +1.8%), "
-        "so the level is stable" in text
+        "The rise is not more than chance alone would give (95% interval -1.6% to +3.4%); "
+        "the monthly figures vary about 12 times more than chance would give." in text
     )
-    assert "unlikely to be chance" not in text
+    assert "unlikely to be chance" not in text and "stable" not in text
+    assert (
+        "The change against April 2012 is within chance, but on the control chart April 2013 "
+        "is a special cause of improvement, close to the lower process limit in two of the last "
+        "three months, and the 18th month in a row below the average of 13,614: a sustained "
+        "change, not chance (natural range 12,411 to 14,816 since April 2009)." in text
+    )
+    run = figure(sentences, "18th")
+    assert run.path == ("measures", "total_recorded_crime", "spc", "last_run", "months")
+    assert run.value == 18
+    assert figure(sentences, "13,614").path[-2:] == ("spc", "mean")
     assert "5th highest of 8 forces" in text
+
+
+#: The words that say which rule flagged a special-cause point, by rule.
+RULE_WORDS = {
+    "outside_limits": "process limit",
+    "trend": "in a row",
+    "two_in_three": "of the last three",
+    "shift": "in a row",
+}
+
+
+@pytest.mark.parametrize("as_at", [date(2013, 4, 1), date(2011, 6, 1)])
+def test_every_special_cause_is_phrased_by_its_rule(
+    as_at: date, results: MeasuresResult, demo_store: Any, builtin_plan: Any
+) -> None:
+    """The control chart's reading of the latest point says which rule flagged it, and a
+    paragraph with a special cause never calls the level stable; where the year-on-year test
+    and the chart disagree the sentence says so."""
+    found = (
+        results if as_at == date(2013, 4, 1) else analyse(builtin_plan, demo_store.ibis(), as_at)
+    )
+    data = json.loads(json.dumps(found.to_dict()))
+    seen: set[str] = set()
+    for measure in found.measures:
+        sentences = measure_sentences(measure, found)
+        assert figures_check(sentences, data) == [], measure.id
+        spc = measure.spc
+        if not spc or spc["variation_icon"] in (None, "common_cause"):
+            continue
+        rules = spc["last_point_rules"]
+        assert rules, measure.id
+        seen.add(rules[0])
+        chart = next(s.text for s in sentences if "the control chart" in s.text)
+        assert RULE_WORDS[rules[0]] in chart, chart
+        assert ("unusually" in chart) == (rules[0] == "outside_limits"), chart
+        if spc["last_run"] is not None:
+            assert "a sustained change, not chance" in chart, chart
+        text = " ".join(s.text for s in sentences)
+        assert "so the level is stable" not in text, measure.id
+        significant = (measure.change_test or {}).get("significant")
+        if significant is False and measure.change:
+            assert chart.startswith("The change against "), chart
+    assert seen >= (
+        {"outside_limits", "two_in_three", "shift"} if as_at.year == 2013 else {"trend"}
+    )
 
 
 def test_burglary_falling_since_its_november_peak(results: MeasuresResult) -> None:
@@ -187,7 +252,7 @@ def test_a_number_not_in_the_results_is_caught(
 ) -> None:
     sentences = measure_sentences(results.measure("business_crime"), results)
     good = sentences[0]
-    broken = replace(good, text=good.text.replace("(2,738)", "(2,738), up 4 %"))
+    broken = replace(good, text=good.text.replace("(2,824)", "(2,824), up 4 %"))
     problems = figures_check([broken], results_json)
     assert problems == [f"number '4' is not a figure: {broken.text}"]
     assert figures_check([Sentence("Business crime rose by 7.3%.")], results_json) == [
@@ -197,19 +262,19 @@ def test_a_number_not_in_the_results_is_caught(
 
 def test_a_figure_that_misquotes_the_results_is_caught(results_json: dict[str, Any]) -> None:
     path = ("measures", "business_crime", "change_pct")
-    wrong_text = Figure("6.5%", 5.99, path, "pct")
+    wrong_text = Figure("6.5%", 5.98, path, "pct")
     assert figures_check([Sentence("Up 6.5%.", (wrong_text,))], results_json) == [
         "figure '6.5%': measures/business_crime/change_pct formats as '6.0%' in the results"
     ]
     wrong_value = Figure("6.0%", 6.0, path, "pct")
     assert figures_check([Sentence("Up 6.0%.", (wrong_value,))], results_json) == [
-        "figure '6.0%': measures/business_crime/change_pct is 5.99 in the results, not 6.0"
+        "figure '6.0%': measures/business_crime/change_pct is 5.98 in the results, not 6.0"
     ]
-    nowhere = Figure("6.0%", 5.99, ("measures", "no_such_measure", "change_pct"), "pct")
+    nowhere = Figure("6.0%", 5.98, ("measures", "no_such_measure", "change_pct"), "pct")
     assert figures_check([Sentence("Up 6.0%.", (nowhere,))], results_json) == [
         "figure '6.0%': no measures/no_such_measure/change_pct in the results"
     ]
-    absent = Figure("6.0%", 5.99, path, "pct")
+    absent = Figure("6.0%", 5.98, path, "pct")
     assert figures_check([Sentence("Up a lot.", (absent,))], results_json) == [
         "figure '6.0%' is not in the sentence: Up a lot."
     ]
@@ -402,3 +467,114 @@ def test_several_months_to_date_and_the_year_compared(demo_store: Any, builtin_p
     )
     assert "The target is a reduction of 8% against 2011/12 (12,181)." in text
     assert "2012/13 is forecast to end at 11,957" in text
+
+
+# -- the control chart's reading, on constructed results -------------------------------------
+def _charted(
+    rules: list[str],
+    icon: str = "improvement_low",
+    run: dict[str, Any] | None = None,
+    close: dict[str, Any] | None = None,
+    **changes: Any,
+) -> MeasureResult:
+    """A count measure of 24 months whose chart reads its last month as ``rules`` say."""
+    months = [f"{2011 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(24)]
+    series = tuple(SeriesPoint(month, 30) for month in months)
+    spc = {
+        "mean": 41.25,
+        "upl": 55.5,
+        "lpl": 27.0,
+        "point_types": ["common_cause"] * 24,
+        "variation_icon": icon,
+        "assurance_icon": None,
+        "segments": [{"start_index": 0, "end_index": 23, "mean": 41.25, "upl": 55.5, "lpl": 27.0}],
+        "target": None,
+        "months": months,
+        "last_point_rules": rules,
+        "last_run": run,
+        "last_close": close,
+    }
+    return _count(series=series, month=months[-1], spc=spc, **changes)
+
+
+def _chart_sentence(measure: MeasureResult) -> str:
+    return next(text for text in _say(measure) if "the control chart" in text)
+
+
+def test_outside_the_limits_is_unusual() -> None:
+    assert _chart_sentence(_charted(["outside_limits"])) == (
+        "On the control chart March 2013 is a special cause of improvement, unusually low: "
+        "below the lower process limit (natural range 27 to 56 since April 2011)."
+    )
+    assert _chart_sentence(_charted(["outside_limits"], icon="concern_high")) == (
+        "On the control chart March 2013 is a special cause of concern, unusually high: "
+        "above the upper process limit (natural range 27 to 56 since April 2011)."
+    )
+
+
+def test_a_shift_is_a_sustained_change_not_an_unusual_month() -> None:
+    shift = {"rule": "shift", "months": 9, "side": "below"}
+    text = _chart_sentence(_charted(["shift"], run=shift))
+    assert text == (
+        "On the control chart March 2013 is a special cause of improvement, the 9th month in a "
+        "row below the average of 41: a sustained change, not chance (natural range 27 to 56 "
+        "since April 2011)."
+    )
+    assert "unusually" not in text
+    both = _chart_sentence(_charted(["outside_limits", "shift"], run=shift))
+    assert both.startswith(
+        "On the control chart March 2013 is a special cause of improvement, unusually low: below "
+        "the lower process limit, and the 9th month in a row below the average of 41: a "
+        "sustained change, not chance ("
+    )
+
+
+def test_a_trend_counts_its_monthly_steps() -> None:
+    trend = {"rule": "trend", "months": 8, "steps": 7, "direction": "rise"}
+    assert _chart_sentence(_charted(["trend", "shift"], icon="concern_high", run=trend)) == (
+        "On the control chart March 2013 is a special cause of concern, the 7th monthly rise in "
+        "a row: a sustained change, not chance (natural range 27 to 56 since April 2011)."
+    )
+
+
+def test_two_of_three_close_to_a_limit() -> None:
+    close = {"months": 2, "of": 3, "side": "below"}
+    assert _chart_sentence(_charted(["two_in_three"], close=close)) == (
+        "On the control chart March 2013 is a special cause of improvement, close to the lower "
+        "process limit in two of the last three months (natural range 27 to 56 since April 2011)."
+    )
+    every = {"months": 3, "of": 3, "side": "above"}
+    text = _chart_sentence(_charted(["two_in_three"], icon="neutral_high", close=every))
+    assert "a special cause, close to the upper process limit in each of the last three" in text
+
+
+def test_the_headline_and_the_chart_disagreeing_is_said() -> None:
+    """A change within chance beside a special cause, and a change beyond chance beside a
+    common-cause month: the second sentence no longer calls the level stable."""
+    shift = {"rule": "shift", "months": 9, "side": "below"}
+    text = _say(_charted(["shift"], run=shift, change_test=_test(30, 24)))
+    assert text[1] == (
+        "The rise is not more than chance alone would give (95% interval -29.4% to +123.4%)."
+    )
+    assert text[2].startswith(
+        "The change against April 2012 is within chance, but on the control chart March 2013 "
+        "is a special cause of improvement, the 9th month in a row below"
+    )
+    common = _say(_charted([], icon="common_cause", change_test=_test(60, 24), change=36))
+    assert common[2] == (
+        "The change against April 2012 is more than chance, but on the control chart March 2013 "
+        "is on its own common-cause variation only (natural range 27 to 56 since April 2011)."
+    )
+    stable = _say(_charted([], icon="common_cause", change_test=_test(30, 24)))
+    assert stable[1].endswith(", so the level is stable.")
+    assert stable[2].startswith("On the control chart March 2013 is common-cause variation only")
+
+
+def test_results_without_the_rules_keep_the_old_reading() -> None:
+    """A results file written before the rules were recorded (no ``last_point_rules``)."""
+    measure = _charted([])
+    spc = {k: v for k, v in (measure.spc or {}).items() if not k.startswith("last_")}
+    assert _chart_sentence(replace(measure, spc=spc)) == (
+        "On the control chart March 2013 is a special cause of improvement, unusually low "
+        "(natural range 27 to 56 since April 2011)."
+    )
