@@ -60,9 +60,7 @@ table.position td:first-child { width: 34%; }
 table.measures td:first-child { width: 26%; }
 table.measures td:last-child { text-align: left; font-size: 7.5pt; width: 24%; }
 table.measures th:last-child { text-align: left; }
-table.published td:nth-child(2), table.published th:nth-child(2) {
-  text-align: left; white-space: nowrap;
-}
+table.published td:first-child { white-space: nowrap; }
 table.sources td:last-child { white-space: nowrap; }
 table.sources td:nth-child(2), table.sources th:nth-child(2) { text-align: left; }
 svg, img { max-width: 100%; height: auto; }
