@@ -145,6 +145,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "percent": lambda x: numbers.value(x, "percent"),
     "rate": lambda x: numbers.value(x, "rate"),
     "whole": lambda x: f"{x:,.0f}",
+    "tenths": lambda x: f"{x:,.1f}",
     "pct": lambda x: f"{abs(x):.1f}%",
     "signed_pct": lambda x: f"{x:+.1f}%",
     "pct0": lambda x: f"{x:.0f}%",
@@ -798,11 +799,17 @@ def _spc(m: _Measure) -> list[Sentence | None]:
         parts.append(f"{alone}common-cause variation only")
     has_range = spc.get("lpl") is not None and spc.get("upl") is not None
     if has_range:
+        limit_format = m.level_format
+        values = [p.get("value") for p in m.d.get("series") or [] if p.get("value") is not None]
+        if limit_format == "whole" and values:
+            shown = FORMATS["whole"](values[-1])
+            if shown in (FORMATS["whole"](spc["lpl"]), FORMATS["whole"](spc["upl"])):
+                limit_format = "tenths"  # a limit that rounds to the value itself: show tenths
         parts += [
             " (natural range ",
-            m.fig(m.level_format, "spc", "lpl"),
+            m.fig(limit_format, "spc", "lpl"),
             " to ",
-            m.fig(m.level_format, "spc", "upl"),
+            m.fig(limit_format, "spc", "upl"),
         ]
         segments = spc.get("segments") or []
         if segments:
