@@ -8,17 +8,24 @@ manner of metricflow's ``ValidationIssueSet``.
 Each check yields :class:`~crimeplan.errors.Problem`s located through a :class:`Locator`,
 which maps a path in the plan (``("measures", 3, "where", "area_set")``) to a line of
 the file. ``check_plan(plan)`` without one gives problems without lines.
+
+When a plan file fails validation the loader still checks the parts that did validate, so
+that every problem comes out in one run; a :class:`LeftOut` tells the checks what it left
+out, so that they do not report it as missing ("no measure 'robbery'" for a measure whose
+own entry has a typo) and so that the duplicate-id check still sees its id.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from crimeplan.errors import CrimeplanError, Problem
 from crimeplan.periods import parse_month
-from crimeplan.plan.model import Count, Measure, Plan, Where
+from crimeplan.plan.model import Count, Measure, Plan, Where, slug
 
 Path = tuple[str | int, ...]
 
@@ -32,6 +39,60 @@ class Locator:
         return None
 
 
+class LeftOutItem(NamedTuple):
+    """One part of a plan file that failed validation."""
+
+    #: "measure", "objective", "milestone", "area set", …
+    what: str
+    #: where it is in the file: ``("measures", 3)``, ``("area_sets", "priority")``
+    path: Path
+    #: its id (an area set's name), or None if it has none that can be read
+    id: str | None
+    #: its readable field path, ``measures[3] 'robbery'``
+    name: str
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The parts of a plan file that failed validation, left out of the plan being checked."""
+
+    items: tuple[LeftOutItem, ...] = ()
+    #: for each list in the file (by path), the indices of the items kept in the plan
+    kept: dict[Path, list[int]] = field(default_factory=dict)
+
+    def source(self, path: Sequence[str | int]) -> Path:
+        """Where ``path`` of the plan checked is in the file (list indices differ)."""
+        found: list[str | int] = []
+        for part in path:
+            kept = self.kept.get(tuple(found))
+            if isinstance(part, int) and kept is not None and part < len(kept):
+                part = kept[part]
+            found.append(part)
+        return tuple(found)
+
+    def ids(self, within: Path) -> set[str] | None:
+        """The ids of the left-out items of the list (or mapping) at ``within``.
+
+        None if one of them has no id that can be read: then any id may be among them.
+        """
+        ids: set[str] = set()
+        for item in self.items:
+            if item.path[: len(within)] == within:
+                if item.id is None:
+                    return None
+                ids |= {item.id, slug(item.id)}  # slug: an id that fails only its pattern
+        return ids
+
+
+#: The messages that say a thing referred to is missing, and where such things are listed
+#: (None: among the milestones of the objective the message is about).
+_REFERENCES: tuple[tuple[re.Pattern[str], Path | None], ...] = (
+    (re.compile(r"no measure '(.*)'"), ("measures",)),
+    (re.compile(r"no area set '(.*)'"), ("area_sets",)),
+    (re.compile(r"no milestone '(.*)' in objective .*"), None),
+)
+
+
 #: Where keys that records of each source can be filtered on.
 INCIDENT_KEYS = frozenset(
     {"category", "exclude_category", "hate", "hate_strand", "area_set", "area", "time_of_day"}
@@ -39,27 +100,62 @@ INCIDENT_KEYS = frozenset(
 
 
 class _Checker:
-    def __init__(self, plan: Plan, locate: Locator) -> None:
+    def __init__(self, plan: Plan, locate: Locator, left_out: LeftOut) -> None:
         self.plan = plan
         self.locate = locate
+        self.left_out = left_out
         self.problems: list[Problem] = []
-        self.measure_ids = list(dict.fromkeys(m.id for m in plan.measures))
+        self.measure_ids = self.in_file_order(
+            ("measures",), [(("measures", i), m.id) for i, m in enumerate(plan.measures)]
+        )
         self.measures = {m.id: m for m in plan.measures}
 
     # helpers ------------------------------------------------------------------------------
 
     def add(self, path: Path, message: str, hint: str | None = None) -> None:
+        if self.refers_to_left_out(path, message):
+            return
         self.problems.append(
-            Problem(self.locate.file, self.locate.line(path), self.name(path), message, hint)
+            Problem(self.locate.file, self.line(path), self.name(path), message, hint)
         )
+
+    def source(self, path: Sequence[str | int]) -> Path:
+        """Where ``path`` of the plan checked is in the file."""
+        return self.left_out.source(path)
+
+    def line(self, path: Path) -> int | None:
+        return self.locate.line(self.source(path))
+
+    def in_file_order(self, within: Path, checked: Iterable[tuple[Path, str]]) -> list[str]:
+        """The ids of the items ``checked`` (path, id) of the list at ``within`` and of its
+        left-out items, in the order of the file, once each."""
+        found = [(self.source(path), key) for path, key in checked]
+        found += [
+            (item.path, item.id)
+            for item in self.left_out.items
+            if item.path[: len(within)] == within and item.path != within and item.id is not None
+        ]
+        return list(dict.fromkeys(key for _, key in sorted(found, key=lambda f: f[0])))
+
+    def refers_to_left_out(self, path: Path, message: str) -> bool:
+        """Whether ``message`` says a thing is missing that failed validation (said already)."""
+        for pattern, within in _REFERENCES:
+            match = pattern.fullmatch(message)
+            if match is None:
+                continue
+            if within is None:
+                within = (*self.source(path)[:2], "milestones")
+            ids = self.left_out.ids(within)
+            return ids is None or match[1] in ids
+        return False
 
     def name(self, path: Path) -> str:
         """A readable field path, naming list items by their id as the loader does."""
         text = ""
         node: Any = self.plan
-        for part in path:
+        for part, shown in zip(path, self.source(path), strict=True):
             if isinstance(part, int):
-                text += f"[{part}]"
+                text += f"[{shown}]"
                 node = node[part] if isinstance(node, list) and part < len(node) else None
                 if isinstance(getattr(node, "id", None), str):
                     text += f" '{node.id}'"
@@ -95,6 +191,8 @@ class _Checker:
     # checks -------------------------------------------------------------------------------
 
     def years(self) -> None:
+        if not {"plan_year", "baseline_year"} <= self.plan.model_fields_set:
+            return  # one failed validation and was left out
         if self.plan.baseline >= self.plan.year:
             self.add(
                 ("baseline_year",),
@@ -104,19 +202,45 @@ class _Checker:
             )
 
     def duplicate_ids(self) -> None:
-        first: dict[str, Path] = {}
-        for i, measure in enumerate(self.plan.measures):
-            self._once(first, measure.id, ("measures", i, "id"), "measure")
-        first = {}
-        for i, objective in enumerate(self.plan.objectives):
-            self._once(first, objective.id, ("objectives", i, "id"), "objective")
-        first = {}
-        for path, milestone in self.milestone_paths():
-            self._once(first, milestone.id, (*path, "id"), "milestone")
+        measures = [(("measures", i, "id"), m.id) for i, m in enumerate(self.plan.measures)]
+        objectives = [(("objectives", i, "id"), o.id) for i, o in enumerate(self.plan.objectives)]
+        milestones = [((*path, "id"), m.id) for path, m in self.milestone_paths()]
+        for what, checked in (
+            ("measure", measures),
+            ("objective", objectives),
+            ("milestone", milestones),
+        ):
+            # the ids of what was left out count too, in the order of the file
+            ids: list[tuple[Path, str, Path | None, str]] = [
+                (self.source(path), key, path, "") for path, key in checked
+            ]
+            ids += [
+                ((*item.path, "id"), item.id, None, f"{item.name}.id")
+                for item in self.left_out.items
+                if item.what == what and item.id is not None
+            ]
+            first: dict[str, tuple[Path, Path | None, str]] = {}
+            for source, key, path, name in sorted(ids, key=lambda i: i[0]):
+                if key not in first:
+                    first[key] = (source, path, name)
+                    continue
+                first_source, first_path, first_name = first[key]
+                line = self.locate.line(first_source)
+                if line is not None:
+                    where = f"line {line}"
+                else:
+                    where = self.name(first_path) if first_path is not None else first_name
+                message, hint = f"duplicate {what} id '{key}'", f"first used at {where}"
+                if path is not None:
+                    self.add(path, message, hint)
+                else:
+                    self.problems.append(
+                        Problem(self.locate.file, self.locate.line(source), name, message, hint)
+                    )
 
     def _once(self, first: dict[str, Path], key: str, path: Path, what: str) -> None:
         if key in first:
-            line = self.locate.line(first[key])
+            line = self.line(first[key])
             where = f"line {line}" if line is not None else self.name(first[key])
             self.add(path, f"duplicate {what} id '{key}'", f"first used at {where}")
         else:
@@ -181,11 +305,17 @@ class _Checker:
                 if other_id == milestone.id:
                     self.add(path, "a milestone cannot be reported with itself")
                 elif other is None:
-                    known = ", ".join(ids)
+                    known = self.in_file_order(
+                        (*self.source(path)[:2], "milestones"),
+                        [
+                            (("objectives", i, "milestones", k), m.id)
+                            for k, m in enumerate(objective.milestones)
+                        ],
+                    )
                     self.add(
                         path,
                         f"no milestone '{other_id}' in objective {objective.id}",
-                        f"milestones of objective {objective.id}: {known}",
+                        f"milestones of objective {objective.id}: {', '.join(known)}",
                     )
                 elif other.reported_with is not None:
                     self.add(
@@ -505,9 +635,14 @@ CHECKS: tuple[Callable[[_Checker], None], ...] = (
 )
 
 
-def check_plan(plan: Plan, locate: Locator | None = None) -> list[Problem]:
-    """Every cross-reference problem in ``plan``, in the order of the file."""
-    checker = _Checker(plan, locate or Locator())
+def check_plan(
+    plan: Plan, locate: Locator | None = None, left_out: LeftOut | None = None
+) -> list[Problem]:
+    """Every cross-reference problem in ``plan``, in the order of the file.
+
+    ``left_out``: the parts of the file that failed validation and are not in ``plan``.
+    """
+    checker = _Checker(plan, locate or Locator(), left_out or LeftOut())
     for check in CHECKS:
         check(checker)
     return sorted(

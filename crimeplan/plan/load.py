@@ -7,7 +7,10 @@ Three steps, each collecting every problem it finds rather than stopping at the 
 2. :class:`~crimeplan.plan.model.Plan` validates the data; each pydantic error becomes a
    :class:`~crimeplan.errors.Problem` with the file, the line, a readable field path
    (``measures[3] 'burglary_dwelling'.numerater``), what was expected and a hint.
-3. :func:`~crimeplan.plan.check.check_plan` checks what refers to what.
+3. :func:`~crimeplan.plan.check.check_plan` checks what refers to what. When the plan
+   fails validation, it checks the parts that validate on their own (each measure,
+   milestone, objective, area set, …), so that a typo'd key and an unknown measure come
+   out in the same run.
 
 A file that cannot be read as a plan at all (missing, not UTF-8, not YAML, empty, not a
 mapping) raises a one-line :class:`~crimeplan.errors.CrimeplanError` naming the file.
@@ -28,12 +31,12 @@ from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from crimeplan.errors import CrimeplanError, PlanError, Problem
-from crimeplan.plan.check import Locator, check_plan
-from crimeplan.plan.model import Plan, slug
+from crimeplan.plan.check import LeftOut, LeftOutItem, Locator, check_plan
+from crimeplan.plan.model import Board, Milestone, Objective, Peers, Plan, slug
 
 PathPart = str | int
 YamlPath = tuple[PathPart, ...]
@@ -370,7 +373,137 @@ def validation_problems(
     return problems
 
 
-# 3. The front door ------------------------------------------------------------------------
+# 3. What validates of a plan that does not ------------------------------------------------
+
+#: What each list (or mapping) of the plan holds, as the problems name it.
+_WHAT = {
+    "measures": "measure",
+    "objectives": "objective",
+    "area_sets": "area set",
+    "experiments": "experiment",
+}
+
+#: Stand-ins for parts that failed validation, so that no check reports their absence.
+_STAND_INS: dict[str, Any] = {
+    "title": "",
+    "force": "",
+    "board": Board.model_construct(name="", report_title="", meetings=[]),
+    "objectives": [],
+    "peers": Peers.model_construct(forces=[]),
+}
+
+
+def _item_id(item: Any) -> str | None:
+    value = item.get("id") if isinstance(item, dict) else None
+    return value if isinstance(value, str) else None
+
+
+class _Partial:
+    """The parts of a plan that validate on their own, and what was left out."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.items: list[LeftOutItem] = []
+        self.kept: dict[YamlPath, list[int]] = {}
+
+    def plan(self) -> tuple[Plan, LeftOut]:
+        fields: dict[str, Any] = {}
+        for name, info in Plan.model_fields.items():
+            key = info.alias or name
+            if key not in self.data:
+                if name in _STAND_INS:
+                    fields[name] = _STAND_INS[name]
+                continue
+            value = self.data[key]
+            tp = _type_at((key,))
+            if name == "objectives":
+                fields[name] = self.objectives(value)
+            elif get_origin(tp) is list and _is_model(get_args(tp)[0]):
+                fields[name] = self.listed((key,), get_args(tp)[0], value)
+            elif get_origin(tp) is dict and _is_model(get_args(tp)[1]):
+                fields[name] = self.mapped((key,), get_args(tp)[1], value)
+            else:
+                try:
+                    fields[name] = TypeAdapter(info.rebuild_annotation()).validate_python(value)
+                except ValidationError:
+                    if name in _STAND_INS:
+                        fields[name] = _STAND_INS[name]
+        return Plan.model_construct(**fields), LeftOut(tuple(self.items), self.kept)
+
+    def leave_out(self, path: YamlPath, ident: str | None) -> None:
+        what = "milestone" if "milestones" in path else _WHAT.get(str(path[0]), str(path[0]))
+        self.items.append(LeftOutItem(what, path, ident, readable_path(path, self.data)))
+
+    def listed(self, path: YamlPath, model: type[BaseModel], value: Any) -> list[Any]:
+        """The items of a list that validate; their indices are kept under ``path``."""
+        if not isinstance(value, list):
+            self.leave_out(path, None)
+            return []
+        kept: list[Any] = []
+        self.kept[path] = []
+        for index, item in enumerate(value):
+            try:
+                kept.append(model.model_validate(item))
+            except ValidationError:
+                self.leave_out((*path, index), _item_id(item))
+                continue
+            self.kept[path].append(index)
+        return kept
+
+    def mapped(self, path: YamlPath, model: type[BaseModel], value: Any) -> dict[str, Any]:
+        """The entries of a mapping that validate."""
+        if not isinstance(value, dict):
+            self.leave_out(path, None)
+            return {}
+        kept: dict[str, Any] = {}
+        for key, item in value.items():
+            try:
+                if not isinstance(key, str):
+                    raise ValueError(key)
+                kept[key] = model.model_validate(item)
+            except (ValidationError, ValueError):
+                self.leave_out((*path, key), key if isinstance(key, str) else None)
+        return kept
+
+    def objectives(self, value: Any) -> list[Objective]:
+        """Each objective with the milestones that validate.
+
+        An objective that fails on its own keys is kept, for its milestones, if its id can
+        be read; otherwise it is left out with all its milestones.
+        """
+        if not isinstance(value, list):
+            self.leave_out(("objectives",), None)
+            return []
+        kept: list[Objective] = []
+        self.kept[("objectives",)] = []
+        for i, raw in enumerate(value):
+            path: YamlPath = ("objectives", i)
+            ident = _item_id(raw)
+            if not isinstance(raw, dict) or ident is None:
+                self.leave_out(path, ident)
+                raws = raw.get("milestones") if isinstance(raw, dict) else None
+                for j, milestone in enumerate(raws if isinstance(raws, list) else []):
+                    self.leave_out((*path, "milestones", j), _item_id(milestone))
+                continue
+            milestones = self.listed((*path, "milestones"), Milestone, raw.get("milestones", []))
+            try:
+                objective = Objective.model_validate({**raw, "milestones": []})
+                objective = objective.model_copy(update={"milestones": milestones})
+            except ValidationError:
+                title = raw.get("title")
+                objective = Objective.model_construct(
+                    id=ident, title=title if isinstance(title, str) else "", milestones=milestones
+                )
+            kept.append(objective)
+            self.kept[("objectives",)].append(i)
+        return kept
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+# 4. The front door ------------------------------------------------------------------------
 
 
 def _sort_key(problem: Problem) -> tuple[int, str, str]:
@@ -394,6 +527,9 @@ def load_plan_text(text: str, file: str) -> Plan:
         plan = Plan.model_validate(data)
     except ValidationError as error:
         problems += validation_problems(error, data, lines, file)
+        # and the cross-reference problems of what does validate, in the same run
+        partial, left_out = _Partial(data).plan()
+        problems += check_plan(partial, FileLocator(file, lines), left_out)
         raise PlanError(file, sorted(problems, key=_sort_key)) from None
     problems += check_plan(plan, FileLocator(file, lines))
     if problems:
