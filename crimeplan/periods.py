@@ -12,6 +12,12 @@ from datetime import date
 
 from crimeplan.errors import CrimeplanError
 
+#: The months' names, January first (not the locale's: a board paper is in English).
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _FY = re.compile(r"^(\d{4})/(\d{2})$")
 

@@ -26,6 +26,7 @@ import altair as alt
 import vl_convert
 
 from crimeplan.measures.results import MeasureResult, SeriesPoint
+from crimeplan.periods import MONTH_NAMES
 from crimeplan.report import numbers
 
 #: NHSRplotthedots ``ptd_spc_colours()`` (Making Data Count).
@@ -62,20 +63,6 @@ HEIGHT = 220
 VEGA_LITE = "6.4"
 
 _UNIT_TITLES = {"percent": "%", "rate": "Rate", "count": "Number"}
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def axis_title(unit: str) -> str:
@@ -86,7 +73,7 @@ def axis_title(unit: str) -> str:
 def month_name(month: str) -> str:
     """``2013-04`` → ``April 2013``."""
     year, number = month[:4], int(month[5:7])
-    return f"{_MONTHS[number - 1]} {year}"
+    return f"{MONTH_NAMES[number - 1]} {year}"
 
 
 def by_wave(measure: MeasureResult) -> bool:

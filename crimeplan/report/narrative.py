@@ -43,25 +43,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crimeplan.measures.results import MeasureResult, MeasuresResult
-from crimeplan.periods import FinancialYear, parse_month
+from crimeplan.periods import MONTH_NAMES, FinancialYear, parse_month
 from crimeplan.report import numbers
 
 Path = tuple[str | int, ...]
 
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 #: A run of monthly rises or falls is mentioned from this many month-on-month steps: two
 #: falls in a row happen in any series by chance about one time in three.

@@ -22,25 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from crimeplan.periods import FinancialYear, add_months, format_month, parse_month
+from crimeplan.periods import MONTH_NAMES, FinancialYear, add_months, format_month, parse_month
 
 if TYPE_CHECKING:
     from crimeplan.measures.results import MeasureResult
-
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class _Point(Protocol):
