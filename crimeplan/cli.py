@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,12 @@ IMPORTERS = {
 }
 
 
-def store_option(*, must_exist: bool = False) -> Any:
+#: A click option decorator, typed (click's own are not, to mypy --strict).
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def store_option(*, must_exist: bool = False) -> Decorator:
+    """``--store PATH`` (or ``$CRIMEPLAN_STORE``): the DuckDB file, as ``store_path``."""
     help_text = f"The store (a DuckDB file). Default: ${STORE_VARIABLE}."
     return click.option(
         "--store",
@@ -78,6 +83,22 @@ def store_option(*, must_exist: bool = False) -> Any:
         type=click.Path(dir_okay=False, path_type=Path),
         help=help_text,
     )
+
+
+def plan_option(help_text: str = "The plan file (YAML).") -> Decorator:
+    """``--plan PLAN.yaml``, as ``plan_path``."""
+    return click.option(
+        "--plan",
+        "plan_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+def as_at_option() -> Decorator:
+    """``--as-at YYYY-MM`` (required), as ``as_at``."""
+    return click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
 
 
 def open_store(path: Path, *, create: bool = True, read_only: bool = False) -> Store:

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store
+from crimeplan.cli import cli, open_store, plan_option
 from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.compute import evaluate
@@ -81,13 +81,7 @@ def render_table(report: BacktestReport, as_at: str, console: Console) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help=f"The store (a DuckDB file). Default: ${STORE_VARIABLE}.",
 )
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The plan file (YAML).",
-)
+@plan_option()
 @click.option(
     "--as-at",
     "as_at",

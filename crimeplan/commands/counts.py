@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -17,12 +15,9 @@ from crimeplan.cli import cli, open_store, store_option
 from crimeplan.data.counts import BY_NAMES, CountTable, crime_counts, parse_area, parse_by
 from crimeplan.periods import parse_month
 
-#: ``cli.store_option`` is untyped; this names what it does.
-_with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option(must_exist=True)
-
 
 @cli.command("counts")
-@_with_store
+@store_option(must_exist=True)
 @click.option(
     "--by",
     "by_text",

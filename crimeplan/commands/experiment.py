@@ -16,7 +16,7 @@ import ibis
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store
+from crimeplan.cli import cli, open_store, plan_option
 from crimeplan.data.backends import connect_url, is_url
 from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.errors import CrimeplanError
@@ -66,13 +66,7 @@ def _span(months: list[date]) -> str:
     required=True,
     help=f"The store: a DuckDB file or a postgresql:// URL. Default: ${STORE_VARIABLE}.",
 )
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The plan file (YAML), which names the area sets.",
-)
+@plan_option("The plan file (YAML), which names the area sets.")
 @click.option(
     "--plan-experiment",
     "plan_experiment",

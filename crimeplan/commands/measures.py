@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store
+from crimeplan.cli import as_at_option, cli, open_store, plan_option
 from crimeplan.data.backends import connect_url, is_url
 from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.measures.analysis import analyse
@@ -120,14 +120,8 @@ def render_table(result: MeasuresResult, console: Console) -> None:
     help=f"The store: a DuckDB file, or a postgresql://user@host/db URL holding the "
     f"same tables. Default: ${STORE_VARIABLE}.",
 )
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The plan file (YAML).",
-)
-@click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
+@plan_option()
+@as_at_option()
 @click.option(
     "--area",
     default=None,

@@ -7,16 +7,14 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, store_option
+from crimeplan.cli import cli, plan_option, store_option
 from crimeplan.errors import CrimeplanError
 from crimeplan.milestones.listing import MilestoneListing, milestone_listing
 from crimeplan.milestones.updates import (
@@ -58,17 +56,6 @@ CSV_COLUMNS = (
     "state",
 )
 
-#: ``cli.store_option`` is untyped; this names what it does.
-_with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option()
-
-plan_option = click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The plan file (YAML).",
-)
-
 
 def _note_text(note: str | None, note_file: Path | None) -> str:
     if note is not None and note_file is not None:
@@ -100,8 +87,8 @@ def _note_text(note: str | None, note_file: Path | None) -> str:
 )
 @click.option("--by", "by", required=True, help="Who gives the update, e.g. 'ACC Forsyth'.")
 @click.option("--date", "on", default=None, help="The update's date, YYYY-MM-DD. Default: today.")
-@plan_option
-@_with_store
+@plan_option()
+@store_option()
 def update_command(
     milestone_id: str,
     status: str,
@@ -223,8 +210,8 @@ def render_table(listing: MilestoneListing, console: Console) -> None:
 
 
 @cli.command("milestones")
-@plan_option
-@_with_store
+@plan_option()
+@store_option()
 @click.option(
     "--due-at",
     "due_at",

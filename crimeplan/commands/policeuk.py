@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -14,13 +12,10 @@ from crimeplan.cli import import_group, open_store, store_option
 from crimeplan.data import policeuk
 from crimeplan.data.counts import plural, summarise_notes
 
-#: ``cli.store_option`` is untyped; this names what it does.
-_with_store: Callable[[Callable[..., Any]], Callable[..., Any]] = store_option()
-
 
 @import_group.command("policeuk")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
-@_with_store
+@store_option()
 @click.option(
     "--skip-bad",
     is_flag=True,

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from crimeplan.cli import cli, open_store
-from crimeplan.data.store import STORE_VARIABLE
+from crimeplan.cli import as_at_option, cli, open_store, plan_option, store_option
 from crimeplan.errors import CrimeplanError
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
@@ -43,22 +42,9 @@ def describe(written: WrittenPack, out: Path) -> list[str]:
 
 
 @cli.command("report")
-@click.option(
-    "--store",
-    "store_path",
-    envvar=STORE_VARIABLE,
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=f"The store (a DuckDB file). Default: ${STORE_VARIABLE}.",
-)
-@click.option(
-    "--plan",
-    "plan_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The plan file (YAML).",
-)
-@click.option("--as-at", "as_at", required=True, help="Last month of data, YYYY-MM.")
+@store_option()
+@plan_option()
+@as_at_option()
 @click.option(
     "--board-date",
     default=None,
