@@ -34,8 +34,9 @@ def connect_url(url: str) -> ibis.BaseBackend:
 
 def copy_store(store: Store, backend: ibis.BaseBackend, tables: tuple[str, ...] = TABLES) -> None:
     """Copy the store's tables into ``backend``, replacing tables of the same names."""
+    reader = store.con.cursor()  # its own connection: nothing pending on the store's
     for name in tables:
-        data = store.con.sql(f"SELECT * FROM {name}").to_arrow_table()
+        data = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
         if name in backend.list_tables():
             # Ibis 12's drop_table/overwrite emit an empty DROP on PostgreSQL: do it in SQL
             backend.raw_sql(f'DROP TABLE "{name}"')

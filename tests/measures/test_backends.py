@@ -41,3 +41,22 @@ def test_duckdb_and_postgres_agree(
         backend.disconnect()
     assert on_postgres == on_duckdb
     assert on_duckdb["measures"][1]["ytd"] is not None
+
+
+@pytest.mark.slow
+def test_the_built_in_plan_on_the_demo_data_agrees(
+    demo_store: Store, builtin_plan: Plan, server: Server
+) -> None:
+    """Every measure and statistic of the built-in plan (peers, breakdowns, surveys,
+    published table included) on the 800,000-record demo store, on both engines."""
+    from crimeplan.measures.analysis import analyse
+
+    backend = connect_url(server.url)
+    try:
+        copy_store(demo_store, backend)
+        on_postgres = analyse(builtin_plan, backend, date(2013, 4, 1)).to_dict()
+    finally:
+        backend.disconnect()
+    on_duckdb = analyse(builtin_plan, demo_store.ibis(), date(2013, 4, 1)).to_dict()
+    assert on_postgres == on_duckdb
+    assert on_duckdb["measures"][0]["ytd"] > 10_000
