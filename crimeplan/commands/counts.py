@@ -59,7 +59,10 @@ def counts(
     last = parse_month(last_text, "--to") if last_text else None
     with open_store(store_path, create=False, read_only=True) as store:
         table = crime_counts(store, by, area=area, force=force, first=first, last=last)
+        synthetic = store.holds_synthetic_data()
     click.echo(render(table, output_format), nl=False)
+    if synthetic:  # on stderr, so that CSV and JSON stay clean
+        click.echo("Note: this store holds SYNTHETIC demo data, not police statistics.", err=True)
 
 
 def render(table: CountTable, output_format: str) -> str:
