@@ -16,6 +16,15 @@ A police.uk archive (https://data.police.uk/data/) is a folder per month holding
    held for the same force and month are deleted first (a newer file supersedes an older
    one) and each file gets its import log row.
 
+That is the precise path. A run first tries the fast path (``_fast``): one read inserting
+every mapped row, with ``source_line`` NULL, in which any row the precise path would reject
+or annotate (a broken line, a rule below, a legacy crime type, a month before May 2013)
+aborts the statement; rows per file, force and month are then tallied from what was
+inserted, and supersession and the log are the precise path's. Whenever the fast path
+cannot give exactly the precise path's result (that, the same force and month in two files
+of the run, outcomes files) it is rolled back completely and the precise path runs, so every
+message and rejects file is the precise path's. ``last_path`` says which path a run took.
+
 The same file imported again (same sha256) adds nothing. Rows are never de-duplicated: a
 Crime ID published again in a later month and identical anti-social behaviour rows are
 separate published rows, and counts must equal what police.uk published.
@@ -235,7 +244,7 @@ def street_checks() -> list[RowCheck]:
         RowCheck(
             "Crime ID",
             # only for a known crime type: an unknown one is reported as such, on its own
-            f"({_blank_check('Crime ID')}) AND \"Crime type\" IN ({known}) "
+            f'({_blank_check("Crime ID")}) AND "Crime type" IN ({known}) '
             f"AND \"Crime type\" <> '{categories.ASB}'",
             "only anti-social behaviour rows may have no Crime ID",
         ),
@@ -425,6 +434,16 @@ def import_files(
             return _import(store, files, hashes, skip_bad, rejects_paths, step)
 
 
+#: Which path the last ``import_files`` run took: ``"fast"`` (one read, checks that abort
+#: the statement), ``"precise"`` (today's checked reads, line numbers) or ``"none"``
+#: (nothing new to import).
+last_path: Literal["fast", "precise", "none"] = "none"
+
+
+class _Fallback(Exception):
+    """The fast path cannot give exactly what the precise path gives: roll back, go precise."""
+
+
 def _import(
     store: Store,
     files: Sequence[PoliceUkFile],
@@ -433,23 +452,25 @@ def _import(
     rejects_paths: Mapping[Path, Path] | None,
     step: Callable[[str, int], None],
 ) -> list[ImportReport]:
-    """``import_files`` once every file is checked: skip what is imported, scan, write."""
-    planned: list[_Planned] = []
-    seen: dict[tuple[str, str], _Planned] = {}
-    for done, (file, sha256) in enumerate(zip(files, hashes, strict=True)):
-        step(f"checking {file.path.name}", done)
-        spec = _spec(file.kind)
-        plan = _Planned(file, spec, display_name(file.path), sha256)
-        plan.earlier = store.find_import(spec.source, sha256)
-        plan.same_as = seen.get((spec.source, sha256))
-        if plan.new:
-            seen[(spec.source, sha256)] = plan
-        target = (rejects_paths or {}).get(file.path)
-        plan.rejects_path = target or file.path.with_name(file.path.name + ".rejects.csv")
-        planned.append(plan)
-    kinds: tuple[Kind, ...] = ("street", "outcomes")
-    batches = [[p for p in planned if p.new and p.file.kind == kind] for kind in kinds]
-    batches = [batch for batch in batches if batch]
+    """``import_files`` once every file is checked: skip what is imported, then the fast
+    path, or (whenever it cannot reproduce the precise path exactly) scan and write."""
+    global last_path
+    sha256s = list(hashes)
+    planned = _plan(store, files, sha256s, rejects_paths, step)
+    batches = _batches(planned)
+    if not batches:
+        last_path = "none"
+    elif _fast_eligible(batches):
+        try:
+            _fast(store, planned, batches[0], step)
+            last_path = "fast"
+            return [_report(plan) for plan in planned]
+        except (_Fallback, duckdb.Error):
+            pass  # rolled back: the store is as before; the precise path says what is wrong
+        planned = _plan(store, files, sha256s, rejects_paths, None)
+        batches = _batches(planned)
+    if batches:
+        last_path = "precise"
     count = plural(sum(len(batch) for batch in batches), "new file")
     temps: list[str] = []
     try:
@@ -465,19 +486,152 @@ def _import(
             raise min(errors, key=lambda pair: pair[0])[1]
         step(f"writing {count}", len(files) + 1)
         with store.transaction():
-            sql = "SELECT coalesce(max(import_id), 0) FROM imports"
-            row = store.con.execute(sql).fetchone()
-            last_id = int(row[0]) if row else 0
-            for plan in planned:
-                if plan.new:
-                    last_id += 1
-                    plan.import_id = last_id
+            _assign_ids(store, planned)
             for batch, scanned in zip(batches, scans, strict=True):
                 _write(store, batch, temps, scanned, skip_bad=skip_bad)
         step("imported", len(files) + 2)
     finally:
         drop_staged(store, *reversed(temps))
     return [_report(plan) for plan in planned]
+
+
+def _plan(
+    store: Store,
+    files: Sequence[PoliceUkFile],
+    sha256s: Sequence[str],
+    rejects_paths: Mapping[Path, Path] | None,
+    step: Callable[[str, int], None] | None,
+) -> list[_Planned]:
+    """A plan per file: already imported (same source and sha256), the same as an earlier
+    file of the run, or new."""
+    planned: list[_Planned] = []
+    seen: dict[tuple[str, str], _Planned] = {}
+    for done, (file, sha256) in enumerate(zip(files, sha256s, strict=True)):
+        if step is not None:
+            step(f"checking {file.path.name}", done)
+        spec = _spec(file.kind)
+        plan = _Planned(file, spec, display_name(file.path), sha256)
+        plan.earlier = store.find_import(spec.source, sha256)
+        plan.same_as = seen.get((spec.source, sha256))
+        if plan.new:
+            seen[(spec.source, sha256)] = plan
+        target = (rejects_paths or {}).get(file.path)
+        plan.rejects_path = target or file.path.with_name(file.path.name + ".rejects.csv")
+        planned.append(plan)
+    return planned
+
+
+def _batches(planned: list[_Planned]) -> list[list[_Planned]]:
+    """The new files of each kind, street first."""
+    kinds: tuple[Kind, ...] = ("street", "outcomes")
+    batches = [[p for p in planned if p.new and p.file.kind == kind] for kind in kinds]
+    return [batch for batch in batches if batch]
+
+
+def _assign_ids(store: Store, planned: list[_Planned]) -> int:
+    """Number the run's new files after the last import; returns the last import's id."""
+    row = store.con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()
+    last_id = before = int(row[0]) if row else 0
+    for plan in planned:
+        if plan.new:
+            last_id += 1
+            plan.import_id = last_id
+    return before
+
+
+# -- the fast path ---------------------------------------------------------------------------
+#: The first month of today's crime types: earlier rows take the precise path (its notes).
+_FAST_FIRST_MONTH = "2013-05-01"
+
+
+def _fast_eligible(batches: list[list[_Planned]]) -> bool:
+    """Whether a run may try the fast path: street files only, and no two new files named
+    for the same month and force (which the precise path supersedes one by one)."""
+    if len(batches) != 1 or batches[0][0].spec.kind != "street":
+        return False
+    names = [plan.file.path.name.lower() for plan in batches[0]]
+    return len(set(names)) == len(names)
+
+
+def _fast_check(spec: _Spec) -> str:
+    """SQL true for a row the fast path cannot take: a row breaking a rule, a legacy crime
+    type, or a month before May 2013."""
+    legacy = ", ".join(f"'{_q(name)}'" for name in spec.legacy)
+    return (
+        f'{_bad(spec)} OR "Crime type" IN ({legacy}) '
+        f"OR TRY_CAST({trimmed('Month')} || '-01' AS DATE) < DATE '{_FAST_FIRST_MONTH}'"
+    )
+
+
+def _fast_read(spec: _Spec) -> str:
+    """``read_csv`` of the files (``?``, a list of paths) as the precise path reads them,
+    but strict: a malformed line raises instead of going to a rejects table; each row with
+    its file's path as ``filename``."""
+    columns = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in spec.header) + "}"
+    return (
+        f"read_csv(?, header = true, columns = {columns}, auto_detect = false, delim = ',', "
+        "quote = '\"', escape = '\"', strict_mode = true, filename = true)"
+    )
+
+
+def _fast(
+    store: Store,
+    planned: list[_Planned],
+    batch: list[_Planned],
+    step: Callable[[str, int], None],
+) -> None:
+    """The fast path: in one transaction, one read inserting every mapped row (any row the
+    precise path would reject, or annotate, aborts the statement: ``error()``), then each
+    file's rows per force and month tallied from what was inserted, supersession and the
+    import log as the precise path does them. Raises ``_Fallback`` or ``duckdb.Error``,
+    with everything rolled back, whenever the precise path must run instead."""
+    spec = batch[0].spec
+    con = store.con
+    temps: list[str] = []
+    step(f"reading and importing {plural(len(batch), 'new file')}", len(planned))
+    try:
+        with store.transaction():
+            before = _assign_ids(store, planned)
+            files = unique_name("policeuk_fast_files")
+            temps.append(files)
+            con.execute(
+                f"CREATE TEMP TABLE {files} AS SELECT unnest(?::VARCHAR[]) AS filename, "
+                "unnest(?::INTEGER[]) AS import_id",
+                [[str(p.file.path) for p in batch], [p.import_id or 0 for p in batch]],
+            )
+            mapping = dict(spec.mapping)
+            mapping["source_line"] = "NULL::BIGINT"
+            mapping["category"] = '"Crime type"'  # no legacy names in the fast path
+            mapping["month"] = (
+                f"CASE WHEN {_fast_check(spec)} THEN "
+                "error('crimeplan: a row the fast path cannot take') "
+                f"ELSE {mapping['month']} END"
+            )
+            columns = _columns(store, spec.table)
+            selects = ", ".join(mapping.get(c, f"NULL::{t}") for c, t in columns)
+            names = ", ".join(f'"{c}"' for c, _ in columns)
+            con.execute(
+                f"INSERT INTO {spec.table} (import_id, {names}) SELECT f.import_id, {selects} "
+                f"FROM {_fast_read(spec)} r JOIN {files} f USING (filename)",
+                [[str(p.file.path) for p in batch]],
+            )
+            by_id = {p.import_id: p for p in batch}
+            owners: dict[tuple[str, date], int] = {}
+            for import_id, force, month, rows in con.execute(
+                f"SELECT import_id, force, month, count(*) FROM {spec.table} "
+                "WHERE import_id > ? GROUP BY ALL ORDER BY ALL",
+                [before],
+            ).fetchall():
+                key = (str(force), month)
+                if owners.setdefault(key, int(import_id)) != int(import_id):
+                    raise _Fallback(f"{key} in two files of the run")
+                plan = by_id[int(import_id)]
+                plan.keys[key] = int(rows)
+                plan.total += int(rows)
+            _write(store, batch, temps, None, skip_bad=False)
+    finally:
+        drop_staged(store, *reversed(temps))
+    step("imported", len(planned) + 2)
 
 
 def _read(spec: _Spec, temps: list[str]) -> tuple[str, str]:
@@ -684,12 +838,14 @@ def _settle_bad_rows(
 
 
 def _write(
-    store: Store, batch: list[_Planned], temps: list[str], scanned: str, *, skip_bad: bool
+    store: Store, batch: list[_Planned], temps: list[str], scanned: str | None, *, skip_bad: bool
 ) -> None:
     """Inside the run's transaction: delete what the batch supersedes, insert its rows (the
-    second read; ``scanned`` is the first read's rejects table), log each file. A file
-    replaces the rows an earlier import, or an earlier file of the run, holds for the same
-    force and month: as if the files were imported one by one."""
+    second read; ``scanned`` is the first read's rejects table; None when the fast path has
+    inserted them already), log each file. A file replaces the rows an earlier import, or an
+    earlier file of the run, holds for the same force and month: as if the files were
+    imported one by one. (Rows of the run's own imports are never deleted here: their log
+    rows are written last, and only imports in the log are superseded.)"""
     spec = batch[0].spec
     con = store.con
     owner: dict[tuple[str, date], _Planned] = {}
@@ -735,6 +891,45 @@ def _write(
             "AND t.import_id IN (SELECT import_id FROM imports WHERE source = ?)",
             [spec.source],
         )
+    if scanned is not None:
+        _insert(store, batch, temps, scanned, skip_bad=skip_bad)
+    for plan in batch:
+        months, forces = plan.months(), plan.forces()
+        con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, "
+            "NULL, ?)",
+            [
+                plan.import_id, spec.source, plan.name, plan.sha256, plan.good, plan.bad,
+                plan.replaced, forces[0] if len(forces) == 1 else None,
+                months[0] if months else None, months[-1] if months else None,
+                "; ".join(_notes(plan)) or None,
+            ],
+        )  # fmt: skip
+    emptied = [p.import_id for p in batch if p.keys and p.dropped == set(p.keys) and p.import_id]
+    if losers:
+        left = {
+            int(i)
+            for (i,) in con.execute(
+                f"SELECT DISTINCT import_id FROM {spec.table} "
+                "WHERE import_id IN (SELECT unnest(?::INTEGER[]))",
+                [sorted(losers)],
+            ).fetchall()
+        }
+        emptied += sorted(losers - left)
+    for import_id in emptied:
+        con.execute(
+            "UPDATE imports SET superseded_by = ? WHERE import_id = ? AND superseded_by IS NULL",
+            [takers[import_id], import_id],
+        )
+
+
+def _insert(
+    store: Store, batch: list[_Planned], temps: list[str], scanned: str, *, skip_bad: bool
+) -> None:
+    """The precise path's insert: a second read of the batch, rows numbered by line, the
+    rows of keys a later file of the run takes (``dropped``) and bad rows left out."""
+    spec = batch[0].spec
+    con = store.con
     files = _files_table(store, batch, temps)
     read, _ = _read(spec, temps)
     where = [f"NOT {_bad(spec)}"] if skip_bad and any(plan.bad for plan in batch) else []
@@ -768,34 +963,6 @@ def _write(
             f"{batch[0].name}: the files changed while they were being imported "
             f"({int(inserted[0]) if inserted else 0:,} rows read, {expected:,} checked); "
             "run the import again"
-        )
-    for plan in batch:
-        months, forces = plan.months(), plan.forces()
-        con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, "
-            "NULL, ?)",
-            [
-                plan.import_id, spec.source, plan.name, plan.sha256, plan.good, plan.bad,
-                plan.replaced, forces[0] if len(forces) == 1 else None,
-                months[0] if months else None, months[-1] if months else None,
-                "; ".join(_notes(plan)) or None,
-            ],
-        )  # fmt: skip
-    emptied = [p.import_id for p in batch if p.keys and p.dropped == set(p.keys) and p.import_id]
-    if losers:
-        left = {
-            int(i)
-            for (i,) in con.execute(
-                f"SELECT DISTINCT import_id FROM {spec.table} "
-                "WHERE import_id IN (SELECT unnest(?::INTEGER[]))",
-                [sorted(losers)],
-            ).fetchall()
-        }
-        emptied += sorted(losers - left)
-    for import_id in emptied:
-        con.execute(
-            "UPDATE imports SET superseded_by = ? WHERE import_id = ? AND superseded_by IS NULL",
-            [takers[import_id], import_id],
         )
 
 

@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crimeplan.cli import cli
-from crimeplan.data import categories
+from crimeplan.data import categories, policeuk
 from crimeplan.data.counts import crime_counts
 from crimeplan.data.policeuk import STREET_HEADER, find_files, import_file
 from crimeplan.data.store import Store
@@ -96,14 +97,17 @@ def test_rows_are_stored_as_published(tmp_path: Path) -> None:
             "SELECT strftime(month, '%Y-%m'), source_line FROM crimes "
             "WHERE crime_ref LIKE 'c17e6a18e939%' ORDER BY month"
         ).fetchall()
-        assert repeated == [("2020-12", 152), ("2021-03", 152)]
+        # clean files take the fast path: no line numbers (rows are identified by Crime ID)
+        assert repeated == [("2020-12", None), ("2021-03", None)]
+        assert _taken() == "fast"
+        with DEC.open(newline="", encoding="utf-8") as handle:
+            published = next(csv.DictReader(handle))
         first = con.execute(
             "SELECT crime_ref, force, reported_by, month, category, small_area, small_area_name, "
             "location, longitude, latitude, outcome, context, source_line FROM crimes "
-            "WHERE source_line = 2 AND month = DATE '2020-12-01'"
+            "WHERE crime_ref = ? AND month = DATE '2020-12-01'",
+            [published["Crime ID"]],
         ).fetchone()
-    with DEC.open(newline="", encoding="utf-8") as handle:
-        published = next(csv.DictReader(handle))
     assert first is not None
     assert first[0] == published["Crime ID"]
     assert first[1:3] == ("Leicestershire Police", "Leicestershire Police")
@@ -111,7 +115,7 @@ def test_rows_are_stored_as_published(tmp_path: Path) -> None:
     assert first[4] == published["Crime type"]
     assert first[5:8] == (published["LSOA code"], published["LSOA name"], published["Location"])
     assert first[8:10] == (float(published["Longitude"]), float(published["Latitude"]))
-    assert first[10:] == (published["Last outcome category"], None, 2)
+    assert first[10:] == (published["Last outcome category"], None, None)
 
 
 def test_identical_asb_rows_are_all_kept(tmp_path: Path) -> None:
@@ -119,10 +123,14 @@ def test_identical_asb_rows_are_all_kept(tmp_path: Path) -> None:
     assert lines[6] == lines[7] and b"Anti-social behaviour" in lines[6]
     with Store.open(tmp_path / "s.duckdb") as store:
         import_file(store, find_files([DEC]).files[0])
+        # the fast path keeps no line numbers: find line 7's row by its values
+        published = next(csv.reader([lines[6].decode()]))
         row = store.con.execute(
-            "SELECT count(*) FROM crimes WHERE source_line IN (7, 8)"
+            "SELECT count(*) FROM crimes WHERE category = ? AND location = ? "
+            "AND longitude = ? AND latitude = ? AND small_area = ?",
+            [published[9], published[6], float(published[4]), float(published[5]), published[7]],
         ).fetchone()
-    assert row == (2,)
+    assert row == (lines.count(lines[6]),) and lines.count(lines[6]) >= 2
 
 
 def test_reimport_adds_nothing(tmp_path: Path) -> None:
@@ -617,6 +625,7 @@ def test_whole_leicestershire_set(tmp_path: Path, shared_data: Path) -> None:
     seconds = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "35 files: 301,838 rows imported"
+    assert _taken() == "fast"  # clean published files: one read
     print(f"whole Leicestershire import: {seconds:.1f} s")
     assert sum(PROVENANCE_ROWS.values()) == 301_838
     with Store.open(store_path) as store:
@@ -689,3 +698,224 @@ def test_rejects_file_that_cannot_be_written(tmp_path: Path) -> None:
         f"Error: {path}: cannot write the rejects file {target} (IO Error: "
     )
     assert result.output.endswith("); choose another place with --rejects\n")
+
+
+# -- the fast path and its fallbacks ---------------------------------------------------------
+def _with_field(line: int, column: int, value: str, path: Path = DEC) -> bytes:
+    """``path``'s bytes with one field of one line (1-based, header line 1) changed."""
+    lines = path.read_bytes().split(b"\r\n")
+    fields = next(csv.reader([lines[line - 1].decode()]))
+    fields[column] = value
+    lines[line - 1] = ",".join(f'"{f}"' if "," in f else f for f in fields).encode()
+    return b"\r\n".join(lines)
+
+
+def _stored(store_path: Path, *, lines: bool = True) -> dict[str, object]:
+    """Everything a run leaves in the store but import times (and line numbers, unless
+    ``lines``)."""
+    crimes = "*" if lines else "* EXCLUDE (source_line)"
+    with Store.open(store_path) as store:
+        return {
+            "imports": [
+                (
+                    r.import_id,
+                    r.source,
+                    r.file_name,
+                    r.sha256,
+                    r.rows,
+                    r.rejected,
+                    r.rows_replaced,
+                    r.force,
+                    r.first_month,
+                    r.last_month,
+                    r.superseded_by,
+                    r.note,
+                )
+                for r in store.imports()
+            ],  # fmt: skip
+            "crimes": store.con.execute(f"SELECT {crimes} FROM crimes ORDER BY ALL").fetchall(),
+            "outcomes": store.con.execute("SELECT * FROM outcomes ORDER BY ALL").fetchall(),
+        }
+
+
+@pytest.fixture
+def tried(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each fast-path attempt (successful or not) appends to this list."""
+    attempts: list[bool] = []
+    real = policeuk._fast
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        attempts.append(True)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(policeuk, "_fast", spy)
+    return attempts
+
+
+def _fast_and_precise(
+    monkeypatch: pytest.MonkeyPatch,
+    tried: list[bool],
+    tmp_path: Path,
+    files: list[Path],
+    *extra: str,
+) -> tuple[Result, str, bool]:
+    """Import ``files`` (after MAR, imported first) twice into fresh stores: as is, and with
+    the fast path turned off (today's precise path alone). The output, the store and any
+    rejects files must be the same; returns the first run's result, the path it took and
+    whether it tried the fast path."""
+    results, stores, rejects, paths, attempted = [], [], [], [], []
+    for attempt, fast in enumerate((True, False)):
+        store = tmp_path / f"s{attempt}.duckdb"
+        assert run("import", "policeuk", MAR, "--store", store).exit_code == 0
+        if not fast:
+            monkeypatch.setattr(policeuk, "_fast_eligible", lambda batches: False)
+        tried.clear()
+        results.append(run("import", "policeuk", *files, "--store", store, *extra))
+        attempted.append(bool(tried))
+        paths.append(policeuk.last_path)
+        stores.append(store)
+        written = sorted(tmp_path.rglob("*.rejects.csv"))
+        rejects.append({p: p.read_bytes() for p in written})
+        for p in written:
+            p.unlink()
+    assert results[0].exit_code == results[1].exit_code
+    assert results[0].output == results[1].output
+    # the fast path keeps no line numbers: otherwise the stores are the same
+    lines = paths[0] != "fast"
+    assert _stored(stores[0], lines=lines) == _stored(stores[1], lines=lines)
+    assert rejects[0] == rejects[1]
+    assert paths[1] == "precise" and not attempted[1]
+    return results[0], paths[0], attempted[0]
+
+
+def _taken() -> str:
+    """The path the last run took (a function: mypy would narrow the module attribute)."""
+    return policeuk.last_path
+
+
+def test_a_clean_run_takes_the_fast_path(tmp_path: Path, tried: list[bool]) -> None:
+    """A clean run: one read, no line numbers; a re-import has nothing new to take."""
+    store = tmp_path / "fast.duckdb"
+    assert run("import", "policeuk", DEC, "--store", store).exit_code == 0
+    assert _taken() == "fast" and tried == [True]
+    result = run("import", "policeuk", DEC, "--store", store)
+    assert _taken() == "none" and tried == [True]
+    assert result.stdout.splitlines()[0].endswith("already imported (same sha256), nothing added")
+    with Store.open(store) as opened:
+        assert opened.con.execute("SELECT count(*), count(source_line) FROM crimes").fetchone() == (
+            163,
+            0,
+        )
+
+
+def test_fast_and_precise_paths_store_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tried: list[bool]
+) -> None:
+    """Supersession (MAR's month replaced by a newer file), the log and the notes: the fast
+    path's run is the precise path's, line numbers apart."""
+    newer = tmp_path / "in" / MAR.name
+    newer.parent.mkdir()
+    newer.write_bytes(MAR.read_bytes().replace(b"\r\n", b"\n"))  # another sha256
+    several = tmp_path / "in" / "2020-12-leicestershire-street.csv"
+    several.write_bytes(_with_field(9, 3, "Another Police"))  # two forces in one file
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [newer, several])
+    assert fast and taken == "fast" and result.exit_code == 0, result.output
+    assert "163 rows of an earlier import replaced" in result.output
+    assert "note: rows for 2 forces in one file" in result.output
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "value"),
+    [
+        (5, 1, "Dec 2020"),  # Month
+        (5, 1, ""),
+        (5, 3, " "),  # Falls within blank
+        (9, 4, "west"),  # Longitude not a number
+        (9, 4, "-181"),
+        (9, 5, "90.5"),  # Latitude out of range
+        (9, 9, "Drug offences"),  # unknown Crime type
+        (9, 9, ""),
+        (9, 0, ""),  # no Crime ID, not anti-social behaviour
+        (9, 9, "Violent crime"),  # a legacy name in a 2020 file: the precise path's note
+        (9, 1, "2013-04"),  # a month before May 2013: legacy notes
+    ],
+)
+@pytest.mark.parametrize("skip_bad", [False, True])
+def test_a_row_the_fast_path_cannot_take_falls_back(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    line: int,
+    column: int,
+    value: str,
+    skip_bad: bool,
+    tried: list[bool],
+) -> None:
+    path = tmp_path / "in" / DEC.name
+    path.parent.mkdir()
+    path.write_bytes(_with_field(line, column, value))
+    extra = ("--skip-bad",) if skip_bad else ()
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [path], *extra)
+    assert fast and taken == "precise"
+    assert ("Error: " in result.output) == (
+        not skip_bad and value not in {"Violent crime", "2013-04"}
+    )
+
+
+@pytest.mark.parametrize("skip_bad", [False, True])
+def test_a_malformed_line_falls_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, skip_bad: bool, tried: list[bool]
+) -> None:
+    lines = DEC.read_bytes().split(b"\r\n")
+    lines[20] = lines[20].rsplit(b",", 3)[0]  # too few fields
+    lines[30] = lines[30] + b",extra"  # too many
+    lines[40] = b'"unterminated,' + lines[40]
+    path = tmp_path / "in" / DEC.name
+    path.parent.mkdir()
+    path.write_bytes(b"\r\n".join(lines))
+    extra = ("--skip-bad",) if skip_bad else ()
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [path], *extra)
+    assert fast and taken == "precise"
+    if not skip_bad:
+        assert result.output.startswith(f"Error: {path}:21: column 'Crime type': too few fields")
+
+
+def test_the_same_month_in_two_files_falls_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tried: list[bool]
+) -> None:
+    """Named for different months, so the fast path is tried: the tally finds 2020-12 and
+    2021-03 in two files each, and the precise path supersedes them one by one."""
+    both = tmp_path / "b" / "2021-02-leicestershire-street.csv"
+    both.parent.mkdir()
+    both.write_bytes(DEC.read_bytes() + MAR.read_bytes().split(b"\r\n", 1)[1])
+    copy = tmp_path / "c" / MAR.name
+    copy.parent.mkdir()
+    copy.write_bytes(MAR.read_bytes().replace(b"\r\n", b"\n"))  # another sha256
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [DEC, both])
+    assert fast and taken == "precise"
+    assert result.exit_code == 0
+    # two files named for the same month and force: the precise path straight away
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [MAR, copy, DEC])
+    assert taken == "precise" and not fast
+
+
+def test_outcomes_take_the_precise_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tried: list[bool]
+) -> None:
+    result, taken, fast = _fast_and_precise(monkeypatch, tried, tmp_path, [OUTCOMES, DEC])
+    assert taken == "precise" and result.exit_code == 0 and not fast
+
+
+def test_a_failed_fast_attempt_leaves_the_store_as_it_was(
+    tmp_path: Path, tried: list[bool]
+) -> None:
+    store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", MAR, "--store", store).exit_code == 0
+    before = _stored(store)
+    path = tmp_path / DEC.name
+    path.write_bytes(_with_field(160, 9, "Drug offences"))  # near the end: rows were inserted
+    result = run("import", "policeuk", path, "--store", store)
+    assert result.exit_code == 1 and _taken() == "precise" and tried == [True, True]
+    assert _stored(store) == before
+    assert run("import", "policeuk", DEC, "--store", store).exit_code == 0
+    with Store.open(store) as opened:
+        assert [r.import_id for r in opened.imports()] == [1, 2]
