@@ -1,0 +1,161 @@
+"""The board paper's sentences, generated from one measure's results and nothing else.
+
+``measure_sentences(measure, results)`` gives the paragraph the pack prints under a measure:
+the headline (year to date against the baseline) and, always beside it, whether the change is
+signal or noise; the target and the year-end forecast; the control chart's reading; the facts
+(runs, seasonal peak and trough, contributors, shares, highest since, year-on-year runs,
+monthly averages); the force against its Most Similar Group; published tables.
+
+Every number a sentence shows is a ``Figure``: its text, the value it was formatted from and
+the path of that value in the results JSON (``MeasuresResult.to_dict()``, with the measure's
+id in place of its index in the ``measures`` list, and facts by their index in the measure's
+``facts`` list). A figure is only ever a value of the JSON run through one of the formatters
+in ``FORMATS``: the narrative does no arithmetic of its own, so a derived number ("about 2.5
+times", "5th of 8") appears only when the JSON already holds it. Words without digits that
+come from the JSON (month names, wave labels, offence names) are figures too, so that they
+are checked as well.
+
+``figures_check(sentences, results_dict)`` is the check the pack's tests run: every number
+token of a sentence must be the text of one of its figures, and every figure must be the
+value at its path, formatted again.
+
+The control chart's reading says which rule flagged the latest point (the chart's
+``last_point_rules``, ``last_run`` and ``last_close``): outside the limits is "unusually
+low: below the lower process limit"; a shift is "the 9th month in a row below the average of
+…: a sustained change, not chance"; a trend "the 6th monthly fall in a row"; two of three
+"close to the lower process limit in two of the last three months". Where the headline's test
+and the chart disagree (a change within chance beside a special cause, or beyond chance beside
+a common-cause month) the chart's sentence begins by saying so, and a change within chance is
+called "stable" only when the chart agrees.
+
+Missing pieces (None in the JSON) are simply not mentioned, with one exception: a change with
+no test in the results says that it may be chance alone. A measure without data gets one
+sentence that says so. Runs of monthly rises or falls are mentioned from ``MIN_RUN_STEPS``
+month-on-month steps. The forecast's interval level ("80%") is formatted from its key
+(``pi80``), the only figure not formatted from a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from crimeplan.measures.results import MeasureResult, MeasuresResult
+from crimeplan.report.narrative.check import NUMBER, figures_check, number_tokens
+from crimeplan.report.narrative.context import (
+    MIN_RUN_STEPS,
+    MIN_YEARLY_RUN,
+    _contributors,
+    _extreme_since,
+    _monthly_average,
+    _run,
+    _seasonal,
+    _yearly_run,
+)
+from crimeplan.report.narrative.figures import (
+    FORMATS,
+    Figure,
+    Part,
+    Path,
+    Sentence,
+    _sentence,
+    calendar_month,
+    chance,
+    financial_year,
+    key_level,
+    lower_first,
+    month_name,
+    month_only,
+    ordinal,
+    times,
+    wave,
+)
+from crimeplan.report.narrative.headline import _count_headline, _proportion_headline
+from crimeplan.report.narrative.measure import _Measure
+from crimeplan.report.narrative.outlook import _spc, _target_and_forecast
+from crimeplan.report.narrative.peers import _peers
+from crimeplan.report.narrative.published import _missing, _published
+
+__all__ = [
+    "FORMATS",
+    "MIN_RUN_STEPS",
+    "MIN_YEARLY_RUN",
+    "NUMBER",
+    "Figure",
+    "Part",
+    "Path",
+    "Sentence",
+    "calendar_month",
+    "chance",
+    "figures_check",
+    "financial_year",
+    "key_level",
+    "lower_first",
+    "measure_sentences",
+    "month_name",
+    "month_only",
+    "number_tokens",
+    "ordinal",
+    "paragraphs",
+    "sentences_from_json",
+    "times",
+    "wave",
+]
+
+
+# -- the paragraph ---------------------------------------------------------------------------------
+def measure_sentences(measure: MeasureResult, results: MeasuresResult) -> tuple[Sentence, ...]:
+    """The paragraph for one measure, from its results only (see the module's docstring)."""
+    top = replace(results, measures=()).to_dict()
+    return sentences_from_json(measure.to_dict(), top)
+
+
+def paragraphs(results: MeasuresResult) -> dict[str, tuple[Sentence, ...]]:
+    """Every measure's paragraph, by measure id."""
+    data = results.to_dict()
+    return {m["id"]: sentences_from_json(m, data) for m in data["measures"]}
+
+
+def sentences_from_json(
+    measure: Mapping[str, Any], results: Mapping[str, Any]
+) -> tuple[Sentence, ...]:
+    """``measure_sentences`` on the JSON: one measure's dict and the results' dict (whose
+    ``period`` and ``plan`` keys are read; its ``measures`` are not)."""
+    m = _Measure(measure, results)
+    kind = measure["kind"]
+    if measure.get("ytd") is None and not measure.get("table"):
+        return (
+            _sentence(
+                "There are no figures for ",
+                m.title(lower=True),
+                " as at ",
+                m.fig("month", "month"),
+                " in the store.",
+            ),
+        )
+    out: list[tuple[str, Sentence | None]] = []
+
+    def add(topic: str, sentences: Sequence[Sentence | None]) -> None:
+        out.extend((topic, sentence) for sentence in sentences)
+
+    if kind == "published":
+        add("headline", _published(m))
+    elif kind in ("count", "rate"):
+        add("headline", _count_headline(m))
+    else:
+        add("headline", _proportion_headline(m))
+    add("outlook", _target_and_forecast(m))
+    add("outlook", _spc(m))
+    if kind == "count":
+        add("context", _contributors(m))
+    add("context", [_run(m)])
+    if kind in ("count", "rate") and not m.rolling:
+        add("context", [_seasonal(m)])
+    if kind == "count":
+        add("context", [_yearly_run(m)])
+        add("context", _extreme_since(m))
+        add("context", [_monthly_average(m)])
+    add("peers", [_peers(m)])
+    add("peers", [_missing(m)])
+    return tuple(replace(s, topic=topic) for topic, s in out if s is not None)

@@ -1,0 +1,187 @@
+"""The headline sentences: the figure against the baseline, and whether its change is
+signal or noise."""
+
+from __future__ import annotations
+
+import re
+
+from crimeplan.report.narrative.figures import Part, Sentence, _sentence, lower_first
+from crimeplan.report.narrative.measure import _Measure, _numbers, _period_before, _period_now
+from crimeplan.report.narrative.outlook import _special
+
+
+# -- headline and signal ---------------------------------------------------------------------------
+def _count_headline(m: _Measure) -> list[Sentence | None]:
+    d = m.d
+    counting = d["kind"] == "count"
+    now = _period_now(m)
+    before = _period_before(m) or ["the baseline"]
+    ytd = m.fig(m.value_format, "ytd")
+    head: list[Part] = [m.title(), ": ", ytd, " recorded in " if counting else " in ", *now]
+    base, change_pct = d.get("baseline_ytd"), d.get("change_pct")
+    if base is None:
+        head += ["; there is no figure for ", *before, " to compare with."]
+        return [_sentence(*head)]
+    if d.get("change") == 0:
+        head += [", the same as in ", *before, "."]
+    elif base == 0:
+        head += [", against none in ", *before, "."]
+    elif change_pct is not None:
+        more = (
+            ("more" if counting else "higher")
+            if change_pct > 0
+            else ("fewer" if counting else "lower")
+        )
+        head += [
+            ", ",
+            m.fig("pct", "change_pct"),
+            f" {more} than in ",
+            *before,
+            " (",
+            m.fig(m.value_format, "baseline_ytd"),
+            ").",
+        ]
+    else:
+        head += [", against ", m.fig(m.value_format, "baseline_ytd"), " in ", *before, "."]
+    if not d.get("change_test") and d.get("change"):
+        return [_sentence(*head), _UNTESTED]
+    return [_sentence(*head), _poisson_verdict(m)]
+
+
+#: Said when a change has no test in the results: a change is never shown without saying
+#: whether it is signal or noise.
+_UNTESTED = Sentence("There is no test of this change in the results, so it may be chance alone.")
+
+
+def _poisson_verdict(m: _Measure) -> Sentence | None:
+    test = m.d.get("change_test")
+    if not test or test.get("test") != "poisson_rate_ratio":
+        return None
+    if test.get("count") == 0 and test.get("baseline_count") == 0:
+        return None
+    change = m.d.get("change") or 0
+    what = "rise" if change > 0 else "fall" if change < 0 else "change"
+    interval: list[Part] = []
+    low, high = (test.get("change_ci95") or [None, None])[:2]
+    if low is not None and high is not None:
+        interval = [
+            " (",
+            m.fig("level", "change_test", "confidence"),
+            " interval ",
+            m.fig("signed_pct", "change_test", "change_ci95", 0),
+            " to ",
+            m.fig("signed_pct", "change_test", "change_ci95", 1),
+            ")",
+        ]
+    elif low is not None:
+        interval = [
+            " (",
+            m.fig("level", "change_test", "confidence"),
+            " interval ",
+            m.fig("signed_pct", "change_test", "change_ci95", 0),
+            " or more)",
+        ]
+    dispersed = test.get("note") is not None and test.get("overdispersion") is not None
+    times_fig = m.fig("times", "change_test", "overdispersion") if dispersed else None
+    if test.get("significant"):
+        parts: list[Part] = [f"A {what} this large is unlikely to be chance alone", *interval]
+        if times_fig is not None:
+            parts += [
+                ", though the monthly figures vary about ",
+                times_fig,
+                f" times more than chance would give, so the {what} may still lie within"
+                " the chart's natural variation",
+            ]
+        return _sentence(*parts, ".")
+    parts = [f"The {what} is not more than chance alone would give", *interval]
+    if not _special(m):  # a special cause on the chart is said with it (``_spc``)
+        parts += [", so the level is stable"]
+    if times_fig is not None:
+        parts += [
+            "; the monthly figures vary about ",
+            times_fig,
+            " times more than chance would give",
+        ]
+    return _sentence(*parts, ".")
+
+
+def _proportion_headline(m: _Measure) -> list[Sentence | None]:
+    d = m.d
+    test = (
+        d.get("change_test")
+        if (d.get("change_test") or {}).get("test") == ("two_proportions")
+        else None
+    )
+    now = _period_now(m)
+    before = _period_before(m) or ["the baseline"]
+    title = str(d["title"])
+    share = m.facts("share")
+    if " as a share of " in title and share and not re.search(r"\d", title):
+        part, whole = title.split(" as a share of ", 1)
+        i, fact = share[0]
+        share_format = (
+            "pct0" if min(_numbers(fact, "share_pct", "share_before_pct")) >= 10 else "percent"
+        )
+        head: list[Part] = [
+            part,
+            " made up ",
+            m.fig(share_format, "facts", i, "numbers", "share_pct"),
+        ]
+        head += [" of ", lower_first(whole), " in ", *now]
+        if fact["numbers"].get("share_before_pct") is not None:
+            head += [
+                ", against ",
+                m.fig(share_format, "facts", i, "numbers", "share_before_pct"),
+                " in ",
+                *before,
+            ]
+        first = _sentence(*head, ".")
+    else:
+        head = [m.title(), ": ", m.fig(m.value_format, "ytd"), " in ", *now]
+        if test is not None:
+            head += [
+                " (",
+                m.fig("level", "change_test", "confidence"),
+                " interval ",
+                m.fig("percent", "change_test", "ci95", 0),
+                " to ",
+                m.fig("percent", "change_test", "ci95", 1),
+            ]
+            if d["kind"] == "survey":
+                head += ["; ", m.fig("count", "change_test", "n"), " respondents"]
+            head += [")"]
+        if d.get("baseline_ytd") is not None:
+            head += [", against ", m.fig(m.value_format, "baseline_ytd"), " in ", *before]
+            if test is not None:
+                head += [
+                    " (",
+                    m.fig("percent", "change_test", "baseline_ci95", 0),
+                    " to ",
+                    m.fig("percent", "change_test", "baseline_ci95", 1),
+                    ")",
+                ]
+        else:
+            head += ["; there is no figure for ", *before, " to compare with"]
+        first = _sentence(*head, ".")
+    if d.get("baseline_ytd") is None:
+        return [first]
+    if test is None:
+        return [first, _UNTESTED] if d.get("change") else [first]
+    difference = test.get("difference") or 0
+    where = " above " if difference > 0 else " below " if difference < 0 else None
+    verdict: list[Part] = [*_period_now(m, capital=True), " is "]
+    if where is None:
+        verdict += ["the same as ", *before]
+    else:
+        verdict += [m.fig("points", "change_test", "difference"), " points", where, *before]
+    verdict += [
+        " (",
+        m.fig("level", "change_test", "confidence"),
+        " interval of the difference ",
+        m.fig("signed", "change_test", "difference_ci95", 0),
+        " to ",
+        m.fig("signed", "change_test", "difference_ci95", 1),
+        " points): ",
+        "more than chance." if test.get("significant") else "not more than chance.",
+    ]
+    return [first, _sentence(*verdict)]

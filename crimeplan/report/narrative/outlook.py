@@ -1,0 +1,255 @@
+"""The outlook sentences: the target, the year-end forecast and the control chart's
+reading."""
+
+from __future__ import annotations
+
+from crimeplan.report.narrative.figures import FORMATS, Part, Sentence, _sentence
+from crimeplan.report.narrative.measure import _Measure, _period_before
+
+
+# -- target and forecast ---------------------------------------------------------------------------
+def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
+    target = m.d.get("target")
+    if not target:
+        return []
+    out: list[Sentence | None] = []
+    forecast = m.d.get("forecast") or {}
+    if target["kind"] == "change_pct":
+        word = "a reduction" if target["value"] < 0 else "an increase"
+        parts: list[Part] = [
+            f"The target is {word} of ",
+            m.fig("target_pct", "target", "value"),
+            " against ",
+            m.top_fig("financial_year", "period", "baseline", 0),
+        ]
+        if forecast.get("baseline_total") is not None:
+            parts += [" (", m.fig("whole", "forecast", "baseline_total"), ")"]
+        out.append(_sentence(*parts, "."))
+    else:
+        word = "at least" if target["kind"] == "at_least" else "at most"
+        out.append(
+            _sentence(f"The target is {word} ", m.fig(m.level_format, "target", "value"), ".")
+        )
+    if not forecast:
+        return out
+    if forecast.get("year_end") is None:
+        if forecast.get("reason"):
+            out.append(
+                _sentence(
+                    "There is no year-end forecast: ", m.fig("text", "forecast", "reason"), "."
+                )
+            )
+        return out
+    change: list[Part] = []
+    if forecast.get("change_pct") is not None and forecast.get("baseline_total") is not None:
+        more = "more" if forecast["change_pct"] > 0 else "fewer"
+        if forecast["change_pct"] == 0:
+            change = [", the same as ", m.top_fig("financial_year", "period", "baseline", 0)]
+        else:
+            change = [
+                ", ",
+                m.fig("pct", "forecast", "change_pct"),
+                f" {more} than ",
+                m.top_fig("financial_year", "period", "baseline", 0),
+            ]
+    year = m.fig("text", "forecast", "year")
+    if forecast.get("months_forecast") == 0:
+        met = forecast.get("p_meet_target")
+        verdict = (
+            []
+            if met is None
+            else ["; the target was met" if met >= 0.5 else "; the target was not met"]
+        )
+        out.append(
+            _sentence(
+                year, " ended at ", m.fig("whole", "forecast", "year_end"), *change, *verdict, "."
+            )
+        )
+        return out
+    parts = [
+        "From the year so far and the seasonal pattern of earlier years, ",
+        year,
+        " is forecast to end at ",
+        m.fig("whole", "forecast", "year_end"),
+    ]
+    if forecast.get("pi80"):
+        parts += [
+            " (",
+            m.fig("key_level", "forecast", "pi80"),
+            " interval ",
+            m.fig("whole", "forecast", "pi80", 0),
+            " to ",
+            m.fig("whole", "forecast", "pi80", 1),
+            ")",
+        ]
+    parts += change
+    if forecast.get("p_meet_target") is not None:
+        parts += [
+            "; the chance of meeting the target is ",
+            m.fig("chance", "forecast", "p_meet_target"),
+        ]
+    out.append(_sentence(*parts, "."))
+    return out
+
+
+# -- the control chart -----------------------------------------------------------------------------
+#: What a special-cause point is, by the chart's variation icon.
+_CAUSE = {
+    "improvement_high": "a special cause of improvement",
+    "improvement_low": "a special cause of improvement",
+    "concern_high": "a special cause of concern",
+    "concern_low": "a special cause of concern",
+    "neutral_high": "a special cause",
+    "neutral_low": "a special cause",
+}
+_ASSURANCE = {
+    "pass": " lies outside that range, on the right side: the process should meet it consistently.",
+    "fail": " lies outside that range, on the wrong side: it will not be met without a change"
+    " to the process.",
+    "inconsistent": " lies within that range: it will be met in some months and missed in others.",
+}
+_SUSTAINED = ": a sustained change, not chance"
+
+
+def _special(m: _Measure) -> bool | None:
+    """Whether the control chart reads the latest point as a special cause (None: no chart)."""
+    spc = m.d.get("spc") or {}
+    icon = spc.get("variation_icon")
+    if not icon or not spc.get("months"):
+        return None
+    return bool(icon != "common_cause")
+
+
+def _shift_words(m: _Measure) -> list[Part]:
+    """``the 9th month in a row below the average of 1,012``."""
+    run = m.d["spc"]["last_run"]
+    return [
+        "the ",
+        m.fig("ordinal", "spc", "last_run", "months"),
+        " wave" if m.waves else " month",
+        " in a row above the average of "
+        if run["side"] == "above"
+        else " in a row below the average of ",
+        m.fig(m.level_format, "spc", "mean"),
+    ]
+
+
+def _trend_words(m: _Measure) -> list[Part]:
+    """``the 6th monthly fall in a row`` (month-on-month steps, as the run fact counts)."""
+    run = m.d["spc"]["last_run"]
+    what = "rise" if run["direction"] == "rise" else "fall"
+    return [
+        "the ",
+        m.fig("ordinal", "spc", "last_run", "steps"),
+        f" {what} in a row from wave to wave" if m.waves else f" monthly {what} in a row",
+    ]
+
+
+def _close_words(m: _Measure, high: bool) -> list[Part]:
+    """``close to the lower process limit in two of the last three months``."""
+    close = m.d["spc"].get("last_close") or {}
+    unit = "waves" if m.waves else "months"
+    limit = "upper" if high else "lower"
+    how_many = "each" if close.get("months") == 3 else "two"
+    return [f"close to the {limit} process limit in {how_many} of the last three {unit}"]
+
+
+def _reading(m: _Measure, icon: str) -> list[Part]:
+    """Why the latest point is a special cause, by the first rule that flags it: outside the
+    limits, a trend, two of three close to a limit, a shift (the order the chart labels a
+    point in); a run that also ends there is added after the limits or two of three."""
+    spc = m.d["spc"]
+    high = icon.endswith("_high")
+    rules = spc.get("last_point_rules")
+    run = spc.get("last_run") or {}
+    if rules is None:  # a results file from before the rules were recorded
+        return ["unusually high" if high else "unusually low"]
+    also: list[Part] = []
+    if run.get("rule") == "shift":
+        also = [", and ", *_shift_words(m), _SUSTAINED]
+    elif run.get("rule") == "trend":
+        also = [", and ", *_trend_words(m), _SUSTAINED]
+    first = rules[0] if rules else None
+    if first == "outside_limits":
+        limit = "above the upper" if high else "below the lower"
+        return [f"unusually {'high' if high else 'low'}: {limit} process limit", *also]
+    if first == "trend" and run.get("rule") == "trend":
+        return [*_trend_words(m), _SUSTAINED]
+    if first == "two_in_three":
+        return [*_close_words(m, high), *also]
+    if first == "shift" and run.get("rule") == "shift":
+        return [*_shift_words(m), _SUSTAINED]
+    return ["unusually high" if high else "unusually low"]
+
+
+def _contrast(m: _Measure, special: bool) -> list[Part]:
+    """The headline's test and the chart disagreeing, said as such: the test compares the
+    period with the one before, the chart the latest point with the whole series."""
+    test = m.d.get("change_test") or {}
+    if test.get("significant") is None or not m.d.get("change"):
+        return []
+    if bool(test["significant"]) == special:
+        return []
+    before = _period_before(m) or ["the baseline"]
+    verdict = " is within chance, but " if special else " is more than chance, but "
+    return ["The change against ", *before, verdict]
+
+
+def _spc(m: _Measure) -> list[Sentence | None]:
+    spc = m.d.get("spc")
+    special = _special(m)
+    if not spc or special is None:
+        return []
+    last = len(spc["months"]) - 1
+    if m.waves:
+        point: Part = m.fig("wave", "series", last, "label")
+    else:
+        point = m.fig("month", "spc", "months", last)
+    icon = spc["variation_icon"]
+    contrast = _contrast(m, special)
+    lead = "on the control chart " if contrast else "On the control chart "
+    parts: list[Part] = [*contrast, lead, point, " is "]
+    if special:
+        parts += [_CAUSE.get(icon, "a special cause"), ", ", *_reading(m, icon)]
+    else:
+        alone = "on its own " if contrast else ""
+        parts.append(f"{alone}common-cause variation only")
+    has_range = spc.get("lpl") is not None and spc.get("upl") is not None
+    if has_range:
+        limit_format = m.level_format
+        values = [p.get("value") for p in m.d.get("series") or [] if p.get("value") is not None]
+        if limit_format == "whole" and values:
+            shown = FORMATS["whole"](values[-1])
+            if shown in (FORMATS["whole"](spc["lpl"]), FORMATS["whole"](spc["upl"])):
+                limit_format = "tenths"  # a limit that rounds to the value itself: show tenths
+        parts += [
+            " (natural range ",
+            m.fig(limit_format, "spc", "lpl"),
+            " to ",
+            m.fig(limit_format, "spc", "upl"),
+        ]
+        segments = spc.get("segments") or []
+        if segments:
+            start = segments[-1]["start_index"]
+            since = (
+                m.fig("wave", "series", start, "label")
+                if m.waves
+                else m.fig("month", "spc", "months", start)
+            )
+            parts += [" since ", since]
+        parts += [")"]
+    out = [_sentence(*parts, ".")]
+    assurance = spc.get("assurance_icon")
+    if has_range and assurance in _ASSURANCE and spc.get("target") is not None:
+        target = m.d.get("target") or {}
+        name = (
+            "The target's monthly equivalent"
+            if target.get("kind") == "change_pct"
+            else "The target"
+        )
+        out.append(
+            _sentence(
+                name, " (", m.fig(m.level_format, "spc", "target"), ")", _ASSURANCE[assurance]
+            )
+        )
+    return list(out)
