@@ -1,0 +1,169 @@
+"""A run's plan: a ``_Planned`` per file (already imported, the same as an earlier file of
+the run, or new), filled in by the scan and the write, and the report and notes made from
+it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from crimeplan.data import categories
+from crimeplan.data.counts import plural
+from crimeplan.data.ingest import display_name
+from crimeplan.data.policeuk.checks import _Spec, _spec
+from crimeplan.data.policeuk.files import _NAME, Kind, PoliceUkFile
+from crimeplan.data.store import ImportRecord, ImportReport, Store
+from crimeplan.periods import format_month
+
+
+@dataclass
+class _Planned:
+    """A file of the run, once its text, header and sha256 are checked."""
+
+    file: PoliceUkFile
+    spec: _Spec
+    name: str
+    sha256: str
+    earlier: ImportRecord | None = None  # already in the store (same source and sha256)
+    same_as: _Planned | None = None  # the same content earlier in this run
+    rejects_path: Path | None = None
+    # filled in by the scan
+    total: int = 0  # rows read (good and bad; lines the CSV reader rejected are not rows)
+    bad: int = 0  # bad lines: rows failing a check and lines the CSV reader rejected
+    keys: dict[tuple[str, date], int] = dataclasses.field(default_factory=dict)
+    legacy: dict[str, int] = dataclasses.field(default_factory=dict)
+    rejects_file: Path | None = None
+    # filled in by the write
+    import_id: int | None = None
+    replaced: int = 0
+    dropped: set[tuple[str, date]] = dataclasses.field(default_factory=set)
+
+    @property
+    def new(self) -> bool:
+        return self.earlier is None and self.same_as is None
+
+    @property
+    def good(self) -> int:
+        return sum(self.keys.values())
+
+    def months(self) -> list[date]:
+        return sorted({month for _, month in self.keys})
+
+    def forces(self) -> list[str]:
+        return sorted({force for force, _ in self.keys})
+
+
+def _plan(
+    store: Store,
+    files: Sequence[PoliceUkFile],
+    sha256s: Sequence[str],
+    rejects_paths: Mapping[Path, Path] | None,
+    step: Callable[[str, int], None] | None,
+) -> list[_Planned]:
+    """A plan per file: already imported (same source and sha256), the same as an earlier
+    file of the run, or new."""
+    planned: list[_Planned] = []
+    seen: dict[tuple[str, str], _Planned] = {}
+    for done, (file, sha256) in enumerate(zip(files, sha256s, strict=True)):
+        if step is not None:
+            step(f"checking {file.path.name}", done)
+        spec = _spec(file.kind)
+        plan = _Planned(file, spec, display_name(file.path), sha256)
+        plan.earlier = store.find_import(spec.source, sha256)
+        plan.same_as = seen.get((spec.source, sha256))
+        if plan.new:
+            seen[(spec.source, sha256)] = plan
+        target = (rejects_paths or {}).get(file.path)
+        plan.rejects_path = target or file.path.with_name(file.path.name + ".rejects.csv")
+        planned.append(plan)
+    return planned
+
+
+def _batches(planned: list[_Planned]) -> list[list[_Planned]]:
+    """The new files of each kind, street first."""
+    kinds: tuple[Kind, ...] = ("street", "outcomes")
+    batches = [[p for p in planned if p.new and p.file.kind == kind] for kind in kinds]
+    return [batch for batch in batches if batch]
+
+
+def _assign_ids(store: Store, planned: list[_Planned]) -> int:
+    """Number the run's new files after the last import; returns the last import's id."""
+    row = store.con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()
+    last_id = before = int(row[0]) if row else 0
+    for plan in planned:
+        if plan.new:
+            last_id += 1
+            plan.import_id = last_id
+    return before
+
+
+def _notes(plan: _Planned) -> list[str]:
+    """What is worth knowing about a file that is not an error: several months in one file,
+    a month that differs from the file name's, legacy category names, several forces."""
+    notes: list[str] = []
+    months = plan.months()
+    if len(months) > 1:
+        notes.append(
+            f"rows for {len(months)} months ({format_month(months[0])} to "
+            f"{format_month(months[-1])}) in one file"
+        )
+    match = _NAME.match(plan.file.path.name)
+    if match and months:
+        named = f"{match.group(1)}-{match.group(2)}"
+        if [format_month(m) for m in months] != [named]:
+            listed = ", ".join(format_month(m) for m in months)
+            notes.append(f"file name says {named}, rows are for {listed}")
+    forces = plan.forces()
+    if len(forces) > 1:
+        notes.append(f"rows for {len(forces)} forces in one file")
+    for legacy, stored in categories.LEGACY.items():
+        count = plan.legacy.get(legacy, 0)
+        if not count:
+            continue
+        if stored != legacy:
+            notes.append(f"{plural(count, 'row')} of pre-May-2013 '{legacy}' stored as '{stored}'")
+        else:
+            notes.append(
+                f"{plural(count, 'row')} of pre-May-2013 '{legacy}' kept as a category "
+                "of its own "
+                "(it cannot be split into 'Public order' and 'Possession of weapons')"
+            )
+    return notes
+
+
+def _report(plan: _Planned) -> ImportReport:
+    if not plan.new:
+        import_id: int | None
+        if plan.earlier is not None:
+            earlier = plan.earlier
+            import_id, first, last = earlier.import_id, earlier.first_month, earlier.last_month
+        else:
+            assert plan.same_as is not None
+            months = plan.same_as.months()
+            import_id = plan.same_as.import_id
+            first, last = (months[0], months[-1]) if months else (None, None)
+        return ImportReport(
+            file=plan.name,
+            source=plan.spec.source,
+            rows=0,
+            already_imported=True,
+            import_id=import_id,
+            first_month=first,
+            last_month=last,
+        )
+    months = plan.months()
+    return ImportReport(
+        file=plan.name,
+        source=plan.spec.source,
+        rows=plan.good,
+        rejected=plan.bad,
+        replaced=plan.replaced,
+        import_id=plan.import_id,
+        first_month=months[0] if months else None,
+        last_month=months[-1] if months else None,
+        rejects_file=str(plan.rejects_file) if plan.rejects_file else None,
+        notes=tuple(_notes(plan)),
+    )
