@@ -82,8 +82,9 @@ def main() -> None:
         for m in evaluated.measures:
             if m.series:
                 xmr_chart([p.value for p in m.series], improvement_direction=m.improvement)
-            measure_facts(m, ytd_months=evaluated.ytd_months,
-                          baseline_months=evaluated.baseline_months)
+            measure_facts(
+                m, ytd_months=evaluated.ytd_months, baseline_months=evaluated.baseline_months
+            )
 
     seconds, _ = best(statistics, repeat)
     rows.append(("SPC and facts for every measure", seconds, "goal < 0.5 s"))
@@ -93,8 +94,7 @@ def main() -> None:
     rows.append(("gather: analyse + milestones, repeats, by area", seconds, ""))
 
     charted = [m for m in results.measures.measures if m.series]
-    seconds, svgs = best(lambda: {m.id: render_svg(spc_chart(m, m.spc)) for m in charted},
-                         repeat)
+    seconds, svgs = best(lambda: {m.id: render_svg(spc_chart(m, m.spc)) for m in charted}, repeat)
     rows.append((f"{len(charted)} charts as SVG", seconds, ""))
     seconds, pngs = best(lambda: {k: svg_to_png(v) for k, v in svgs.items()}, repeat)
     rows.append((f"{len(charted)} charts SVG to PNG", seconds, ""))

@@ -349,8 +349,7 @@ class Store:
     def holds_synthetic_data(self) -> bool:
         """Whether any current import is synthetic (the demo's imports say so in their note)."""
         row = self.con.execute(
-            "SELECT count(*) FROM imports WHERE superseded_by IS NULL "
-            "AND note LIKE '%synthetic%'"
+            "SELECT count(*) FROM imports WHERE superseded_by IS NULL AND note LIKE '%synthetic%'"
         ).fetchall()
         return bool(row and row[0][0])
 

@@ -150,12 +150,15 @@ def _spc(measure: Measure, result: MeasureResult) -> dict[str, Any] | None:
         target=target,
         rebase_at_index=rebase,
     )
-    return {
+    out = {
         **chart.to_dict(),
         "target": target,
         "months": months,
         **last_point_reading(chart, values),
     }
+    if values[-1] is None:  # the as-at month is missing: there is no latest point to read
+        out["variation_icon"] = None
+    return out
 
 
 def _target_line(result: MeasureResult) -> float | None:
@@ -215,9 +218,11 @@ def _change_test(
     if result.kind in ("count", "rate"):
         count = result.ytd_numerator if result.kind == "rate" else result.ytd
         before = result.baseline_numerator if result.kind == "rate" else result.baseline_ytd
-        if count is None or before is None or not ytd:
+        if count is None or before is None or not result.months_compared:
             return None
-        exposure, base_exposure = float(_days(ytd)), float(_days(baseline))
+        # exposure: the days of the months actually compared (those held in both years)
+        exposure = float(_days([parse_month(m) for m in result.months_compared]))
+        base_exposure = float(_days([parse_month(m) for m in result.baseline_months_compared]))
         if result.kind == "rate" and result.ytd_denominator and result.baseline_denominator:
             exposure *= float(result.ytd_denominator)
             base_exposure *= float(result.baseline_denominator)

@@ -112,11 +112,14 @@ def monthly_counts(
     """Per month, the number of records of ``source`` matching each component's filter."""
     table: ir.Table = backend.table(source)
     table = table.filter(table.force == force, table.month <= last_month)
+    in_area = None
     if area is not None and area.level != "force":
-        table = table.filter(area_predicate(table, area, ctx))
+        in_area = area_predicate(table, area, ctx)
+    # the force's records of the month, whatever the area: a month the store holds at all
     metrics = {_ROWS: table.count()}
     for key, where in components.items():
-        metrics[key] = table.count(where=predicate(table, where, ctx))
+        condition = predicate(table, where, ctx)
+        metrics[key] = table.count(where=condition if in_area is None else condition & in_area)
     expr = table.group_by("month").aggregate(**metrics).order_by("month")
     rows = expr.to_pyarrow().to_pylist()
     return {_month(row.pop("month")): {k: int(v) for k, v in row.items()} for row in rows}
@@ -337,6 +340,20 @@ def _record_measure(
     missing = tuple(format_month(m) for m in (*period.baseline_ytd, *period.ytd) if not present(m))
     notes: list[str] = []
     series: list[SeriesPoint] = []
+    # like for like: only the months the store holds in both years are compared
+    pairs = [
+        (m, b)
+        for m, b in zip(period.ytd, period.baseline_ytd, strict=True)
+        if present(m) and present(b)
+    ]
+    ytd_used = [m for m, _ in pairs]
+    base_used = [b for _, b in pairs]
+    if pairs and len(pairs) < len(period.ytd):
+        notes.append(
+            f"compared over the {len(pairs)} of {len(period.ytd)} months the store holds in "
+            f"both years: {', '.join(format_month(m) for m in ytd_used)}"
+        )
+    compared = (tuple(format_month(m) for m in ytd_used), tuple(format_month(m) for m in base_used))
     if measure.kind == "proportion":
         for month in months:
             if not present(month):
@@ -344,10 +361,22 @@ def _record_measure(
                 continue
             n, d = num(month), den(month)
             series.append(SeriesPoint(format_month(month), _pct(n, d), n, d))
-        ytd_n = sum(num(m) for m in period.ytd if present(m))
-        ytd_d = sum(den(m) for m in period.ytd if present(m))
-        base_n = sum(num(m) for m in period.baseline_ytd if present(m))
-        base_d = sum(den(m) for m in period.baseline_ytd if present(m))
+        if not pairs:
+            return _result(
+                measure,
+                period,
+                series[-1].value if series else None,
+                None,
+                None,
+                series,
+                missing,
+                notes,
+                compared=compared,
+            )
+        ytd_n = sum(num(m) for m in ytd_used)
+        ytd_d = sum(den(m) for m in ytd_used)
+        base_n = sum(num(m) for m in base_used)
+        base_d = sum(den(m) for m in base_used)
         ytd, baseline = _pct(ytd_n, ytd_d), _pct(base_n, base_d)
         last_value = series[-1].value if series else None
         return _result(
@@ -363,14 +392,25 @@ def _record_measure(
             ytd_d,
             base_n,
             base_d,
+            compared=compared,
         )
     for month in months:
         series.append(SeriesPoint(format_month(month), num(month) if present(month) else None))
-    ytd_count = sum(num(m) for m in period.ytd if present(m))
-    base_count = sum(num(m) for m in period.baseline_ytd if present(m))
     month_value: float | int | None = num(period.as_at) if present(period.as_at) else None
+    ytd_count = sum(num(m) for m in ytd_used) if pairs else None
+    base_count = sum(num(m) for m in base_used) if pairs else None
     if measure.kind == "count":
-        return _result(measure, period, month_value, ytd_count, base_count, series, missing, notes)
+        return _result(
+            measure,
+            period,
+            month_value,
+            ytd_count,
+            base_count,
+            series,
+            missing,
+            notes,
+            compared=compared,
+        )
     # rate per `per` population
     population = _population(backend, plan, area, period.year.start_year)
     base_population = _population(backend, plan, area, period.baseline.start_year)
@@ -387,8 +427,8 @@ def _record_measure(
         measure,
         period,
         None if month_value is None else month_value * scale,
-        ytd_count * scale,
-        base_count * measure.per / base_population,
+        None if ytd_count is None else ytd_count * scale,
+        None if base_count is None else base_count * measure.per / base_population,
         rate_series,
         missing,
         notes,
@@ -396,6 +436,7 @@ def _record_measure(
         population,
         base_count,
         base_population,
+        compared=compared,
     )
 
 
@@ -443,6 +484,7 @@ def _result(
     baseline_denominator: float | int | None = None,
     *,
     comparison: str | None = None,
+    compared: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> MeasureResult:
     change = None if ytd is None or baseline is None else ytd - baseline
     change_pct = None
@@ -472,6 +514,8 @@ def _result(
         baseline_denominator=baseline_denominator,
         months_missing=missing,
         notes=tuple(notes),
+        months_compared=compared[0],
+        baseline_months_compared=compared[1],
     )
 
 

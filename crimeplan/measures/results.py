@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def _financial_year(month: str) -> str:
+    from crimeplan.periods import FinancialYear, parse_month
+
+    return FinancialYear.of(parse_month(month)).label
+
+
 def _round(value: float | int | None, places: int = 4) -> float | int | None:
     if value is None or isinstance(value, int):
         return value
@@ -76,6 +82,9 @@ class MeasureResult:
     milestones: tuple[str, ...] = ()
     months_missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # the months year to date and baseline were summed over (those held in both years)
+    months_compared: tuple[str, ...] = ()
+    baseline_months_compared: tuple[str, ...] = ()
     table: tuple[dict[str, Any], ...] | None = None
     # statistics (crimeplan.measures.analysis adds them; each is its result's to_dict())
     spc: dict[str, Any] | None = None
@@ -109,6 +118,10 @@ class MeasureResult:
             "comparison": self.comparison,
             "milestones": list(self.milestones),
             "months_missing": list(self.months_missing),
+            "months_compared": {
+                "year_to_date": list(self.months_compared),
+                "baseline": list(self.baseline_months_compared),
+            },
             "notes": list(self.notes),
             "series": [point.to_dict() for point in self.series],
         }
@@ -169,6 +182,16 @@ class MeasuresResult:
     measures: tuple[MeasureResult, ...]
     data_notes: tuple[str, ...] = field(default_factory=tuple)
     sources: tuple[DataSource, ...] = field(default_factory=tuple)
+
+    @property
+    def year_label(self) -> str:
+        """The financial year of the year to date, ``2013/14``."""
+        return _financial_year(self.ytd_months[0])
+
+    @property
+    def baseline_label(self) -> str:
+        """The financial year compared with (the baseline period's), ``2012/13``."""
+        return _financial_year(self.baseline_months[0])
 
     def measure(self, measure_id: str) -> MeasureResult:
         for result in self.measures:

@@ -104,7 +104,7 @@ class _Writer:
         self._section("Background", pack.background)
         self._heading("Milestones and deliverables", level=1)
         if pack.milestone_summary:
-            self._para(pack.milestone_summary, style="Updated")
+            self._para(" ".join([pack.milestone_summary, *pack.milestone_notes]), style="Updated")
         for objective in pack.objectives:
             self._heading(f"{objective.id}. {objective.title}", level=2)
             for milestone in objective.milestones:
@@ -238,6 +238,8 @@ class _Writer:
             _shade(banner, BANNER_FILL)
 
     def _section(self, heading: str, paragraphs: Sequence[Paragraph]) -> None:
+        if not paragraphs:  # a plan file without this part: no empty heading
+            return
         self._heading(heading, level=1)
         self._paragraphs(paragraphs)
 
@@ -276,13 +278,11 @@ class _Writer:
 
     def _position_table(self, rows: Sequence[MeasureResult], caption: str) -> None:
         results = self.pack.results
-        plan_year = (
-            results.plan_year if results.ytd_months[0][:4] == results.plan_year[:4] else "Year"
-        )
+
         header = [
             "Measure",
-            f"{results.baseline_year} year to date",
-            f"{plan_year} to date",
+            f"{results.baseline_label} year to date",
+            f"{results.year_label} year to date",
             "Change (95% interval)",
             "More than chance?",
             "Target",
@@ -408,7 +408,7 @@ class _Writer:
         self._heading(f"All measures as at {pack.as_at_label}", level=1)
         caption = (
             f"Year to date ({results.ytd_months[0]} to {results.ytd_months[1]}) against the "
-            f"same months of {results.baseline_year}, unless the comparison says otherwise"
+            f"same months of {results.baseline_label}, unless the comparison says otherwise"
         )
         header = ["Measure", "Month", "Year to date", "Baseline", "Change", "Target", "Compared"]
         body = [

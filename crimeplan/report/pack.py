@@ -97,6 +97,7 @@ class BoardPack:
     authors: tuple[str, ...]
     results: MeasuresResult
     milestone_summary: str | None = None
+    milestone_notes: tuple[str, ...] = ()
     repeat_callers: Repeats | None = None
     repeat_victims: Repeats | None = None
     data_quality: tuple[str, ...] = ()
@@ -249,6 +250,11 @@ def build_pack(
             pack_results.milestones.summary()
             if pack_results is not None and pack_results.milestones is not None
             else None
+        ),
+        milestone_notes=(
+            tuple(n for n in pack_results.milestones.notes if not n.startswith("The next board"))
+            if pack_results is not None and pack_results.milestones is not None
+            else ()
         ),
         repeat_callers=pack_results.repeat_callers if pack_results else None,
         repeat_victims=pack_results.repeat_victims if pack_results else None,

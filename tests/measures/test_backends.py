@@ -40,7 +40,10 @@ def test_duckdb_and_postgres_agree(
     finally:
         backend.disconnect()
     assert on_postgres == on_duckdb
-    assert on_duckdb["measures"][1]["ytd"] is not None
+    # as at 2013-01 the store holds none of the baseline months (April 2011 – January 2012):
+    # nothing to compare, rather than a comparison with zero
+    held = as_at != date(2013, 1, 1)
+    assert (on_duckdb["measures"][1]["ytd"] is not None) == held
 
 
 @pytest.mark.slow

@@ -143,3 +143,27 @@ def test_as_at_outside_the_plan_year_is_said(plan: Plan, store: Store) -> None:
         "as at 2013-03 is in 2012/13, outside the plan year 2013/14: the year to date is "
         "compared with the same months of 2011/12, and the plan's targets are judged against that"
     )
+
+
+def test_months_the_store_lacks_are_not_zero(plan: Plan, store: Store) -> None:
+    """As at a month after the data, or with no baseline months held, there is nothing to
+    compare: no year to date, no change, no verdict (not -100 %, "on course")."""
+    after = evaluate(plan, store.ibis(), date(2014, 6, 1)).measure("burglary")
+    assert (after.ytd, after.baseline_ytd, after.change_pct, after.on_course) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    before = evaluate(plan, store.ibis(), date(2013, 1, 1)).measure("burglary")
+    assert before.ytd is None and before.on_course is None
+
+
+def test_only_months_held_in_both_years_are_compared(plan: Plan, store: Store) -> None:
+    partial = evaluate(plan, store.ibis(), date(2013, 6, 1)).measure("burglary")
+    assert partial.months_compared == ("2013-04",)
+    assert partial.baseline_months_compared == ("2012-04",)
+    assert partial.ytd == 22 and partial.baseline_ytd == 10
+    assert "compared over the 1 of 3 months the store holds in both years: 2013-04" in (
+        partial.notes
+    )
