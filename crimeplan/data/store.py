@@ -83,7 +83,7 @@ class ImportReport:
     def summary(self) -> str:
         if self.already_imported:
             return f"{self.file}: already imported (same sha256), nothing added"
-        text = f"{self.file}: {self.rows:,} rows imported"
+        text = f"{self.file}: {self.rows:,} {'row' if self.rows == 1 else 'rows'} imported"
         if self.first_month and self.last_month:
             from crimeplan.periods import format_month
 
@@ -92,7 +92,8 @@ class ImportReport:
         if self.replaced:
             text += f", {self.replaced:,} rows of an earlier import replaced"
         if self.rejected:
-            text += f", {self.rejected:,} bad rows set aside in {self.rejects_file}"
+            rows = "bad row" if self.rejected == 1 else "bad rows"
+            text += f", {self.rejected:,} {rows} set aside in {self.rejects_file}"
         return text
 
 

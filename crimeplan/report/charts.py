@@ -255,7 +255,8 @@ def _spc_layers(measure: MeasureResult, spc: Mapping[str, Any]) -> list[alt.Char
 
 
 def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
-    rows = [{"target": target, "text": f"Target {numbers.value(target, measure.unit)}"}]
+    shown = round(target) if measure.unit == "count" else target  # as the text says it
+    rows = [{"target": target, "text": f"Target {numbers.value(shown, measure.unit)}"}]
     chart = alt.Chart(_data(rows))
     return [
         chart.mark_rule(color=COLOURS["target"], strokeWidth=1.2, strokeDash=[8, 4]).encode(

@@ -168,7 +168,7 @@ def test_skip_bad_writes_the_rejects_file(here: Path) -> None:
     write("bad.csv", "\n".join(rows) + "\n")
     out = run("bad.csv", "--mapping", "mapping.yaml", "--skip-bad")
     assert (
-        out == "bad.csv: 1 rows imported (2013-04), 4 bad rows set aside in bad.csv.rejects.csv\n"
+        out == "bad.csv: 1 row imported (2013-04), 4 bad rows set aside in bad.csv.rejects.csv\n"
     )
     with open("bad.csv.rejects.csv", newline="") as handle:
         rejects = list(csv.DictReader(handle))
@@ -411,7 +411,7 @@ def test_excel_sheet_by_name(here: Path) -> None:
         "Error: two.xlsx: has no sheet 'Crimes'; sheets: Notes, Extract\n"
     )
     Path("sheet.yaml").write_text(Path("sheet.yaml").read_text().replace("Crimes", "Extract"))
-    assert run("two.xlsx", "--mapping", "sheet.yaml") == "two.xlsx: 1 rows imported (2013-04)\n"
+    assert run("two.xlsx", "--mapping", "sheet.yaml") == "two.xlsx: 1 row imported (2013-04)\n"
 
 
 def test_every_mapping_key_is_documented() -> None:

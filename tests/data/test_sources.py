@@ -198,8 +198,8 @@ def test_skip_bad_sets_rows_aside(here: Path, kind: str) -> None:
     args, header, good, bad, reason = CASES[kind]
     write("in.csv", "\n".join([header, good, bad]) + "\n")
     out = run(args[0], "in.csv", *args[1:], "--skip-bad", "--rejects", "bad.csv")
-    assert out.splitlines()[0].startswith("in.csv: 1 rows imported")
-    assert out.splitlines()[0].endswith(", 1 bad rows set aside in bad.csv")
+    assert out.splitlines()[0].startswith("in.csv: 1 row imported")
+    assert out.splitlines()[0].endswith(", 1 bad row set aside in bad.csv")
     with open("bad.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1
@@ -267,7 +267,7 @@ def test_newer_incidents_replace_the_months_they_cover(here: Path) -> None:
     write("may.csv", header + "\nI4,2013-05-20 22:00,Domestic incident,C-1,WMP\n")
     run("incidents", "april.csv")
     assert run("incidents", "may.csv") == (
-        "may.csv: 1 rows imported (2013-05), 1 rows of an earlier import replaced\n"
+        "may.csv: 1 row imported (2013-05), 1 rows of an earlier import replaced\n"
     )
     rows = query("SELECT incident_ref, caller_id FROM incidents ORDER BY incident_ref")
     assert [r[0] for r in rows] == ["I1", "I2", "I4"]

@@ -93,7 +93,7 @@ def test_business_crime_rise_is_signal_though_april_is_common_cause(
     assert "the chance of meeting the target is less than 1%" in text
     assert (
         "The change against April 2012 is more than chance, but on the control chart April 2013 "
-        "is on its own common-cause variation only (natural range 2,756 to 3,176 since April "
+        "is within the process's common-cause variation (natural range 2,756 to 3,176 since April "
         "2009)." in text
     )
     assert "More than the whole rise (+169) comes from theft from shops and stalls (+327)." in text
@@ -563,7 +563,7 @@ def test_the_headline_and_the_chart_disagreeing_is_said() -> None:
     common = _say(_charted([], icon="common_cause", change_test=_test(60, 24), change=36))
     assert common[2] == (
         "The change against April 2012 is more than chance, but on the control chart March 2013 "
-        "is on its own common-cause variation only (natural range 27 to 56 since April 2011)."
+        "is within the process's common-cause variation (natural range 27 to 56 since April 2011)."
     )
     stable = _say(_charted([], icon="common_cause", change_test=_test(30, 24)))
     assert stable[1].endswith(", so the level is stable.")

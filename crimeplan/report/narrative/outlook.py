@@ -212,8 +212,13 @@ def _spc(m: _Measure) -> list[Sentence | None]:
     if special:
         parts += [_CAUSE.get(icon, "a special cause"), ", ", *_reading(m, icon)]
     else:
-        alone = "on its own " if contrast else ""
-        parts.append(f"{alone}common-cause variation only")
+        # "… is more than chance, but on the control chart April 2013 is within the process's
+        # common-cause variation"; or, on its own, "… is common-cause variation only"
+        parts.append(
+            "within the process's common-cause variation"
+            if contrast
+            else "common-cause variation only"
+        )
     has_range = spc.get("lpl") is not None and spc.get("upl") is not None
     if has_range:
         limit_format = m.level_format
