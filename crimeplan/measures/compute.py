@@ -155,6 +155,7 @@ def evaluate(
     }
     if area is None or area.level == "force":
         _check_force_present(backend, plan, counts)
+    unknown = unknown_values(backend, plan, by_source)
     milestones_of: dict[str, list[str]] = {}
     for milestone in plan.milestones:
         for measure_id in [*milestone.measures, *(t.measure for t in milestone.targets)]:
@@ -190,7 +191,7 @@ def evaluate(
         ),
         synthetic_data=_synthetic(backend),
         measures=tuple(results),
-        data_notes=_plan_year_note(plan, period) + _data_notes(period, counts),
+        data_notes=_plan_year_note(plan, period) + unknown + _data_notes(period, counts),
         sources=_sources(backend),
     )
 
@@ -278,6 +279,47 @@ def _synthetic(backend: ibis.BaseBackend) -> bool:
     imports = backend.table("imports")
     current = imports.filter(imports.superseded_by.isnull(), imports.note.like("%synthetic%"))
     return bool(current.count().to_pyarrow().as_py())
+
+
+#: The filter keys whose values name things the records should hold (an exclusion of
+#: something the records never hold is harmless, so exclude_category is not checked).
+_NAMED = ("category", "offence_group", "offence", "offence_code")
+
+
+def unknown_values(
+    backend: ibis.BaseBackend, plan: Plan, by_source: dict[str, dict[str, Where]]
+) -> tuple[str, ...]:
+    """Notes for filter values no record of the force holds (a misspelt category counts
+    nothing, silently, unless someone says so): one small DISTINCT query per column."""
+    notes: list[str] = []
+    for source, components in sorted(by_source.items()):
+        table = backend.table(source)
+        wanted: dict[str, set[str]] = {}
+        for where in components.values():
+            for column in _NAMED:
+                if column in table.columns:
+                    wanted.setdefault(column, set()).update(getattr(where, column) or ())
+        for column, values in sorted(wanted.items()):
+            if not values:
+                continue
+            mine = table.filter(table.force == plan.force)
+            held = {
+                str(r[column])
+                for r in mine.select(column).distinct().to_pyarrow().to_pylist()
+                if r[column] is not None
+            }
+            if not held:
+                continue  # the source holds nothing of the force: said elsewhere
+            import difflib
+
+            for value in sorted(values - held):
+                close = difflib.get_close_matches(value, sorted(held), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                notes.append(
+                    f"no {source} record of {plan.force} has {column} '{value}'{hint}: a "
+                    "measure filtering on it counts nothing"
+                )
+    return tuple(notes)
 
 
 def _plan_year_note(plan: Plan, period: Period) -> tuple[str, ...]:

@@ -167,3 +167,24 @@ def test_only_months_held_in_both_years_are_compared(plan: Plan, store: Store) -
     assert "compared over the 1 of 3 months the store holds in both years: 2013-04" in (
         partial.notes
     )
+
+
+def test_a_category_no_record_holds_is_said(plan: Plan, store: Store) -> None:
+    misspelt = plan.model_copy(
+        update={
+            "measures": [
+                m.model_copy(update={"where": m.where.model_copy(update={"category": ["Burglry"]})})
+                if m.id == "burglary"
+                else m
+                for m in plan.measures
+            ]
+        }
+    )
+    result = evaluate(misspelt, store.ibis(), date(2013, 4, 1))
+    assert result.measure("burglary").ytd == 0
+    assert (
+        "no crimes record of Test Police has category 'Burglry' (did you mean 'Burglary'?): a "
+        "measure filtering on it counts nothing"
+    ) in result.data_notes
+    clean = evaluate(plan, store.ibis(), date(2013, 4, 1))
+    assert not any("counts nothing" in note for note in clean.data_notes)
