@@ -173,7 +173,7 @@ def evaluate(
         elif measure.kind == "survey":
             result = _survey_measure(measure, plan, period, backend, area)
         else:
-            result = _published_measure(measure, plan, period, backend)
+            result = _published_measure(measure, plan, period, backend, area)
         target = targets.get(measure.id)
         result = _with_target(result, measure, target, tuple(milestones_of.get(measure.id, ())))
         results.append(result)
@@ -725,7 +725,11 @@ def _wave(label: str | None) -> str:
 
 
 def _published_measure(
-    measure: Measure, plan: Plan, period: Period, backend: ibis.BaseBackend
+    measure: Measure,
+    plan: Plan,
+    period: Period,
+    backend: ibis.BaseBackend,
+    area: AreaRef | None = None,
 ) -> MeasureResult:
     table = backend.table("reoffending")
     imports = backend.table("imports")
@@ -762,6 +766,25 @@ def _published_measure(
         for r in rows
     )
     top = rows[0]
+    if area is not None and area.level != "force":
+        # the table is published by region, probation trust and local authority: a local
+        # authority's own row when asked for one, nothing for any other kind of area
+        own = [r for r in rows if str(r["area"]).lower() == area.name.lower()]
+        if area.level != "local_authority" or not own:
+            return _result(
+                measure,
+                period,
+                None,
+                None,
+                None,
+                [],
+                (),
+                [
+                    f"the published table has no row for {area}; it is published by region, "
+                    "probation trust and local authority"
+                ],
+            )
+        top = own[0]
     comparison = (
         f"actual against predicted rate, {top['period']} "
         f"({top['publication']}; baseline {top['baseline_label'] or 'as published'})"

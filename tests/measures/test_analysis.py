@@ -230,3 +230,29 @@ def test_results_json_is_byte_identical(
 ) -> None:
     again = analyse(builtin_plan, demo_store.ibis(), date(2013, 4, 1))
     assert json.dumps(again.to_dict()) == json.dumps(april.to_dict())
+
+
+def test_published_table_by_local_authority(demo_store: Store, builtin_plan: Plan) -> None:
+    from crimeplan.measures.compute import evaluate
+    from crimeplan.plan.model import AreaRef
+
+    dudley = evaluate(
+        builtin_plan,
+        demo_store.ibis(),
+        date(2013, 4, 1),
+        area=AreaRef(level="local_authority", name="Dudley"),
+    )
+    assert dudley.measure("reoffending").ytd == pytest.approx(5.18)  # Dudley's published row
+    assert dudley.measure("reoffending").change_pct == pytest.approx(-30.82)
+    lpu = evaluate(
+        builtin_plan,
+        demo_store.ibis(),
+        date(2013, 4, 1),
+        area=AreaRef(level="lpu", name="Coventry"),
+    )
+    assert lpu.measure("reoffending").ytd is None
+    assert (
+        lpu.measure("reoffending")
+        .notes[0]
+        .startswith("the published table has no row for lpu:Coventry")
+    )
