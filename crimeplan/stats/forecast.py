@@ -71,6 +71,7 @@ class Forecast:
     method: str
     months_known: int
     months_forecast: int
+    history_months: int = 0  # months before the year that the seasonal profile rests on
     baseline_total: float | None = None
     target_change_pct: float | None = None
     reason: str | None = None
@@ -87,6 +88,7 @@ class Forecast:
             "method": self.method,
             "months_known": self.months_known,
             "months_forecast": self.months_forecast,
+            "history_months": self.history_months,
             "baseline_total": _round(self.baseline_total, 1),
             "target_change_pct": self.target_change_pct,
             "reason": self.reason,
@@ -141,6 +143,7 @@ def forecast_year_end(
         method=METHOD,
         months_known=len(known),
         months_forecast=len(unknown),
+        history_months=sum(1 for i in observed if i < year_months[0]),
         baseline_total=baseline_total,
         target_change_pct=target_change_pct,
     )

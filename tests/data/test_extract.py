@@ -167,9 +167,7 @@ def test_skip_bad_writes_the_rejects_file(here: Path) -> None:
     rows += [row for row, _ in BAD_ROWS]
     write("bad.csv", "\n".join(rows) + "\n")
     out = run("bad.csv", "--mapping", "mapping.yaml", "--skip-bad")
-    assert (
-        out == "bad.csv: 1 row imported (2013-04), 4 bad rows set aside in bad.csv.rejects.csv\n"
-    )
+    assert out == "bad.csv: 1 row imported (2013-04), 4 bad rows set aside in bad.csv.rejects.csv\n"
     with open("bad.csv.rejects.csv", newline="") as handle:
         rejects = list(csv.DictReader(handle))
     assert [(r["line"], r["column"]) for r in rejects] == [

@@ -256,3 +256,19 @@ def test_published_table_by_local_authority(demo_store: Store, builtin_plan: Pla
         .notes[0]
         .startswith("the published table has no row for lpu:Coventry")
     )
+
+
+def test_a_forecast_on_a_short_history_says_so(plan: Plan, store: Store) -> None:
+    """The small store holds one year before 2013/14: the forecast's paragraph says how
+    little its seasonal pattern rests on, and every number in it is in the results."""
+    from crimeplan.report.narrative import figures_check, measure_sentences
+
+    result = analyse(plan, store.ibis(), date(2013, 4, 1))
+    burglary = result.measure("burglary")
+    assert burglary.forecast is not None and burglary.forecast["history_months"] == 12
+    sentences = measure_sentences(burglary, result)
+    assert (
+        "The seasonal pattern rests on only 12 earlier months, so the forecast is less sure "
+        "than its interval suggests."
+    ) in [s.text for s in sentences]
+    assert figures_check(sentences, result.to_dict()) == []

@@ -6,8 +6,11 @@ from __future__ import annotations
 from crimeplan.report.narrative.figures import FORMATS, Part, Sentence, _sentence
 from crimeplan.report.narrative.measure import _Measure, _period_before
 
-
 # -- target and forecast ---------------------------------------------------------------------------
+#: Fewer earlier months than this (two years) and the forecast says how little it rests on.
+SHORT_HISTORY = 24
+
+
 def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
     target = m.d.get("target")
     if not target:
@@ -89,6 +92,15 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
             m.fig("chance", "forecast", "p_meet_target"),
         ]
     out.append(_sentence(*parts, "."))
+    history = forecast.get("history_months")
+    if history is not None and history < SHORT_HISTORY:
+        out.append(
+            _sentence(
+                "The seasonal pattern rests on only ",
+                m.fig("whole", "forecast", "history_months"),
+                " earlier months, so the forecast is less sure than its interval suggests.",
+            )
+        )
     return out
 
 
