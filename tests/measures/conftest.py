@@ -12,6 +12,7 @@ import pytest
 from crimeplan.data.store import Store
 from crimeplan.plan import load_plan_text
 from crimeplan.plan.model import Plan
+from tests.support.stores import load_areas, load_rows
 
 PLAN_YAML = textwrap.dedent(
     """\
@@ -131,47 +132,9 @@ def plan() -> Plan:
 def store(tmp_path: Path) -> Store:
     store = Store.open(tmp_path / "test.duckdb")
     con = store.con
-    con.register("crimes_in", _crimes())
-    con.execute("CREATE TEMP TABLE staged_crimes AS SELECT * FROM crimes_in")
-    # fill the remaining columns of crimes with NULL via a full-width staging table
-    cols = [
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name='crimes' "
-            "AND column_name <> 'import_id' ORDER BY ordinal_position"
-        ).fetchall()
-    ]
-    have = {
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name='crimes_in'"
-        ).fetchall()
-    }
-    select = ", ".join(c if c in have else f"NULL AS {c}" for c in cols)
-    con.execute(f"CREATE TEMP TABLE staged AS SELECT {select} FROM crimes_in")
-    store.replace(
-        source="test",
-        table="crimes",
-        staged="staged",
-        keys=("force", "month"),
-        file_name="handmade",
-        sha256="x",
-    )
-    con.execute(
-        "CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
-        "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
-        "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police')) "
-        "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)"
-    )
-    store.replace(
-        source="test-areas",
-        table="areas",
-        staged="staged_areas",
-        keys=("small_area",),
-        file_name="areas",
-        sha256="a",
-        month_column=None,
-    )
+    load_rows(store, "crimes", _crimes(), keys=("force", "month"))
+    load_areas(store, [("S1", "Small 1", "North", "LPU A", "LA 1"),
+                       ("S2", "Small 2", "South", "LPU A", "LA 1")])  # fmt: skip
     con.execute(
         "CREATE TEMP TABLE staged_pop AS SELECT * FROM (VALUES "
         "(NULL::BIGINT, 'force', 'Test Police', 2012, 100000), "

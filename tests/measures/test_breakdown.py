@@ -15,6 +15,7 @@ from crimeplan.measures.breakdown import area_set_counts, breakdown, yearly_tota
 from crimeplan.periods import FinancialYear, add_months, months_between
 from crimeplan.plan import load_plan_text
 from crimeplan.plan.model import AreaRef, Plan
+from tests.support.stores import load_areas, load_rows
 
 PLAN = textwrap.dedent(
     """\
@@ -73,41 +74,10 @@ def records() -> pa.Table:
 def build_store(path: Path, crimes: pa.Table) -> Store:
     """A store holding ``crimes`` and four small areas, loaded through ``Store.replace``."""
     store = Store.open(path)
-    con = store.con
-    con.register("crimes_in", crimes)
-    columns = [
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'crimes' "
-            "AND column_name <> 'import_id' ORDER BY ordinal_position"
-        ).fetchall()
-    ]
-    select = ", ".join(c if c in crimes.column_names else f"NULL AS {c}" for c in columns)
-    con.execute(f"CREATE TEMP TABLE staged AS SELECT {select} FROM crimes_in")
-    store.replace(
-        source="test",
-        table="crimes",
-        staged="staged",
-        keys=("force", "month"),
-        file_name="handmade",
-        sha256="x",
-    )
-    con.execute(
-        "CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
-        "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
-        "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police'), "
-        "('S3', 'Small 3', 'East', 'LPU B', 'LA 1', 'Test Police')) "
-        "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)"
-    )
-    store.replace(
-        source="test-areas",
-        table="areas",
-        staged="staged_areas",
-        keys=("small_area",),
-        file_name="areas",
-        sha256="a",
-        month_column=None,
-    )
+    load_rows(store, "crimes", crimes, keys=("force", "month"))
+    load_areas(store, [("S1", "Small 1", "North", "LPU A", "LA 1"),
+                       ("S2", "Small 2", "South", "LPU A", "LA 1"),
+                       ("S3", "Small 3", "East", "LPU B", "LA 1")])  # fmt: skip
     return store
 
 

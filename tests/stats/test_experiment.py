@@ -40,6 +40,7 @@ from crimeplan.stats.experiment import (
     permutation_interval,
     permutation_test,
 )
+from tests.support.stores import load_areas, load_rows
 
 
 def test_wdd_paper_worked_example() -> None:
@@ -284,32 +285,10 @@ def _experiment_store(tmp_path: Path) -> tuple[Path, Path]:
         add(month, "Burglary", "S1", 50, force="Other Police")
     crimes = pa.table(rows)
     store = Store.open(tmp_path / "experiment.duckdb")
-    con = store.con
-    con.register("crimes_in", crimes)
-    columns = [
-        c
-        for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'crimes' "
-            "AND column_name <> 'import_id' ORDER BY ordinal_position"
-        ).fetchall()
-    ]
-    select = ", ".join(c if c in crimes.column_names else f"NULL AS {c}" for c in columns)
-    con.execute(f"CREATE TEMP TABLE staged AS SELECT {select} FROM crimes_in")
-    store.replace(
-        source="test", table="crimes", staged="staged", keys=("force", "month"),
-        file_name="handmade", sha256="x",
-    )  # fmt: skip
-    con.execute(
-        "CREATE TEMP TABLE staged_areas AS SELECT * FROM (VALUES "
-        "('S1', 'Small 1', 'North', 'LPU A', 'LA 1', 'Test Police'), "
-        "('S2', 'Small 2', 'South', 'LPU A', 'LA 1', 'Test Police'), "
-        "('S3', 'Small 3', 'East', 'LPU A', 'LA 1', 'Test Police')) "
-        "t(small_area, small_area_name, neighbourhood, lpu, local_authority, force)"
-    )
-    store.replace(
-        source="test-areas", table="areas", staged="staged_areas", keys=("small_area",),
-        file_name="areas", sha256="a", month_column=None,
-    )  # fmt: skip
+    load_rows(store, "crimes", crimes, keys=("force", "month"))
+    load_areas(store, [("S1", "Small 1", "North", "LPU A", "LA 1"),
+                       ("S2", "Small 2", "South", "LPU A", "LA 1"),
+                       ("S3", "Small 3", "East", "LPU A", "LA 1")])  # fmt: skip
     store.close()
     plan = tmp_path / "plan.yaml"
     plan.write_text(EXPERIMENT_PLAN, encoding="utf-8")
