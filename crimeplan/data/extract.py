@@ -332,10 +332,10 @@ def _problem(name: str, node: Any, error: Any) -> Problem:
         return Problem(
             name, _line(node, loc[:-1]), _dotted(loc[:-1]) or "mapping", f"missing key '{loc[-1]}'"
         )
-    from crimeplan.plan.load import _EXPECTED, _describe  # the plan file's wording
+    from crimeplan.plan.load import EXPECTED_BY_ERROR, describe_value  # the plan file's wording
 
-    if kind in _EXPECTED:
-        message = f"expected {_EXPECTED[kind]}; got {_describe(error.get('input'))}"
+    if kind in EXPECTED_BY_ERROR:
+        message = f"expected {EXPECTED_BY_ERROR[kind]}; got {describe_value(error.get('input'))}"
         return Problem(name, _line(node, loc), _dotted(loc) or "mapping", message)
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind != "value_error" and not isinstance(error.get("input"), dict | list):

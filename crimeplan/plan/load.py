@@ -258,7 +258,7 @@ def _closest(word: object, choices: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
-def _describe(value: object) -> str:
+def describe_value(value: object) -> str:
     """How a YAML value reads back to the user: ``'abc' (text)``, ``2013 (a number)``."""
     if value is None:
         return "nothing (null)"
@@ -275,7 +275,8 @@ def _describe(value: object) -> str:
     return f"{value!r}"
 
 
-_EXPECTED = {
+#: What a value of each pydantic error type should have been, in the plan file's words.
+EXPECTED_BY_ERROR = {
     "string_type": "text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
@@ -326,7 +327,7 @@ def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) ->
             file,
             line,
             field_path,
-            f"expected one of {expected}; got {_describe(value)}",
+            f"expected one of {expected}; got {describe_value(value)}",
             f"did you mean '{close}'?" if close else None,
         )
 
@@ -337,7 +338,7 @@ def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) ->
             line,
             field_path,
             "expected an id of lower-case letters, digits and _ starting with a letter; "
-            f"got {_describe(value)}",
+            f"got {describe_value(value)}",
             f"try '{suggestion}'" if suggestion else None,
         )
 
@@ -345,17 +346,21 @@ def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) ->
         message = str(ctx.get("error", error["msg"]))
         return Problem(file, line, field_path, message)
 
-    if kind in _EXPECTED:
+    if kind in EXPECTED_BY_ERROR:
         hint: str | None = None
         if kind == "string_type" and isinstance(value, int | float | bool):
             hint = "put it in quotes to make it text"
         elif kind.startswith("time") and isinstance(value, int | float):
             hint = "put the time in quotes"
         return Problem(
-            file, line, field_path, f"expected {_EXPECTED[kind]}; got {_describe(value)}", hint
+            file,
+            line,
+            field_path,
+            f"expected {EXPECTED_BY_ERROR[kind]}; got {describe_value(value)}",
+            hint,
         )
 
-    return Problem(file, line, field_path, f"{error['msg']}; got {_describe(value)}")
+    return Problem(file, line, field_path, f"{error['msg']}; got {describe_value(value)}")
 
 
 def validation_problems(
@@ -521,7 +526,7 @@ def load_plan_text(text: str, file: str) -> Plan:
     if not isinstance(data, dict):
         raise CrimeplanError(
             f"{file} is not a plan: expected a mapping of keys (title: …, force: …) at the top, "
-            f"got {_describe(data)}"
+            f"got {describe_value(data)}"
         )
     try:
         plan = Plan.model_validate(data)
