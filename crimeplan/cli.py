@@ -39,6 +39,22 @@ class _Group(click.Group):
             raise click.ClickException(str(error)) from error
 
 
+class _ImportGroup(_Group):
+    """``crimeplan import``: one command per importer of the registry
+    (``crimeplan.data.sources.registry``), made when asked for; ``crimeplan --help`` loads
+    none of them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from crimeplan.commands.sources import importer_names
+
+        return importer_names()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from crimeplan.commands.sources import import_command
+
+        return import_command(cmd_name)
+
+
 def _commands(*names: str, module: str) -> dict[str, str]:
     return dict.fromkeys(names, f"crimeplan.commands.{module}")
 
@@ -53,21 +69,6 @@ TOP_LEVEL = {
     **_commands("report", module="report"),
     **_commands("spc", module="spc"),
 }
-IMPORTERS = {
-    **_commands("policeuk", module="policeuk"),
-    **_commands(
-        "crimes",
-        "incidents",
-        "survey",
-        "reoffending",
-        "peers",
-        "population",
-        "areas",
-        module="sources",
-    ),
-}
-
-
 #: A click option decorator, typed (click's own are not, to mypy --strict).
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -119,7 +120,7 @@ def cli() -> None:
     """
 
 
-@cli.group("import", cls=_Group, lazy=IMPORTERS)
+@cli.group("import", cls=_ImportGroup)
 def import_group() -> None:
     """Import data files into a store.
 

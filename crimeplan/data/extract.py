@@ -37,21 +37,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from crimeplan.data.ingest import RowCheck, display_name, drop_staged, inspect_text_file
-from crimeplan.data.sources import (
-    TableLoad,
-    already_imported,
-    col,
-    lit,
-    load_staged,
-    required,
-    stage_file,
-    store_salt,
-    text,
-)
+from crimeplan.data.sources.crimes import TARGET
+from crimeplan.data.sources.flow import TableLoad, already_imported, load_staged, stage_file
+from crimeplan.data.sources.pseudonyms import store_salt
+from crimeplan.data.sources.sql import col, lit, required, text
 from crimeplan.data.store import ImportReport, Store, file_sha256
 from crimeplan.errors import InputFileError, Problem
 
-SOURCE = "extract"
 WHAT = "crime extract"
 
 # -- the mapping file ---------------------------------------------------------------------------
@@ -666,8 +658,7 @@ def crime_load(mapping: Mapping, *, force: str | None, salt: str, lookup: str | 
         victim = f"sha256({lit(spec.victim_id.salt or salt)} || {text(spec.victim_id.column)})"
 
     return TableLoad(
-        source=SOURCE,
-        table="crimes",
+        target=TARGET,
         values={
             "crime_ref": text(spec.reference),
             "force": force_expr,
@@ -695,7 +686,6 @@ def crime_load(mapping: Mapping, *, force: str | None, salt: str, lookup: str | 
             "context": "NULL",
         },
         checks=checks,
-        keys=("force", "month"),
         force=force or (spec.force if not spec.force_column else None),
         note=f"crime extract through mapping {mapping.path.name}",
     )
@@ -730,7 +720,7 @@ def import_extract(
     header = extract_header(path, mapping)
     check_columns(mapping, header, path)
     sha256 = file_sha256(path)
-    done = already_imported(store, SOURCE, path, sha256)
+    done = already_imported(store, TARGET.source, path, sha256)
     if done:
         return done
     lookup = _stage_lookup(store, mapping)

@@ -175,7 +175,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "the store's secret salt for pseudonymising victim and caller ids",
         (
-            # one row, made on first use by crimeplan.data.sources.store_salt
+            # one row, made on first use by crimeplan.data.sources.pseudonyms.store_salt
             "CREATE TABLE IF NOT EXISTS crimeplan_pseudonym_salt (salt VARCHAR NOT NULL)",
         ),
     ),

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from crimeplan.cli import cli
-from crimeplan.data import sources
 from crimeplan.data.ingest import a
+from crimeplan.data.sources.registry import IMPORTERS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-formats.md"
@@ -363,7 +363,9 @@ def test_areas_listed_twice(here: Path) -> None:
 
 def test_every_layout_is_documented() -> None:
     docs = DOCS.read_text(encoding="utf-8")
-    for layout in sources.LAYOUTS.values():
+    layouts = [layout for importer in IMPORTERS.values() for layout in importer.layouts]
+    assert layouts
+    for layout in layouts:
         assert f"Header: `{layout.header}`" in docs, layout.name
         for column in layout.optional:
             assert f"`{column}`" in docs, (layout.name, column)
