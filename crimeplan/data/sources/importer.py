@@ -23,8 +23,8 @@ from pathlib import Path
 from crimeplan.data.sources.flow import Layout, Target
 from crimeplan.data.store import ImportReport, Store
 
-#: The options every importer has; an importer's own options may not use these names.
-SHARED_OPTIONS = ("store_path", "skip_bad", "rejects")
+#: The argument and options every importer has; its own options may not use these names.
+SHARED_OPTIONS = ("file", "paths", "store_path", "skip_bad", "rejects")
 
 #: Told before each step of a long run: what the step does, steps done, steps in all.
 ProgressCallback = Callable[[str, int, int], None]
