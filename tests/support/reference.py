@@ -72,6 +72,15 @@ def poisson_rate_ratio(x1: int, x2: int, t1: float = 1.0, t2: float = 1.0) -> di
     return {"low": 100 * (ratio[0] - 1), "high": 100 * (ratio[1] - 1), "p": test.pvalue}
 
 
+def business_crime_april_2013(store: Store) -> dict[str, Any]:
+    """The built-in plan's business crime (``business``) in April 2013 against April 2012, as
+    the board pack's position table shows it: the % change and the exact Poisson test's 95 %
+    interval and p-value (30 days in each April)."""
+    now, before = (crimes(store, "business", m, m) for m in ("2013-04", "2012-04"))
+    return {"now": now, "before": before, "change": pct_change(now, before),
+            **poisson_rate_ratio(now, before, 30, 30)}  # fmt: skip
+
+
 def xmr(values: list[float]) -> dict[str, float]:
     """An XmR chart's centre and limits as NHSRplotthedots draws them (one segment): the
     mean; the mean moving range, recomputed once over the moving ranges below 3.267 times it
