@@ -21,6 +21,7 @@ from crimeplan.report.charts import chart_alt_text, render_png, spc_chart
 from crimeplan.report.docx import render_docx
 from crimeplan.report.gather import gather
 from crimeplan.report.pack import BoardPack, build_pack
+from tests.support.reference import business_crime_april_2013
 
 CHARTED = ("burglary_dwelling", "satisfaction_crime")
 
@@ -139,17 +140,26 @@ def test_reoffending_table_as_published(doc: DocumentObject) -> None:
         "Predicted rate of re-offending",
         "% difference from baseline (2007/8)",
     ]
+    # the seed's table (¶20) as printed, which the store holds (tests/demo/test_calibration.py)
     assert rows[1] == ["West Midlands", "68651", "7.71%", "8.64%", "-10.78%"]
     assert rows[5] == ["Dudley", "3052", "5.18%", "7.48%", "-30.82%"]
     assert len(rows) == 12
 
 
-def test_position_and_measures_tables(doc: DocumentObject, pack: BoardPack) -> None:
+def test_position_and_measures_tables(
+    doc: DocumentObject, pack: BoardPack, demo_store: Store
+) -> None:
     position = [t for t in doc.tables if t.rows[0].cells[-1].text == "Chance of meeting target"]
     rows = [[c.text for c in r.cells] for t in position for r in list(t.rows)[1:]]
     assert [r[0] for r in rows] == [m.title for m in pack.targets]
-    business = rows[-1]  # as the HTML
-    assert business[3:7] == ["+6.0% (+0.6% to +11.6%)", "yes (p=0.028)", "-6%", "not on course"]
+    business = rows[-1]  # as the HTML (tests/report/test_html.py says where each comes from)
+    e = business_crime_april_2013(demo_store)  # +6.0% (+0.6% to +11.6%), p=0.028
+    assert business[3:7] == [
+        f"{e['change']:+.1f}% ({e['low']:+.1f}% to {e['high']:+.1f}%)",
+        f"yes (p={e['p']:.3f})",
+        "-6%",
+        "not on course",
+    ]
     assert business[8] == "<1%"
     measures = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Compared")
     assert len(measures.rows) == 1 + len(pack.results.measures)

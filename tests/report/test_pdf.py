@@ -105,7 +105,7 @@ def test_paragraph_numbers_through_the_paper(pages: list[str]) -> None:
 
 def test_reoffending_table(pages: list[str]) -> None:
     text = "\n".join(pages)
-    rows = [
+    rows = [  # the seed's table (¶20) as printed (tests/demo/test_calibration.py)
         ["West Midlands", "68651", "7.71%", "8.64%", "-10.78%"],
         ["Dudley", "3052", "5.18%", "7.48%", "-30.82%"],
         ["Stoke-on-Trent", "4461", "10.40%", "10.06%", "3.35%"],
