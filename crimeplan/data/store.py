@@ -346,13 +346,6 @@ class Store:
 
         return ibis.duckdb.from_connection(self.con)
 
-    def holds_synthetic_data(self) -> bool:
-        """Whether any current import is synthetic (the demo's imports say so in their note)."""
-        row = self.con.execute(
-            "SELECT count(*) FROM imports WHERE superseded_by IS NULL AND note LIKE '%synthetic%'"
-        ).fetchall()
-        return bool(row and row[0][0])
-
     def table_counts(self) -> dict[str, int]:
         from crimeplan.data.schema import DATA_TABLES
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from crimeplan.cli import cli
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
+from crimeplan.data.synthetic import holds_synthetic_data
 
 
 def test_counts_on_the_demo_store_say_synthetic(demo_store: Store, tmp_path: Path) -> None:
@@ -20,4 +22,4 @@ def test_counts_on_the_demo_store_say_synthetic(demo_store: Store, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "month,count"
     assert result.stderr == "Note: this store holds SYNTHETIC demo data, not police statistics.\n"
-    assert demo_store.holds_synthetic_data()
+    assert holds_synthetic_data(Engine.of_store(demo_store))

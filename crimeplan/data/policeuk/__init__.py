@@ -41,6 +41,7 @@ from typing import Literal
 import duckdb
 
 from crimeplan.data.counts import QualityNote, plural, quality_notes
+from crimeplan.data.engine import Engine
 from crimeplan.data.ingest import drop_staged, inspect_text_file
 from crimeplan.data.policeuk.checks import (
     OUTCOMES_COLUMNS,
@@ -264,7 +265,7 @@ def run_quality_notes(store: Store, import_ids: Sequence[int]) -> list[QualityNo
         return []
     first, last, several, forces = row
     return quality_notes(
-        store,
+        Engine.of_store(store),
         first=first,
         last=last,
         source=STREET_SOURCE,
