@@ -305,6 +305,8 @@ COPIED_TABLES: tuple[str, ...] = tuple(t for t in TABLES if t not in SECRET_TABL
 def copy_store(store: Store, target: Engine | ibis.BaseBackend) -> None:
     """Copy every table of ``store`` (``COPIED_TABLES``: all but the pseudonym salt) into
     ``target``, replacing tables of the same names, with their types and NULLs."""
+    import ibis
+
     if isinstance(target, Engine):
         if target.read_only:
             raise StoreError(
@@ -322,7 +324,11 @@ def copy_store(store: Store, target: Engine | ibis.BaseBackend) -> None:
             if name in existing:
                 # Ibis 12's drop_table/overwrite emit an empty DROP on PostgreSQL: do it in SQL
                 _run(backend, f"DROP TABLE {attributes.quote(name)}")
-            backend.create_table(name, data)
+            # the table from the types, then the rows (Ibis 12 on DuckDB 2 cannot create a
+            # table from Arrow data in one step: it emits an empty DROP VIEW)
+            backend.create_table(name, schema=ibis.Schema.from_pyarrow(data.schema))
+            if data.num_rows:
+                backend.insert(name, data)
     finally:
         reader.close()
 

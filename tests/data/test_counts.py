@@ -23,9 +23,10 @@ from crimeplan.data.counts import (
     crime_counts,
     quality_notes,
 )
-from crimeplan.data.engine import DUCKDB, Engine, open_engine
+from crimeplan.data.engine import DUCKDB, Engine, copy_store, open_engine
 from crimeplan.data.policeuk import find_files, import_file
 from crimeplan.data.store import Store
+from tests.support.postgres import Server
 
 LEICS = Path(__file__).parents[1] / "fixtures" / "policeuk" / "leicestershire"
 FILES = sorted(LEICS.glob("*/*-street.csv"))
@@ -313,3 +314,21 @@ def test_quality_notes_of_an_open_store(store_path: Path) -> None:
     passes an Engine)."""
     with Store.open(store_path) as store:
         assert quality_notes(store) == quality_notes(Engine.of_store(store))
+
+
+@pytest.mark.postgres
+def test_postgresql_counts_and_notes_are_duckdbs(with_areas: Path, postgres_server: Server) -> None:
+    """The same counts and notes from a PostgreSQL copy, which hashes no rows."""
+    url = postgres_server.create_database("leicestershire")
+    with Store.open(with_areas, read_only=True) as store, open_engine(url, read_only=False) as pg:
+        copy_store(store, pg)
+    with open_engine(with_areas) as duck, open_engine(url) as pg:
+        for by in [("month", "category"), ("lpu", "month"), ("neighbourhood",), ()]:
+            assert crime_counts(pg, by) == crime_counts(duck, by), by
+        area = ("lpu", "Blaby")
+        assert crime_counts(pg, ("month",), area=area) == crime_counts(duck, ("month",), area=area)
+        assert quality_notes(pg) == quality_notes(duck)
+        assert quality_notes(pg, source="policeuk-street") == quality_notes(duck)
+        assert quality_notes(pg, first=date(2021, 3, 1)) == quality_notes(
+            duck, first=date(2021, 3, 1)
+        )
