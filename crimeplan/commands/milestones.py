@@ -135,7 +135,8 @@ def update_command(
         recorded = record_update(
             store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
         )
-        updates = read_updates(Engine.of_store(store), plan.title)
+        with Engine.of_store(store) as engine:
+            updates = read_updates(engine, plan.title)
     count = len([u for u in updates if u.milestone_id == milestone.id])
     first, *rest = recorded.note.splitlines()
     more = f" (+{len(rest)} more lines)" if rest else ""

@@ -20,7 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from crimeplan.data.categories import ASB
-from crimeplan.data.engine import Engine, as_engine, display_location
+from crimeplan.data.engine import Engine, display_location, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
 from crimeplan.periods import format_month
@@ -206,13 +206,26 @@ def quality_notes(
     ``source`` (an import log source).
 
     ``engine`` may be an open DuckDB ``Store`` (wrapped in an ``Engine``), for callers that
-    do not pass an ``Engine`` yet. Each note is a
-    cheap scan: on an engine that hashes rows, repeated Crime IDs and identical rows are
-    first found by a 64-bit hash of the values (a ``GROUP BY`` of one integer instead of long
-    strings), then counted exactly, by value, for the few candidates only (a hash collision
-    is a candidate that the exact count drops).
+    do not pass an ``Engine`` yet.
+
+    Each note is a cheap scan: on an engine that hashes rows, repeated Crime IDs and
+    identical rows are first found by a 64-bit hash of the values (a ``GROUP BY`` of one
+    integer instead of long strings), then counted exactly, by value, for the few
+    candidates only (a hash collision is a candidate that the exact count drops).
     """
-    engine = as_engine(engine)
+    with reading(engine) as reader:
+        return _notes(reader, force=force, first=first, last=last, source=source, forces=forces)
+
+
+def _notes(
+    engine: Engine,
+    *,
+    force: str | None,
+    first: date | None,
+    last: date | None,
+    source: str | None,
+    forces: Sequence[str] | None,
+) -> list[QualityNote]:
     crimes = engine.table("crimes")
     where: list[ir.BooleanValue] = []
     if force is not None:

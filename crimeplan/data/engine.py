@@ -17,7 +17,8 @@ code runs on every engine. Writes (importers, milestone updates) go to the DuckD
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -161,10 +162,15 @@ def attributes_of(backend: ibis.BaseBackend) -> EngineAttributes:
     raise StoreError(f"crimeplan does not know the Ibis backend '{backend.name}'; known: {known}")
 
 
-def as_engine(source: Engine | Store) -> Engine:
-    """``source`` as an engine: an open DuckDB ``Store`` is wrapped (for callers that do not
-    pass an ``Engine`` yet)."""
-    return source if isinstance(source, Engine) else Engine.of_store(source)
+@contextmanager
+def reading(source: Engine | Store) -> Iterator[Engine]:
+    """``source`` as an engine for the block: an open DuckDB ``Store`` is wrapped, and the
+    wrapper closed afterwards (for callers that do not pass an ``Engine`` yet)."""
+    if isinstance(source, Engine):
+        yield source
+        return
+    with Engine.of_store(source) as engine:
+        yield engine
 
 
 def display_location(location: str) -> str:

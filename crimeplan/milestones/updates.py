@@ -16,7 +16,7 @@ from typing import NoReturn, TypeVar, cast
 
 import duckdb
 
-from crimeplan.data.engine import Engine, as_engine, open_engine
+from crimeplan.data.engine import Engine, open_engine, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
 from crimeplan.milestones.schedule import STATUSES, MilestoneUpdate
@@ -176,22 +176,16 @@ def read_updates(engine: Engine | Store, plan_title: str) -> list[MilestoneUpdat
     ``engine`` may be an open DuckDB ``Store`` (wrapped in an ``Engine``), for callers that
     do not pass an ``Engine`` yet.
     """
-    table = as_engine(engine).table("milestone_updates")
-    rows = (
-        table.filter(table.plan_title == plan_title)
-        .order_by("update_date", "update_id")
-        .select(
-            "update_id",
-            "milestone_id",
-            "status",
-            "note",
-            "updated_by",
-            "update_date",
-            "recorded_at",
-        )  # fmt: skip
-        .to_pyarrow()
-        .to_pylist()
-    )
+    columns = ("update_id", "milestone_id", "status", "note", "updated_by", "update_date")
+    with reading(engine) as reader:
+        table = reader.table("milestone_updates")
+        rows = (
+            table.filter(table.plan_title == plan_title)
+            .order_by("update_date", "update_id")
+            .select(*columns, "recorded_at")
+            .to_pyarrow()
+            .to_pylist()
+        )
     return [
         MilestoneUpdate(
             milestone_id=row["milestone_id"],
