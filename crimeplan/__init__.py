@@ -1,8 +1,9 @@
 """crimeplan: the performance side of a Police and Crime Plan.
 
->>> from crimeplan import Store, evaluate, load_plan
->>> # plan = load_plan("plan.yaml"); store = Store.open("force.duckdb")
->>> # results = evaluate(plan, store.ibis(), date(2013, 4, 1))
+>>> from crimeplan import evaluate, load_plan, open_engine
+>>> # plan = load_plan("plan.yaml")
+>>> # with open_engine("force.duckdb") as engine:  # or a postgresql:// URL
+>>> #     results = evaluate(plan, engine.backend, date(2013, 4, 1))
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib.metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from crimeplan.data.engine import Engine, open_engine
     from crimeplan.data.store import ImportReport, Store
     from crimeplan.errors import (
         BadRowError,
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 #: Where each public name lives; imported on first use, so ``import crimeplan`` is cheap.
 _EXPORTS = {
+    "Engine": "crimeplan.data.engine",
+    "open_engine": "crimeplan.data.engine",
     "ImportReport": "crimeplan.data.store",
     "Store": "crimeplan.data.store",
     "BadRowError": "crimeplan.errors",
@@ -71,6 +75,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = [
     "BadRowError",
+    "Engine",
     "analyse",
     "CrimeplanError",
     "FinancialYear",
@@ -89,4 +94,5 @@ __all__ = [
     "check_plan",
     "evaluate",
     "load_plan",
+    "open_engine",
 ]

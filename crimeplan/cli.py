@@ -73,16 +73,29 @@ TOP_LEVEL = {
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def store_option(*, must_exist: bool = False) -> Decorator:
+def store_option() -> Decorator:
     """``--store PATH`` (or ``$CRIMEPLAN_STORE``): the DuckDB file, as ``store_path``."""
-    help_text = f"The store (a DuckDB file). Default: ${STORE_VARIABLE}."
     return click.option(
         "--store",
         "store_path",
         envvar=STORE_VARIABLE,
         required=True,
         type=click.Path(dir_okay=False, path_type=Path),
-        help=help_text,
+        help=f"The store (a DuckDB file). Default: ${STORE_VARIABLE}.",
+    )
+
+
+def store_location_option(*, writes: bool = False) -> Decorator:
+    """``--store LOCATION`` (or ``$CRIMEPLAN_STORE``), as ``store_location``, a string for
+    ``crimeplan.data.engine.open_engine``: a DuckDB file or, unless the command ``writes``,
+    a ``postgresql://`` URL."""
+    what = "a DuckDB file" if writes else "a DuckDB file or a postgresql://user@host/db URL"
+    return click.option(
+        "--store",
+        "store_location",
+        envvar=STORE_VARIABLE,
+        required=True,
+        help=f"The store: {what}. Default: ${STORE_VARIABLE}.",
     )
 
 

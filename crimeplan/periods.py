@@ -94,9 +94,5 @@ class FinancialYear:
     def shift(self, years: int) -> FinancialYear:
         return FinancialYear(self.start_year + years)
 
-    def month_number(self, month: date) -> int:
-        """1 for April … 12 for March."""
-        return (month.month - 4) % 12 + 1
-
     def __str__(self) -> str:
         return self.label

@@ -43,6 +43,34 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
 
 
 @pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """A PostgreSQL server on 127.0.0.1 for the session (tests/support/postgres.py)."""
+    from tests.support.postgres import find_binaries, running_server
+
+    if find_binaries() is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs Debian's postgresql)")
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_on_postgres(demo_store, postgres_server) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a PostgreSQL database holding a copy of the demo store (copy_store),
+    made once per session. Read it only."""
+    import ibis
+
+    from crimeplan.data.engine import copy_store
+
+    url = postgres_server.create_database("demo")
+    backend = ibis.connect(url)
+    try:
+        copy_store(demo_store, backend)
+    finally:
+        backend.disconnect()
+    return str(url)
+
+
+@pytest.fixture(scope="session")
 def builtin_plan():  # type: ignore[no-untyped-def]
     from crimeplan.plan import builtin_plan_path, load_plan
 

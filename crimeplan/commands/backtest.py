@@ -11,8 +11,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store, plan_option
-from crimeplan.data.store import STORE_VARIABLE
+from crimeplan.cli import cli, plan_option, store_location_option
+from crimeplan.data.engine import display_location, open_engine
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.compute import evaluate
 from crimeplan.periods import format_month, parse_month
@@ -73,14 +73,7 @@ def render_table(report: BacktestReport, as_at: str, console: Console) -> None:
 
 
 @cli.command("backtest")
-@click.option(
-    "--store",
-    "store_path",
-    envvar=STORE_VARIABLE,
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=f"The store (a DuckDB file). Default: ${STORE_VARIABLE}.",
-)
+@store_location_option()
 @plan_option()
 @click.option(
     "--as-at",
@@ -96,7 +89,7 @@ def render_table(report: BacktestReport, as_at: str, console: Console) -> None:
     default="table",
     show_default=True,
 )
-def backtest_command(store_path: Path, plan_path: Path, as_at: str | None, fmt: str) -> None:
+def backtest_command(store_location: str, plan_path: Path, as_at: str | None, fmt: str) -> None:
     """Replay the year-end forecast of every count measure of a plan over every complete
     past year in the store, at every month as at from April to February, and report how
     often the 80 % and 95 % prediction intervals held the outcome, and the mean absolute
@@ -109,13 +102,14 @@ def backtest_command(store_path: Path, plan_path: Path, as_at: str | None, fmt: 
         crimeplan backtest --store demo.duckdb --plan plan.yaml --format json
     """
     plan = load_plan(plan_path)
-    with open_store(store_path, create=False, read_only=True) as store:
-        backend = store.ibis()
+    with open_engine(store_location) as engine:
+        backend = engine.backend
         if as_at is None:
             month = last_crime_month(backend, plan.force)
             if month is None:
                 raise CrimeplanError(
-                    f"the store {store_path} holds no crimes for force '{plan.force}'"
+                    f"the store {display_location(store_location)} holds no crimes for force "
+                    f"'{plan.force}'"
                 )
         else:
             month = parse_month(as_at, "--as-at")

@@ -5,19 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store, store_option
+from crimeplan.cli import cli, store_location_option
 from crimeplan.data.counts import BY_NAMES, CountTable, crime_counts, parse_area, parse_by
+from crimeplan.data.engine import open_engine
+from crimeplan.data.synthetic import holds_synthetic_data
 from crimeplan.periods import parse_month
 
 
 @cli.command("counts")
-@store_option(must_exist=True)
+@store_location_option()
 @click.option(
     "--by",
     "by_text",
@@ -37,7 +38,7 @@ from crimeplan.periods import parse_month
     show_default=True,
 )
 def counts(
-    store_path: Path,
+    store_location: str,
     by_text: str,
     area_text: str | None,
     force: str | None,
@@ -52,14 +53,19 @@ def counts(
 
     \b
         crimeplan counts --store force.duckdb --by month,category --from 2022-04 --format csv
+
+    The same counts from a PostgreSQL copy of the store:
+
+    \b
+        crimeplan counts --store postgresql://analyst@db.example/crimeplan --by month
     """
     by = parse_by(by_text)
     area = parse_area(area_text) if area_text else None
     first = parse_month(first_text, "--from") if first_text else None
     last = parse_month(last_text, "--to") if last_text else None
-    with open_store(store_path, create=False, read_only=True) as store:
-        table = crime_counts(store, by, area=area, force=force, first=first, last=last)
-        synthetic = store.holds_synthetic_data()
+    with open_engine(store_location) as engine:
+        table = crime_counts(engine, by, area=area, force=force, first=first, last=last)
+        synthetic = holds_synthetic_data(engine, force=force)
     click.echo(render(table, output_format), nl=False)
     if synthetic:  # on stderr, so that CSV and JSON stay clean
         click.echo("Note: this store holds SYNTHETIC demo data, not police statistics.", err=True)

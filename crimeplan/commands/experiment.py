@@ -16,9 +16,8 @@ import ibis
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, open_store, plan_option
-from crimeplan.data.backends import connect_url, is_url
-from crimeplan.data.store import STORE_VARIABLE
+from crimeplan.cli import cli, plan_option, store_location_option
+from crimeplan.data.engine import open_engine
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.breakdown import area_set_counts
 from crimeplan.measures.experiments import ExperimentResult, evaluate_experiment
@@ -59,13 +58,7 @@ def _span(months: list[date]) -> str:
 
 
 @cli.command("experiment")
-@click.option(
-    "--store",
-    "store_location",
-    envvar=STORE_VARIABLE,
-    required=True,
-    help=f"The store: a DuckDB file or a postgresql:// URL. Default: ${STORE_VARIABLE}.",
-)
+@store_location_option()
 @plan_option("The plan file (YAML), which names the area sets.")
 @click.option(
     "--plan-experiment",
@@ -286,14 +279,8 @@ T = TypeVar("T")
 
 def _with_backend(store_location: str, run: Callable[[ibis.BaseBackend], T]) -> T:
     """``run`` on the store's Ibis backend, opened read-only and closed afterwards."""
-    if is_url(store_location):
-        backend = connect_url(store_location)
-        try:
-            return run(backend)
-        finally:
-            backend.disconnect()
-    with open_store(Path(store_location), create=False, read_only=True) as store:
-        return run(store.ibis())
+    with open_engine(store_location) as engine:
+        return run(engine.backend)
 
 
 def _check_periods(before: list[date], after: list[date]) -> None:

@@ -12,8 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import as_at_option, cli, open_store, plan_option
-from crimeplan.data.backends import connect_url, is_url
+from crimeplan.cli import as_at_option, cli, plan_option
+from crimeplan.data.engine import open_engine
 from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.measures.analysis import analyse
 from crimeplan.measures.results import MeasuresResult
@@ -155,15 +155,8 @@ def measures_command(
     """
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")
-    if is_url(store_location):
-        backend = connect_url(store_location)
-        try:
-            result = analyse(plan, backend, month, area=parse_area(area))
-        finally:
-            backend.disconnect()
-    else:
-        with open_store(Path(store_location), create=False, read_only=True) as store:
-            result = analyse(plan, store.ibis(), month, area=parse_area(area))
+    with open_engine(store_location) as engine:
+        result = analyse(plan, engine.backend, month, area=parse_area(area))
     if fmt == "json":
         sys.stdout.write(render_json(result))
     elif fmt == "csv":

@@ -14,12 +14,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import cli, plan_option, store_option
+from crimeplan.cli import cli, plan_option, store_location_option
+from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
 from crimeplan.milestones.listing import MilestoneListing, milestone_listing
 from crimeplan.milestones.updates import (
     check_not_future,
     find_milestone,
+    open_engine_waiting,
     open_store_waiting,
     parse_date,
     parse_status,
@@ -88,7 +90,7 @@ def _note_text(note: str | None, note_file: Path | None) -> str:
 @click.option("--by", "by", required=True, help="Who gives the update, e.g. 'ACC Forsyth'.")
 @click.option("--date", "on", default=None, help="The update's date, YYYY-MM-DD. Default: today.")
 @plan_option()
-@store_option()
+@store_location_option(writes=True)
 def update_command(
     milestone_id: str,
     status: str,
@@ -97,10 +99,11 @@ def update_command(
     by: str,
     on: str | None,
     plan_path: Path,
-    store_path: Path,
+    store_location: str,
 ) -> None:
     """Record a lead's progress update on a milestone. Updates are appended to the store and
-    never overwritten: a correction is a newer update, and the latest one counts.
+    never overwritten: a correction is a newer update, and the latest one counts. The store
+    is the DuckDB file that crimeplan import or crimeplan demo made.
 
     Statuses: not started, in progress, on track, at risk, off track, achieved, not achieved.
 
@@ -126,14 +129,15 @@ def update_command(
     text = _note_text(note, note_file)
     if not text.strip():
         raise CrimeplanError("the note is empty; say what has happened since the last update")
-    created = not store_path.exists()
-    with open_store_waiting(str(store_path)) as store:
+    if not scheme_of(store_location).attributes.takes_writes:
+        raise not_writable_error(store_location)
+    with open_store_waiting(store_location, create=False) as store:
         recorded = record_update(
             store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
         )
-        count = len([u for u in read_updates(store, plan.title) if u.milestone_id == milestone.id])
-    if created:
-        click.echo(f"Created the store {store_path}.")
+        with Engine.of_store(store) as engine:
+            updates = read_updates(engine, plan.title)
+    count = len([u for u in updates if u.milestone_id == milestone.id])
     first, *rest = recorded.note.splitlines()
     more = f" (+{len(rest)} more lines)" if rest else ""
     recorded_at = recorded.recorded_at.isoformat(" ", "seconds") if recorded.recorded_at else ""
@@ -143,7 +147,7 @@ def update_command(
         f"  date:     {recorded.date.isoformat()}\n"
         f"  by:       {recorded.by}\n"
         f"  note:     {first}{more}\n"
-        f"  recorded: {recorded_at} UTC in {store_path}; "
+        f"  recorded: {recorded_at} UTC in {store_location}; "
         f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
     )
 
@@ -211,7 +215,7 @@ def render_table(listing: MilestoneListing, console: Console) -> None:
 
 @cli.command("milestones")
 @plan_option()
-@store_option()
+@store_location_option()
 @click.option(
     "--due-at",
     "due_at",
@@ -226,7 +230,7 @@ def render_table(listing: MilestoneListing, console: Console) -> None:
     default="table",
     show_default=True,
 )
-def milestones_command(plan_path: Path, store_path: Path, due_at: str | None, fmt: str) -> None:
+def milestones_command(plan_path: Path, store_location: str, due_at: str | None, fmt: str) -> None:
     """List every milestone with its leads, cadence, latest status and update, and whether an
     update is due at a board meeting or overdue.
 
@@ -247,8 +251,8 @@ def milestones_command(plan_path: Path, store_path: Path, due_at: str | None, fm
     """
     plan = load_plan(plan_path)
     requested = parse_date(due_at, "--due-at") if due_at is not None else None
-    with open_store_waiting(str(store_path), create=False) as store:
-        updates = read_updates(store, plan.title)
+    with open_engine_waiting(store_location) as engine:
+        updates = read_updates(engine, plan.title)
     listing = milestone_listing(plan, updates, today=date.today(), due_at=requested)
     if fmt == "json":
         sys.stdout.write(render_json(listing))

@@ -17,12 +17,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crimeplan.data.categories import ASB
+from crimeplan.data.engine import Engine, display_location, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
 from crimeplan.periods import format_month
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 #: The area levels of the ``areas`` table, smallest last.
 AREA_LEVELS: tuple[str, ...] = ("lpu", "local_authority", "neighbourhood", "small_area")
@@ -90,13 +94,18 @@ def parse_area(text: str) -> tuple[str, str]:
     return level, name
 
 
-def _areas_rows(store: Store) -> int:
-    row = store.con.execute("SELECT count(*) FROM areas").fetchone()
-    return int(row[0]) if row else 0
+def _count(table: ir.Table) -> int:
+    return int(table.count().to_pyarrow().as_py())
+
+
+def _sort_key(row: Sequence[Any]) -> tuple[tuple[bool, Any], ...]:
+    """Values in order, a missing value last: as DuckDB sorts, ``NULLS LAST``, with text
+    by code point, on every engine (a PostgreSQL database's collation may differ)."""
+    return tuple((value is None, value) for value in row)
 
 
 def crime_counts(
-    store: Store,
+    engine: Engine,
     by: Sequence[str],
     *,
     area: tuple[str, str] | None = None,
@@ -113,69 +122,52 @@ def crime_counts(
     for name in by:
         if name not in BY_NAMES:
             raise CrimeplanError(f"cannot count crimes by '{name}'; expected any of {BY_NAMES}")
+    crimes, areas = engine.table("crimes"), engine.table("areas")
     needs_areas = any(name not in _CRIME_COLUMNS for name in by) or (
         area is not None and area[0] != "small_area"
     )
-    if needs_areas and _areas_rows(store) == 0:
+    if needs_areas and _count(areas) == 0:
         raise StoreError(
-            f"store {store.path} has no areas table rows; counting by local policing unit, "
-            "local authority or neighbourhood needs an areas lookup imported first"
+            f"store {display_location(engine.location)} has no areas table rows; counting by "
+            "local policing unit, local authority or neighbourhood needs an areas lookup "
+            "imported first"
         )
-    where: list[str] = []
-    params: list[Any] = []
+    where: list[ir.BooleanValue] = []
     if force is not None:
-        where.append("c.force = ?")
-        params.append(force)
+        where.append(crimes.force == force)
     if first is not None:
-        where.append("c.month >= ?")
-        params.append(first)
+        where.append(crimes.month >= first)
     if last is not None:
-        where.append("c.month <= ?")
-        params.append(last)
+        where.append(crimes.month <= last)
     if area is not None:
         level, name = area
         if level == "small_area":
-            where.append("c.small_area = ?")
+            where.append(crimes.small_area == name)
         else:
-            _check_area_known(store, level, name)
-            where.append(f"c.small_area IN (SELECT small_area FROM areas WHERE {level} = ?)")
-        params.append(name)
-    selects = []
-    for name in by:
-        if name == "month":
-            selects.append("strftime(c.month, '%Y-%m') AS month")
-        elif name in _CRIME_COLUMNS:
-            selects.append(f"c.{name} AS {name}")
-        else:
-            selects.append(f"a.{name} AS {name}")
-    join = ""
+            _check_area_known(areas, level, name)
+            where.append(crimes.small_area.isin(areas.filter(areas[level] == name).small_area))
+    rows = crimes.filter(*where) if where else crimes
     if needs_areas:
-        levels = ", ".join(f"any_value({level}) AS {level}" for level in AREA_LEVELS[:-1])
-        join = (
-            f"LEFT JOIN (SELECT small_area, {levels} FROM areas GROUP BY small_area) a "
-            "ON a.small_area = c.small_area"
+        # one row per small area (the smallest name, should the lookup hold one twice)
+        lookup = areas.group_by(area_key=areas.small_area).aggregate(
+            **{level: areas[level].min() for level in AREA_LEVELS[:-1]}
         )
-    sql = f"SELECT {', '.join(selects) + ', ' if selects else ''}count(*) AS count FROM crimes c "
-    sql += join
-    if where:
-        sql += " WHERE " + " AND ".join(where)
+        rows = rows.left_join(lookup, rows.small_area == lookup.area_key)
+    columns = {name: rows.month.strftime("%Y-%m") if name == "month" else rows[name] for name in by}
     if by:
-        positions = ", ".join(f"{i} NULLS LAST" for i in range(1, len(by) + 1))
-        sql += f" GROUP BY ALL ORDER BY {positions}"
-    rows = store.con.execute(sql, params).fetchall()
-    return CountTable(by, tuple((*row[:-1], int(row[-1])) for row in rows))
+        counted = rows.group_by(**columns).aggregate(n=rows.count())
+    else:
+        counted = rows.aggregate(n=rows.count())
+    found = [tuple(row.values()) for row in counted.to_pyarrow().to_pylist()]
+    result = sorted(((*row[:-1], int(row[-1])) for row in found), key=lambda r: _sort_key(r[:-1]))
+    return CountTable(by, tuple(result))
 
 
-def _check_area_known(store: Store, level: str, name: str) -> None:
-    row = store.con.execute(f"SELECT count(*) FROM areas WHERE {level} = ?", [name]).fetchone()
-    if row and int(row[0]):
+def _check_area_known(areas: ir.Table, level: str, name: str) -> None:
+    if _count(areas.filter(areas[level] == name)):
         return
-    known = [
-        str(value)
-        for (value,) in store.con.execute(
-            f"SELECT DISTINCT {level} FROM areas WHERE {level} IS NOT NULL ORDER BY 1 LIMIT 12"
-        ).fetchall()
-    ]
+    values = areas.filter(areas[level].notnull()).select(value=areas[level]).distinct()
+    known = sorted(str(row["value"]) for row in values.to_pyarrow().to_pylist())[:12]
     listed = ", ".join(known) + (", …" if len(known) == 12 else "")
     raise StoreError(f"no {level} '{name}' in the store's areas; known: {listed}")
 
@@ -201,7 +193,7 @@ class QualityNote:
 
 
 def quality_notes(
-    store: Store,
+    engine: Engine | Store,
     *,
     force: str | None = None,
     first: date | None = None,
@@ -211,68 +203,102 @@ def quality_notes(
 ) -> list[QualityNote]:
     """Data-quality notes for the crimes of ``force`` (or of ``forces``; every force if
     neither) from ``first`` to ``last`` (inclusive), optionally only rows imported from
-    ``source``.
+    ``source`` (an import log source).
 
-    Each note is a cheap scan: repeated Crime IDs and identical rows are first found by a
-    64-bit hash of the values (a ``GROUP BY`` of one integer instead of long strings), then
-    counted exactly, by value, for the few candidates only (a hash collision is a candidate
-    that the exact count drops).
+    ``engine`` may be an open DuckDB ``Store`` (wrapped in an ``Engine``), for callers that
+    do not pass an ``Engine`` yet.
+
+    Each note is a cheap scan: on an engine that hashes rows, repeated Crime IDs and
+    identical rows are first found by a 64-bit hash of the values (a ``GROUP BY`` of one
+    integer instead of long strings), then counted exactly, by value, for the few
+    candidates only (a hash collision is a candidate that the exact count drops).
     """
-    where = ["TRUE"]
-    params: list[Any] = []
+    with reading(engine) as reader:
+        return _notes(reader, force=force, first=first, last=last, source=source, forces=forces)
+
+
+def _notes(
+    engine: Engine,
+    *,
+    force: str | None,
+    first: date | None,
+    last: date | None,
+    source: str | None,
+    forces: Sequence[str] | None,
+) -> list[QualityNote]:
+    crimes = engine.table("crimes")
+    where: list[ir.BooleanValue] = []
     if force is not None:
-        where.append("force = ?")
-        params.append(force)
+        where.append(crimes.force == force)
     if forces is not None:
-        where.append("force IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(forces))
+        where.append(crimes.force.isin(list(forces)))
     if first is not None:
-        where.append("month >= ?")
-        params.append(first)
+        where.append(crimes.month >= first)
     if last is not None:
-        where.append("month <= ?")
-        params.append(last)
+        where.append(crimes.month <= last)
     if source is not None:
-        where.append("import_id IN (SELECT import_id FROM imports WHERE source = ?)")
-        params.append(source)
-    rows = f"(SELECT * FROM crimes WHERE {' AND '.join(where)})"
-    con = store.con
-    notes: list[QualityNote] = []
+        imports = engine.table("imports")
+        where.append(crimes.import_id.isin(imports.filter(imports.source == source).import_id))
+    rows = crimes.filter(*where) if where else crimes
+    return [
+        *_no_location(rows),
+        *_repeated_crime_ids(engine, rows),
+        *_identical_asb_rows(engine, rows),
+        *_outside_force_area(engine, rows),
+    ]
 
-    for row_force, month, count in con.execute(
-        f"SELECT force, month, count(*) FROM {rows} WHERE small_area IS NULL "
-        "GROUP BY ALL ORDER BY 1, 2",
-        params,
-    ).fetchall():
-        notes.append(
-            QualityNote(
-                NO_LOCATION,
-                row_force,
-                month,
-                int(count),
-                f"{row_force} {format_month(month)}: {plural(int(count), 'row')} with no location "
-                "(No Location, blank LSOA): counted for the force, in no area",
-            )
+
+def _records(table: ir.Table) -> list[tuple[Any, ...]]:
+    """The rows of a small result, as tuples, sorted (as DuckDB sorts; see ``_sort_key``)."""
+    return sorted((tuple(r.values()) for r in table.to_pyarrow().to_pylist()), key=_sort_key)
+
+
+def _candidates(engine: Engine, rows: ir.Table, columns: Sequence[str]) -> ir.Table:
+    """``rows`` whose values of ``columns`` may be repeated: on an engine that hashes rows,
+    those whose hash of the values is repeated (a superset: a collision is kept); else all."""
+    if not engine.attributes.hashes_rows:
+        return rows
+    import ibis
+
+    key = ibis.struct({c: rows[c] for c in columns}).hash()
+    hashes = rows.group_by(h=key).aggregate(n=rows.count())
+    return rows.filter(key.isin(hashes.filter(hashes.n > 1).h))
+
+
+def _no_location(rows: ir.Table) -> list[QualityNote]:
+    located = rows.filter(rows.small_area.isnull())
+    counted = located.group_by("force", "month").aggregate(n=located.count())
+    return [
+        QualityNote(
+            NO_LOCATION,
+            row_force,
+            month,
+            int(count),
+            f"{row_force} {format_month(month)}: {plural(int(count), 'row')} with no location "
+            "(No Location, blank LSOA): counted for the force, in no area",
         )
+        for row_force, month, count in _records(counted)
+    ]
 
-    # Crime IDs on more than one row: candidates by hash, then rows per ID and month exactly.
-    repeated = (
-        f"(SELECT force, crime_ref, month, count(*) AS n FROM {rows} "
-        "WHERE crime_ref IS NOT NULL AND hash(force, crime_ref) IN ("
-        f"SELECT hash(force, crime_ref) AS h FROM {rows} WHERE crime_ref IS NOT NULL "
-        "GROUP BY h HAVING count(*) > 1) GROUP BY ALL)"
+
+def _repeated_crime_ids(engine: Engine, rows: ir.Table) -> list[QualityNote]:
+    """Crime IDs on more than one row: rows per ID and month, for the IDs on several rows."""
+    referenced = _candidates(engine, rows.filter(rows.crime_ref.notnull()), ("force", "crime_ref"))
+    per_month_rows = referenced.group_by("force", "crime_ref", "month").aggregate(
+        n=referenced.count()
     )
-    repeats = con.execute(
-        f"SELECT force, crime_ref, month, n FROM {repeated}", [*params, *params]
-    ).fetchall()
+    total = per_month_rows.n.sum().over(group_by=("force", "crime_ref"))
+    repeated = per_month_rows.mutate(total=total)
+    repeated = repeated.filter(repeated.total > 1).select("force", "crime_ref", "month", "n")
     per_month: dict[tuple[str, date], list[int]] = {}
     per_id: dict[tuple[str, str], list[tuple[date, int]]] = {}
-    for row_force, crime_ref, month, n in repeats:
+    for row_force, crime_ref, month, n in _records(repeated):
         if n > 1:
             ids_rows = per_month.setdefault((row_force, month), [0, 0])
             ids_rows[0] += 1
             ids_rows[1] += int(n)
         per_id.setdefault((row_force, crime_ref), []).append((month, int(n)))
+    notes: list[QualityNote] = []
     for (row_force, month), (ids, count) in sorted(per_month.items()):
         notes.append(
             QualityNote(
@@ -307,54 +333,65 @@ def quality_notes(
                 "each month's row is counted in its month",
             )
         )
-
-    published = (
-        "crime_ref, force, month, reported_by, longitude, latitude, location, small_area, "
-        "small_area_name, category, outcome, context"
-    )
-    asb = f"(SELECT {published} FROM {rows} WHERE category = ?)"
-    for row_force, month, extra in con.execute(
-        f"SELECT force, month, sum(n - 1) FROM (SELECT {published}, count(*) AS n "
-        f"FROM {asb} WHERE hash({published}) IN (SELECT hash({published}) AS h FROM {asb} "
-        "GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING n > 1) "
-        "GROUP BY ALL ORDER BY 1, 2",
-        [*params, ASB, *params, ASB],
-    ).fetchall():
-        notes.append(
-            QualityNote(
-                IDENTICAL_ASB_ROWS,
-                row_force,
-                month,
-                int(extra),
-                f"{row_force} {format_month(month)}: "
-                f"{plural(int(extra), 'anti-social behaviour row')} identical to another row "
-                "(separate incidents, all counted)",
-            )
-        )
-
-    if _areas_rows(store):
-        for row_force, count, total in con.execute(
-            f"SELECT c.force, count(*) FILTER (WHERE c.small_area NOT IN "
-            f"(SELECT small_area FROM areas a WHERE a.force = c.force)), count(*) "
-            f"FROM {rows} c WHERE c.small_area IS NOT NULL "
-            f"AND c.force IN (SELECT DISTINCT force FROM areas WHERE force IS NOT NULL) "
-            "GROUP BY ALL ORDER BY 1",
-            params,
-        ).fetchall():
-            if not count:
-                continue
-            notes.append(
-                QualityNote(
-                    OUTSIDE_FORCE_AREA,
-                    row_force,
-                    None,
-                    int(count),
-                    f"{row_force}: {plural(int(count), 'row')} ({100 * count / total:.1f} %) "
-                    "geocoded to small areas outside the force's areas: counted for the "
-                    "force, in none of its areas",
-                )
-            )
     return notes
+
+
+#: The columns of a police.uk street row as published: two ASB rows equal in all of them
+#: are identical rows (separate incidents).
+_PUBLISHED = (
+    "crime_ref", "force", "month", "reported_by", "longitude", "latitude", "location",
+    "small_area", "small_area_name", "category", "outcome", "context",
+)  # fmt: skip
+
+
+def _identical_asb_rows(engine: Engine, rows: ir.Table) -> list[QualityNote]:
+    asb = rows.filter(rows.category == ASB).select(*_PUBLISHED)
+    asb = _candidates(engine, asb, _PUBLISHED)
+    groups = asb.group_by(*_PUBLISHED).aggregate(n=asb.count())
+    groups = groups.filter(groups.n > 1)
+    extra = groups.group_by("force", "month").aggregate(extra=(groups.n - 1).sum())
+    return [
+        QualityNote(
+            IDENTICAL_ASB_ROWS,
+            row_force,
+            month,
+            int(count),
+            f"{row_force} {format_month(month)}: "
+            f"{plural(int(count), 'anti-social behaviour row')} identical to another row "
+            "(separate incidents, all counted)",
+        )
+        for row_force, month, count in _records(extra)
+    ]
+
+
+def _outside_force_area(engine: Engine, rows: ir.Table) -> list[QualityNote]:
+    """Rows of a force the areas table knows, geocoded to a small area not among its own."""
+    areas = engine.table("areas")
+    if not _count(areas):
+        return []
+    located = rows.filter(
+        rows.small_area.notnull(), rows.force.isin(areas.filter(areas.force.notnull()).force)
+    )
+    own = areas.select(own_force=areas.force, own_area=areas.small_area).distinct()
+    joined = located.left_join(
+        own, (located.force == own.own_force) & (located.small_area == own.own_area)
+    )
+    counted = joined.group_by("force").aggregate(
+        outside=engine.count_where(joined, joined.own_area.isnull()), total=joined.count()
+    )
+    return [
+        QualityNote(
+            OUTSIDE_FORCE_AREA,
+            row_force,
+            None,
+            int(count),
+            f"{row_force}: {plural(int(count), 'row')} ({100 * count / total:.1f} %) "
+            "geocoded to small areas outside the force's areas: counted for the "
+            "force, in none of its areas",
+        )
+        for row_force, count, total in _records(counted)
+        if count
+    ]
 
 
 def summarise_notes(notes: Sequence[QualityNote]) -> list[str]:

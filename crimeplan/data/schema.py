@@ -19,10 +19,16 @@ Canonical tables (every importer writes one of them; ``import_id`` points at ``i
 ``areas``             geography: each small area (LSOA) with its neighbourhood, LPU, local authority
 ``area_sets``         named sets of areas (e.g. priority areas)
 ``milestone_updates`` leads' progress updates on milestones: who, when, what (append-only)
+
+And two of its own: ``schema_version`` (the migrations applied) and
+``crimeplan_pseudonym_salt`` (the secret salt of the pseudonymised victim and caller ids).
+``TABLES`` lists every table, read from the statements below, so that a new migration's
+table is in it without anyone remembering to add it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -32,6 +38,12 @@ class Migration:
     description: str
     statements: tuple[str, ...]
 
+
+#: The table of applied migrations; ``Store.open`` makes it before the first migration.
+SCHEMA_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    "version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, description VARCHAR)"
+)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -211,3 +223,30 @@ DATA_TABLES = (
     "areas",
     "area_sets",
 )
+
+
+_CREATE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+_DROP = re.compile(r"^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+
+
+def _tables(statements: tuple[str, ...]) -> tuple[str, ...]:
+    """The tables that ``statements``, run in order, leave: each CREATE TABLE adds its
+    table, each DROP TABLE takes it away."""
+    tables: list[str] = []
+    for statement in statements:
+        if created := _CREATE.match(statement):
+            tables.append(created.group(1))
+        elif dropped := _DROP.match(statement):
+            tables.remove(dropped.group(1))
+    return tuple(tables)
+
+
+#: Every table of a store at ``CURRENT_VERSION``, in the order they were made.
+TABLES: tuple[str, ...] = _tables(
+    (SCHEMA_VERSION_TABLE, *(s for m in MIGRATIONS for s in m.statements))
+)
+
+#: Tables holding secrets, which never leave the DuckDB store (``copy_store`` skips them):
+#: with the salt, anyone holding a list of candidate victim or caller ids could work out
+#: whose pseudonym is whose.
+SECRET_TABLES: tuple[str, ...] = ("crimeplan_pseudonym_salt",)

@@ -12,7 +12,6 @@ log.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 import crimeplan._compat  # noqa: F401  (Ibis 12 on DuckDB 2)
-from crimeplan.data.schema import CURRENT_VERSION, MIGRATIONS
+from crimeplan.data.schema import CURRENT_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
 from crimeplan.errors import StoreError
 
 if TYPE_CHECKING:
@@ -32,9 +31,13 @@ if TYPE_CHECKING:
 STORE_VARIABLE = "CRIMEPLAN_STORE"
 
 
-def default_store_path() -> Path | None:
-    value = os.environ.get(STORE_VARIABLE)
-    return Path(value) if value else None
+def check_schema_version(location: str, version: int) -> None:
+    """A one-line error if a store's schema is newer than this crimeplan understands."""
+    if version > CURRENT_VERSION:
+        raise StoreError(
+            f"store {location} has schema version {version}, newer than this crimeplan "
+            f"understands ({CURRENT_VERSION}); upgrade crimeplan"
+        )
 
 
 def file_sha256(path: Path) -> str:
@@ -100,9 +103,12 @@ class ImportReport:
 class Store:
     """A crimeplan store: a DuckDB database file (or ``:memory:``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: str) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: str, *, read_only: bool = False
+    ) -> None:
         self.con = con
         self.path = path
+        self.read_only = read_only
         self._transaction_depth = 0
 
     # -- opening -------------------------------------------------------------------------
@@ -132,7 +138,7 @@ class Store:
         except duckdb.IOException as error:
             first_line = str(error).splitlines()[0]
             raise StoreError(f"cannot open store {text}: {first_line}") from error
-        store = cls(con, text)
+        store = cls(con, text, read_only=read_only and text != ":memory:")
         store._migrate(read_only=read_only)
         return store
 
@@ -157,11 +163,7 @@ class Store:
 
     def _migrate(self, *, read_only: bool) -> None:
         version = self.schema_version
-        if version > CURRENT_VERSION:
-            raise StoreError(
-                f"store {self.path} has schema version {version}, newer than this crimeplan "
-                f"understands ({CURRENT_VERSION}); upgrade crimeplan"
-            )
+        check_schema_version(self.path, version)
         if version == CURRENT_VERSION:
             return
         if read_only:
@@ -170,10 +172,7 @@ class Store:
                 f"{CURRENT_VERSION}; open it once without read-only"
             )
         if version == 0:
-            self.con.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version ("
-                "version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL, description VARCHAR)"
-            )
+            self.con.execute(SCHEMA_VERSION_TABLE)
         for migration in MIGRATIONS:
             if migration.version <= version:
                 continue
@@ -346,13 +345,6 @@ class Store:
         import ibis
 
         return ibis.duckdb.from_connection(self.con)
-
-    def holds_synthetic_data(self) -> bool:
-        """Whether any current import is synthetic (the demo's imports say so in their note)."""
-        row = self.con.execute(
-            "SELECT count(*) FROM imports WHERE superseded_by IS NULL AND note LIKE '%synthetic%'"
-        ).fetchall()
-        return bool(row and row[0][0])
 
     def table_counts(self) -> dict[str, int]:
         from crimeplan.data.schema import DATA_TABLES

@@ -11,10 +11,12 @@ import difflib
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import NoReturn, TypeVar, cast
 
 import duckdb
 
+from crimeplan.data.engine import Engine, open_engine, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
 from crimeplan.milestones.schedule import STATUSES, MilestoneUpdate
@@ -112,6 +114,12 @@ def open_store_waiting(path: str, *, create: bool = True, seconds: float = 10.0)
     return _retry(lambda: Store.open(path, create=create), seconds=seconds)
 
 
+def open_engine_waiting(location: str | Path, *, seconds: float = 10.0) -> Engine:
+    """Open a store read-only (a DuckDB file or a PostgreSQL URL), waiting while another
+    process is writing to the DuckDB file."""
+    return _retry(lambda: open_engine(location), seconds=seconds)
+
+
 def record_update(
     store: Store,
     plan: Plan,
@@ -162,23 +170,32 @@ def record_update(
     )
 
 
-def read_updates(store: Store, plan_title: str) -> list[MilestoneUpdate]:
-    """Every update the store holds for a plan, oldest first (by date, then as recorded)."""
-    rows = store.con.execute(
-        "SELECT update_id, milestone_id, status, note, updated_by, update_date, recorded_at "
-        "FROM milestone_updates WHERE plan_title = ? ORDER BY update_date, update_id",
-        [plan_title],
-    ).fetchall()
+def read_updates(engine: Engine | Store, plan_title: str) -> list[MilestoneUpdate]:
+    """Every update the store holds for a plan, oldest first (by date, then as recorded).
+
+    ``engine`` may be an open DuckDB ``Store`` (wrapped in an ``Engine``), for callers that
+    do not pass an ``Engine`` yet.
+    """
+    columns = ("update_id", "milestone_id", "status", "note", "updated_by", "update_date")
+    with reading(engine) as reader:
+        table = reader.table("milestone_updates")
+        rows = (
+            table.filter(table.plan_title == plan_title)
+            .order_by("update_date", "update_id")
+            .select(*columns, "recorded_at")
+            .to_pyarrow()
+            .to_pylist()
+        )
     return [
         MilestoneUpdate(
-            milestone_id=milestone_id,
-            date=update_date,
-            by=updated_by,
-            status=cast(Status, status) if status in STATUSES else None,
-            note=note,
+            milestone_id=row["milestone_id"],
+            date=row["update_date"],
+            by=row["updated_by"],
+            status=cast(Status, row["status"]) if row["status"] in STATUSES else None,
+            note=row["note"],
             source="store",
-            update_id=update_id,
-            recorded_at=recorded_at,
+            update_id=row["update_id"],
+            recorded_at=row["recorded_at"],
         )
-        for update_id, milestone_id, status, note, updated_by, update_date, recorded_at in rows
+        for row in rows
     ]

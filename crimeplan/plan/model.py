@@ -65,11 +65,6 @@ class AreaRef(Strict):
     level: AreaLevel | Literal["area_set"]
     name: str
 
-    @classmethod
-    def parse(cls, text: str) -> AreaRef:
-        level, _, name = text.partition(":")
-        return cls(level=level.strip(), name=name.strip())  # type: ignore[arg-type]
-
     def __str__(self) -> str:
         return f"{self.level}:{self.name}"
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from crimeplan.cli import cli
 from crimeplan.data import categories, policeuk
 from crimeplan.data.counts import crime_counts
+from crimeplan.data.engine import Engine
 from crimeplan.data.policeuk import STREET_HEADER, find_files, import_file
 from crimeplan.data.store import Store
 
@@ -598,7 +599,7 @@ def test_roundtrip_counts_equal_generated_rows(rows: list[list[str]]) -> None:
             writer.writerows(rows)
         with Store.open(":memory:") as store:
             report = import_file(store, find_files([path]).files[0])
-            table = crime_counts(store, ("month", "category"))
+            table = crime_counts(Engine.of_store(store), ("month", "category"))
     assert report.rows == len(rows)
     assert Counter({(m, c): n for m, c, n in table.rows}) == expected
 

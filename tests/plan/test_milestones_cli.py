@@ -47,8 +47,14 @@ def test_help_has_an_example(command: str) -> None:
     assert f"crimeplan {command} " in example
 
 
+def new_store(path: Path) -> Path:
+    """An empty store at ``path`` (``update`` writes to a store, never makes one)."""
+    Store.open(path).close()
+    return path
+
+
 def test_update_records_and_says_what(tmp_path: Path) -> None:
-    store = tmp_path / "force.duckdb"
+    store = new_store(tmp_path / "force.duckdb")
     result = update(
         store,
         "A1",
@@ -63,17 +69,16 @@ def test_update_records_and_says_what(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[:6] == [
-        f"Created the store {store}.",
+    assert lines[:5] == [
         "Recorded update 1 on A1 (Increase confidence in policing):",
         "  status:   on track",
         "  date:     2013-06-03",
         "  by:       ACC Forsyth",
         "  note:     Wave 34 of Feeling the Difference started interviewing.",
     ]
-    assert lines[6].startswith("  recorded: ")
-    assert lines[6].endswith(f" UTC in {store}; A1 has 1 update in the store")
-    assert len(lines) == 7
+    assert lines[5].startswith("  recorded: ")
+    assert lines[5].endswith(f" UTC in {store}; A1 has 1 update in the store")
+    assert len(lines) == 6
     again = update(
         store, "A1", "--status", "at risk", "--by", "ACC Forsyth", "--date", "2013-06-04",
         "--note", "Fieldwork delayed.",
@@ -91,7 +96,7 @@ def test_update_records_and_says_what(tmp_path: Path) -> None:
 
 
 def test_update_date_defaults_to_today_and_store_to_the_environment(tmp_path: Path) -> None:
-    store = tmp_path / "env.duckdb"
+    store = new_store(tmp_path / "env.duckdb")
     result = run(
         "update", "B2", "--status", "in progress", "--by", "DCC Thompson", "--note", "Met.",
         "--plan", PLAN, env={"CRIMEPLAN_STORE": str(store)},
@@ -101,7 +106,7 @@ def test_update_date_defaults_to_today_and_store_to_the_environment(tmp_path: Pa
 
 
 def test_a_long_note_from_stdin_or_a_file(tmp_path: Path) -> None:
-    store = tmp_path / "s.duckdb"
+    store = new_store(tmp_path / "s.duckdb")
     text = "First paragraph.\n\nSecond paragraph.\n"
     args = ("--status", "in progress", "--by", "ACC Rowe", "--date", "2013-06-05")
     from_stdin = update(store, "B3", *args, "--note", "-", input=text)
@@ -161,6 +166,31 @@ def test_a_refused_update_is_one_line_and_writes_nothing(
     assert not store.exists()
 
 
+def test_an_update_to_a_store_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    """A misspelt --store is not a new, empty store that the board never reads."""
+    store = tmp_path / "typo.duckdb"
+    result = update(store, "A1", "--status", "on track", "--note", "x", "--by", "y")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: store {store} does not exist; import data first (crimeplan import …) or run "
+        "crimeplan demo\n"
+    )
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://analyst@db.example/crimeplan", "postgres://analyst@db.example/cp"]
+)
+def test_an_update_to_a_postgresql_copy_is_refused(url: str) -> None:
+    result = run("update", "A1", "--status", "on track", "--note", "x", "--by", "y",
+                 "--plan", PLAN, "--store", url)  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: store {url} is a PostgreSQL database, which crimeplan only reads; imports and "
+        "milestone updates need the DuckDB store (--store FILE.duckdb)\n"
+    )
+
+
 def test_an_update_dated_in_the_future_is_refused(tmp_path: Path) -> None:
     tomorrow = date.today() + timedelta(days=1)
     result = update(
@@ -178,7 +208,7 @@ def test_an_update_dated_in_the_future_is_refused(tmp_path: Path) -> None:
 @pytest.fixture
 def year_store(tmp_path: Path) -> Path:
     """A store with a few updates of the 2013/14 year."""
-    store = tmp_path / "year.duckdb"
+    store = new_store(tmp_path / "year.duckdb")
     for milestone_id, status, day, by in [
         ("B2", "in progress", "2013-07-01", "DCC Thompson"),
         ("F1", "at risk", "2013-07-05", "ACC Rowe"),

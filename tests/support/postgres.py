@@ -23,7 +23,18 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"postgresql://{self.user}@{self.host}:{self.port}/postgres"
+        return self.database_url("postgres")
+
+    def database_url(self, database: str) -> str:
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{database}"
+
+    def create_database(self, database: str) -> str:
+        """Make a new, empty database on the server; its URL."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as con:
+            con.execute(f'CREATE DATABASE "{database}"')
+        return self.database_url(database)
 
 
 def find_binaries() -> Path | None:

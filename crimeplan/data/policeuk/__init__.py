@@ -41,6 +41,7 @@ from typing import Literal
 import duckdb
 
 from crimeplan.data.counts import QualityNote, plural, quality_notes
+from crimeplan.data.engine import Engine
 from crimeplan.data.ingest import drop_staged, inspect_text_file
 from crimeplan.data.policeuk.checks import (
     OUTCOMES_COLUMNS,
@@ -263,10 +264,11 @@ def run_quality_notes(store: Store, import_ids: Sequence[int]) -> list[QualityNo
     if row is None or row[0] is None:
         return []
     first, last, several, forces = row
-    return quality_notes(
-        store,
-        first=first,
-        last=last,
-        source=STREET_SOURCE,
-        forces=None if several else sorted(forces),
-    )
+    with Engine.of_store(store) as engine:
+        return quality_notes(
+            engine,
+            first=first,
+            last=last,
+            source=STREET_SOURCE,
+            forces=None if several else sorted(forces),
+        )
