@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     )
     from crimeplan.measures.analysis import analyse
     from crimeplan.measures.compute import evaluate
-    from crimeplan.measures.results import MeasureResult, MeasuresResult
+    from crimeplan.measures.pack import evaluate_pack
     from crimeplan.periods import FinancialYear
     from crimeplan.plan import builtin_plan_path, check_plan, load_plan
     from crimeplan.plan.model import Plan
+    from crimeplan.results.measure import MeasureResult, MeasuresResult
+    from crimeplan.results.pack import PackResults
 
 #: Where each public name lives; imported on first use, so ``import crimeplan`` is cheap.
 _EXPORTS = {
@@ -45,8 +47,10 @@ _EXPORTS = {
     "StoreError": "crimeplan.errors",
     "analyse": "crimeplan.measures.analysis",
     "evaluate": "crimeplan.measures.compute",
-    "MeasureResult": "crimeplan.measures.results",
-    "MeasuresResult": "crimeplan.measures.results",
+    "evaluate_pack": "crimeplan.measures.pack",
+    "MeasureResult": "crimeplan.results.measure",
+    "MeasuresResult": "crimeplan.results.measure",
+    "PackResults": "crimeplan.results.pack",
     "FinancialYear": "crimeplan.periods",
     "builtin_plan_path": "crimeplan.plan",
     "check_plan": "crimeplan.plan",
@@ -84,6 +88,7 @@ __all__ = [
     "MeasureError",
     "MeasureResult",
     "MeasuresResult",
+    "PackResults",
     "Plan",
     "PlanError",
     "Problem",
@@ -93,6 +98,7 @@ __all__ = [
     "builtin_plan_path",
     "check_plan",
     "evaluate",
+    "evaluate_pack",
     "load_plan",
     "open_engine",
 ]

@@ -85,7 +85,7 @@ def store_option() -> Decorator:
     )
 
 
-def store_location_option(*, writes: bool = False) -> Decorator:
+def store_location_option(*, writes: bool = False, required: bool = True) -> Decorator:
     """``--store LOCATION`` (or ``$CRIMEPLAN_STORE``), as ``store_location``, a string for
     ``crimeplan.data.engine.open_engine``: a DuckDB file or, unless the command ``writes``,
     a ``postgresql://`` URL."""
@@ -94,17 +94,17 @@ def store_location_option(*, writes: bool = False) -> Decorator:
         "--store",
         "store_location",
         envvar=STORE_VARIABLE,
-        required=True,
+        required=required,
         help=f"The store: {what}. Default: ${STORE_VARIABLE}.",
     )
 
 
-def plan_option(help_text: str = "The plan file (YAML).") -> Decorator:
+def plan_option(help_text: str = "The plan file (YAML).", *, required: bool = True) -> Decorator:
     """``--plan PLAN.yaml``, as ``plan_path``."""
     return click.option(
         "--plan",
         "plan_path",
-        required=True,
+        required=required,
         type=click.Path(dir_okay=False, path_type=Path),
         help=help_text,
     )

@@ -69,7 +69,15 @@ def render_table(report: BacktestReport, as_at: str, console: Console) -> None:
         "the months up to it; March (the year complete) is left out. Nominal: 80 % and 95 %."
     )
     for reason, n in report.skipped.items():
-        console.print(f"Not forecast ({n}): {reason}")
+        console.print(f"Not forecast ({n}): {SKIPPED.get(reason, reason)}")
+
+
+#: Why a year-month was not forecast (``Forecast.reason``'s code), in words.
+SKIPPED = {
+    "no_seasonal_profile": "no seasonal profile",
+    "short_history": "too short a history",
+    "no_forecast": "no forecast",
+}
 
 
 @cli.command("backtest")
@@ -113,7 +121,7 @@ def backtest_command(store_location: str, plan_path: Path, as_at: str | None, fm
                 )
         else:
             month = parse_month(as_at, "--as-at")
-        result = evaluate(plan, backend, month)
+        result = evaluate(plan, engine, month)
     series = {
         m.id: [
             (parse_month(p.month), None if p.value is None else float(p.value)) for p in m.series

@@ -11,11 +11,12 @@ import click
 from crimeplan.cli import cli, open_store
 from crimeplan.commands.measures import render_json
 from crimeplan.commands.report import describe
-from crimeplan.commands_support import write_text_atomic
+from crimeplan.data.engine import Engine
 from crimeplan.demo.generate import generate_demo
+from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report.build import write_pack
-from crimeplan.report.gather import gather
+from crimeplan.report.files import write_text_atomic
 
 #: The seed's position: "as at 1st May 2013", i.e. data to the end of April 2013.
 DEMO_AS_AT = date(2013, 4, 1)
@@ -50,11 +51,11 @@ def demo_command(out: Path) -> None:
     click.echo(f"Generating synthetic demo data into {store_path} …", err=True)
     with open_store(store_path) as store:
         report = generate_demo(store)
-        pack_results = gather(plan, store, DEMO_AS_AT)
-    results = pack_results.measures
+        with Engine.of_store(store) as engine:
+            results = evaluate_pack(plan, engine, DEMO_AS_AT)
     measures_file = out / "measures.json"
-    write_text_atomic(measures_file, render_json(results))
-    written = write_pack(plan, pack_results, out)
+    write_text_atomic(measures_file, render_json(results.as_measures()))
+    written = write_pack(results, out)
     html = written.html
     click.echo(
         f"Wrote to {out}/ (SYNTHETIC demo data: illustrative figures, not police statistics):"

@@ -12,18 +12,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import ibis
 from rich.console import Console
 from rich.table import Table
 
 from crimeplan.cli import cli, plan_option, store_location_option
-from crimeplan.data.engine import open_engine
+from crimeplan.codec import to_dict
+from crimeplan.data.engine import Engine, open_engine
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.breakdown import area_set_counts
-from crimeplan.measures.experiments import ExperimentResult, evaluate_experiment
+from crimeplan.measures.experiments import evaluate_experiment
 from crimeplan.periods import format_month, months_between, parse_month
 from crimeplan.plan import load_plan
 from crimeplan.plan.model import Experiment, Plan
+from crimeplan.report.narrative import experiments as experiment_words
+from crimeplan.results.experiments import ExperimentResult
 from crimeplan.stats.experiment import DiD, Estimate, difference_in_differences
 
 _PERIOD = re.compile(r"^\s*(\S+?)\s*\.\.\s*(\S+)\s*$")
@@ -239,8 +241,8 @@ def experiment_command(
     _check_sets(plan, sets)
     periods = {"before": before, "after": after}
     names = list(dict.fromkeys(sets.values()))
-    counts = _with_backend(
-        store_location, lambda backend: area_set_counts(backend, plan, names, periods, measure_id)
+    counts = _with_engine(
+        store_location, lambda engine: area_set_counts(engine, plan, names, periods, measure_id)
     )
 
     def count(role: str, period: str) -> int | None:
@@ -277,10 +279,10 @@ def experiment_command(
 T = TypeVar("T")
 
 
-def _with_backend(store_location: str, run: Callable[[ibis.BaseBackend], T]) -> T:
-    """``run`` on the store's Ibis backend, opened read-only and closed afterwards."""
+def _with_engine(store_location: str, run: Callable[[Engine], T]) -> T:
+    """``run`` on the store, opened read-only and closed afterwards."""
     with open_engine(store_location) as engine:
-        return run(engine.backend)
+        return run(engine)
 
 
 def _check_periods(before: list[date], after: list[date]) -> None:
@@ -352,12 +354,12 @@ def _check_measure(plan: Plan, measure_id: str) -> None:
         )
 
 
-def _last_month(backend: ibis.BaseBackend, plan: Plan, experiment: Experiment) -> date | None:
+def _last_month(engine: Engine, plan: Plan, experiment: Experiment) -> date | None:
     """The last month the store holds records of the experiment's source for the force."""
     source = "crimes"
     if experiment.measure is not None:
         source = plan.measure(experiment.measure).source
-    table = backend.table(source)
+    table = engine.table(source)
     value = table.filter(table.force == plan.force).month.max().to_pyarrow().as_py()
     if value is None:
         return None
@@ -367,13 +369,13 @@ def _last_month(backend: ibis.BaseBackend, plan: Plan, experiment: Experiment) -
 def _run_experiment(
     store_location: str, plan: Plan, experiment: Experiment, as_at: date | None, fmt: str
 ) -> None:
-    def run(backend: ibis.BaseBackend) -> tuple[ExperimentResult, date | None]:
-        month = as_at if as_at is not None else _last_month(backend, plan, experiment)
-        return evaluate_experiment(backend, plan, experiment, month), month
+    def run(engine: Engine) -> tuple[ExperimentResult, date | None]:
+        month = as_at if as_at is not None else _last_month(engine, plan, experiment)
+        return evaluate_experiment(engine, plan, experiment, month), month
 
-    result, month = _with_backend(store_location, run)
+    result, month = _with_engine(store_location, run)
     if fmt == "json":
-        data = {"as_at": format_month(month) if month else None, **result.to_dict()}
+        data = {"as_at": format_month(month) if month else None, **to_dict(result)}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(render_experiment(result, month))
@@ -385,7 +387,7 @@ def render_experiment(result: ExperimentResult, as_at: date | None) -> str:
     table = Table(title=f"Experiment {result.id}: {result.title}{when}", title_justify="left")
     table.add_column("")
     table.add_column("Result")
-    for label, text in result.pack_rows():
+    for label, text in experiment_words.table_rows(result):
         table.add_row(label, text)
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, force_terminal=False, color_system=None)
@@ -403,7 +405,10 @@ def render_experiment(result: ExperimentResult, as_at: date | None) -> str:
                 f"{u.outcome:+,.1f}",
             )
         console.print(units)
-    lines = [result.sentence] + [f"Note: {note}" for note in result.notes]
+    month = format_month(as_at) if as_at else None
+    lines = [experiment_words.sentence(result, month)] + [
+        f"Note: {experiment_words.note_text(note, result)}" for note in result.notes
+    ]
     return buffer.getvalue() + "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from pathlib import Path
 
@@ -12,15 +11,16 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from crimeplan.cli import as_at_option, cli, plan_option
+from crimeplan.cli import as_at_option, cli, plan_option, store_location_option
+from crimeplan.codec import to_json
 from crimeplan.data.engine import open_engine
-from crimeplan.data.store import STORE_VARIABLE
 from crimeplan.measures.analysis import analyse
-from crimeplan.measures.results import MeasuresResult
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
 from crimeplan.plan.model import AreaRef
 from crimeplan.report import numbers
+from crimeplan.report.narrative.notes import data_note
+from crimeplan.results.measure import MeasuresResult
 
 CSV_COLUMNS = (
     "id",
@@ -54,20 +54,21 @@ def parse_area(text: str | None) -> AreaRef | None:
 
 
 def render_json(result: MeasuresResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return to_json(result)
 
 
 def render_csv(result: MeasuresResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for m in result.to_dict()["measures"]:
-        writer.writerow(["" if m[c] is None else m[c] for c in CSV_COLUMNS])
+    for m in result.measures:
+        row = [getattr(m, column) for column in CSV_COLUMNS]
+        writer.writerow(["" if value is None else value for value in row])
     return out.getvalue()
 
 
 def render_table(result: MeasuresResult, console: Console) -> None:
-    title = f"{result.plan_title}: measures as at {result.as_at} ({result.area})"
+    title = f"{result.plan.title}: measures as at {result.as_at} ({result.area})"
     if result.synthetic_data:
         title += " [SYNTHETIC DEMO DATA]"
     table = Table(title=title, title_justify="left")
@@ -103,23 +104,14 @@ def render_table(result: MeasuresResult, console: Console) -> None:
             numbers.chance(m),
         )
     console.print(table)
-    console.print(
-        f"Year to date {result.ytd_months[0]} to {result.ytd_months[1]} against "
-        f"{result.baseline_months[0]} to {result.baseline_months[1]}."
-    )
+    ytd, baseline = result.period.year_to_date, result.period.baseline
+    console.print(f"Year to date {ytd[0]} to {ytd[1]} against {baseline[0]} to {baseline[1]}.")
     for note in result.data_notes:
-        console.print(f"Note: {note}")
+        console.print(f"Note: {data_note(note)}")
 
 
 @cli.command("measures")
-@click.option(
-    "--store",
-    "store_location",
-    envvar=STORE_VARIABLE,
-    required=True,
-    help=f"The store: a DuckDB file, or a postgresql://user@host/db URL holding the "
-    f"same tables. Default: ${STORE_VARIABLE}.",
-)
+@store_location_option()
 @plan_option()
 @as_at_option()
 @click.option(
@@ -156,7 +148,7 @@ def measures_command(
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")
     with open_engine(store_location) as engine:
-        result = analyse(plan, engine.backend, month, area=parse_area(area))
+        result = analyse(plan, engine, month, area=parse_area(area))
     if fmt == "json":
         sys.stdout.write(render_json(result))
     elif fmt == "csv":

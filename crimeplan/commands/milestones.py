@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,9 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from crimeplan.cli import cli, plan_option, store_location_option
+from crimeplan.codec import to_dict, to_json
 from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
-from crimeplan.milestones.listing import MilestoneListing, milestone_listing
+from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.updates import (
     check_not_future,
     find_milestone,
@@ -29,6 +29,8 @@ from crimeplan.milestones.updates import (
     record_update,
 )
 from crimeplan.plan import load_plan
+from crimeplan.report.narrative import milestones as milestone_words
+from crimeplan.results.milestones import MilestoneListing
 
 CADENCE_WORDS = {
     "monthly": "monthly",
@@ -153,14 +155,14 @@ def update_command(
 
 
 def render_json(listing: MilestoneListing) -> str:
-    return json.dumps(listing.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return to_json(listing)
 
 
 def render_csv(listing: MilestoneListing) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for line in listing.to_dict()["milestones"]:
+    for line in to_dict(listing)["milestones"]:
         update = line["latest_update"] or {}
         flat = {
             **line,
@@ -187,9 +189,8 @@ def render_table(listing: MilestoneListing, console: Console) -> None:
     )
     for heading in ("Milestone", "Leads", "Cadence", "Status", "Latest update", "At meeting"):
         table.add_column(heading)
-    for line in listing.lines:
-        status = line.status
-        update = status.latest_update
+    for line in listing.milestones:
+        update = line.latest_update
         latest = "none"
         if update:
             latest = update.date.isoformat() + (f" {update.by}" if update.by else "")
@@ -198,19 +199,20 @@ def render_table(listing: MilestoneListing, console: Console) -> None:
         cadence = CADENCE_WORDS[line.cadence] if line.cadence else "none"
         if line.cadence_note:
             cadence += f" ({line.cadence_note})"
-        flag = status.flag.upper() if status.overdue else status.flag
+        flag = milestone_words.flag(line)
+        flag = flag.upper() if line.overdue else flag
         table.add_row(
             f"{line.milestone_id} {line.title}",
             "; ".join(line.leads) or "none",
             cadence,
-            status.latest_status,
+            line.latest_status,
             latest,
             flag,
         )
     console.print(table)
     for note in listing.notes:
-        console.print(f"Note: {note}")
-    console.print(listing.summary())
+        console.print(f"Note: {milestone_words.listing_note(note)}")
+    console.print(milestone_words.summary(listing))
 
 
 @cli.command("milestones")

@@ -183,13 +183,19 @@ OUTSIDE_FORCE_AREA = "outside_force_area"
 @dataclass(frozen=True)
 class QualityNote:
     """One thing a reader of the counts should know: what, for which force and month
-    (``None`` for notes spanning months), how many rows, and a sentence saying it."""
+    (``None`` for notes spanning months), how many rows, a sentence saying it for the import's
+    report, and its numbers: ``ids`` (Crime IDs repeated), an ``example`` id and the months it
+    is in, ``share_pct`` (rows outside the force's areas, of its located rows)."""
 
     kind: str
     force: str
     month: date | None
     rows: int
     message: str
+    ids: int | None = None
+    example: str | None = None
+    example_months: tuple[date, ...] = ()
+    share_pct: float | None = None
 
 
 def quality_notes(
@@ -308,6 +314,7 @@ def _repeated_crime_ids(engine: Engine, rows: ir.Table) -> list[QualityNote]:
                 int(count),
                 f"{row_force} {format_month(month)}: {plural(int(ids), 'Crime ID')} on more "
                 f"than one row ({plural(int(count), 'row')}); all rows are counted",
+                ids=int(ids),
             )
         )
 
@@ -331,6 +338,9 @@ def _repeated_crime_ids(engine: Engine, rows: ir.Table) -> list[QualityNote]:
                 f"{row_force}: {plural(ids, 'Crime ID')} {verb} in more than one month "
                 f"({plural(count, 'row')}, e.g. {str(example)[:12]}… in {months_text}); "
                 "each month's row is counted in its month",
+                ids=ids,
+                example=str(example)[:12],
+                example_months=tuple(sorted({m for m, _ in example_months})),
             )
         )
     return notes
@@ -388,6 +398,7 @@ def _outside_force_area(engine: Engine, rows: ir.Table) -> list[QualityNote]:
             f"{row_force}: {plural(int(count), 'row')} ({100 * count / total:.1f} %) "
             "geocoded to small areas outside the force's areas: counted for the "
             "force, in none of its areas",
+            share_pct=100 * count / total,
         )
         for row_force, count, total in _records(counted)
         if count

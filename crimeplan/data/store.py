@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-import crimeplan._compat  # noqa: F401  (Ibis 12 on DuckDB 2)
+import crimeplan.data.ibis_duckdb  # noqa: F401  (Ibis 12 on DuckDB 2)
 from crimeplan.data.schema import CURRENT_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
 from crimeplan.errors import StoreError
 

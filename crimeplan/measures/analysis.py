@@ -1,7 +1,7 @@
 """Every measure with its statistics: the measures engine's results, plus what tells signal
 from noise.
 
-``analyse(plan, backend, as_at)`` runs ``evaluate`` (the engine), asks the engine for the few
+``analyse(plan, engine, as_at)`` runs ``evaluate`` (the engine), asks the engine for the few
 small extras the statistics need (peer figures, a breakdown of each targeted total), then
 adds to each measure, on its small monthly series:
 
@@ -23,13 +23,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
-import ibis
-
+from crimeplan.codec import from_dict, to_dict
+from crimeplan.data.engine import Engine
 from crimeplan.measures.breakdown import NOT_RECORDED, breakdown_periods
 from crimeplan.measures.compute import evaluate
-from crimeplan.measures.results import MeasureResult, MeasuresResult
 from crimeplan.periods import (
     FinancialYear,
     add_months,
@@ -39,13 +38,22 @@ from crimeplan.periods import (
     parse_month,
 )
 from crimeplan.plan.model import AreaRef, Measure, Plan
+from crimeplan.results.measure import MeasureResult, MeasuresResult
+from crimeplan.results.statistics import (
+    ChangeTest,
+    CountChangeTest,
+    Overdispersed,
+    ProportionChangeTest,
+    Spc,
+)
 from crimeplan.stats import facts as facts_
-from crimeplan.stats.forecast import forecast_year_end
-from crimeplan.stats.peers import PeerFigure, peer_comparison
+from crimeplan.stats.forecast import Forecast, forecast_year_end
+from crimeplan.stats.peers import PeerComparison, PeerFigure, peer_comparison
 from crimeplan.stats.significance import (
+    OVERDISPERSION_THRESHOLD,
     newcombe_difference,
+    overdispersed,
     overdispersion,
-    overdispersion_note,
     poisson_rate_test,
 )
 from crimeplan.stats.spc import last_point_reading, xmr_chart
@@ -56,21 +64,21 @@ PEER_MONTHS = 12
 
 def analyse(
     plan: Plan,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     as_at: date,
     *,
     area: AreaRef | None = None,
 ) -> MeasuresResult:
     """Every measure of ``plan`` as at ``as_at``, with its statistics."""
-    results = evaluate(plan, backend, as_at, area=area)
-    ytd = [parse_month(m) for m in months_between_labels(results.ytd_months)]
-    baseline = [parse_month(m) for m in months_between_labels(results.baseline_months)]
-    peers = _peer_figures(plan, backend, as_at) if area is None else {}
+    results = evaluate(plan, engine, as_at, area=area)
+    ytd = [parse_month(m) for m in months_between_labels(results.period.year_to_date)]
+    baseline = [parse_month(m) for m in months_between_labels(results.period.baseline)]
+    peers = _peer_figures(plan, engine, as_at) if area is None else {}
     analysed = []
     for result in results.measures:
         measure = plan.measure(result.id)
         analysed.append(
-            _analyse_measure(plan, backend, measure, result, results, ytd, baseline, peers, area)
+            _analyse_measure(plan, engine, measure, result, results, ytd, baseline, peers, area)
         )
     return replace(results, measures=tuple(analysed))
 
@@ -81,7 +89,7 @@ def months_between_labels(span: tuple[str, str]) -> list[str]:
 
 def _analyse_measure(
     plan: Plan,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     measure: Measure,
     result: MeasureResult,
     results: MeasuresResult,
@@ -91,9 +99,11 @@ def _analyse_measure(
     area: AreaRef | None,
 ) -> MeasureResult:
     spc = _spc(measure, result)
-    facts = list(
-        facts_.measure_facts(
-            result, ytd_months=results.ytd_months, baseline_months=results.baseline_months
+    facts: list[facts_.Fact] = list(
+        measure_facts(
+            result,
+            ytd_months=results.period.year_to_date,
+            baseline_months=results.period.baseline,
         )
     )
     yearly = yearly_totals(result)
@@ -107,10 +117,10 @@ def _analyse_measure(
             if fact is not None:
                 facts.append(fact)
     if result.kind == "count" and result.target is not None and ytd:
-        contributors = _contributors(plan, backend, measure, result, ytd, baseline, area)
+        contributors = _contributors(plan, engine, measure, result, ytd, baseline, area)
         if contributors is not None:
             facts.append(contributors)
-    peer = None
+    peer: PeerComparison | None = None
     if measure.peer_measure and measure.peer_measure in peers:
         kind: Literal["count", "proportion"] = (
             "count" if measure.kind in ("count", "rate") else "proportion"
@@ -118,19 +128,56 @@ def _analyse_measure(
         figures = peers[measure.peer_measure]
         if plan.force in figures and len(figures) > 1:
             comparison = peer_comparison(plan.force, figures, kind, per=measure.per)
-            peer = {**comparison.to_dict(), "period": list(_peer_period(results))}
+            peer = replace(comparison.rounded(), period=_peer_period(results))
     return replace(
         result,
         spc=spc,
-        change_test=_change_test(result, ytd, baseline, spc),
+        change_test=_change_test(result, spc),
         forecast=_forecast(measure, result, baseline),
         peers=peer,
-        facts=tuple(fact.to_dict() for fact in facts),
+        facts=tuple(facts),
     )
 
 
+def measure_facts(
+    result: MeasureResult,
+    *,
+    ytd_months: Sequence[str] = (),
+    baseline_months: Sequence[str] = (),
+) -> tuple[facts_.Fact, ...]:
+    """The facts one measure's result supports on its own, in this order: the current run,
+    the seasonal peak and trough, the monthly average over the last 12 months (counts and
+    rates only) and, for a measure with numerators and denominators (proportions, surveys),
+    the share now against the baseline. ``ytd_months`` and ``baseline_months`` (first and
+    last) are the share's periods."""
+    facts: list[facts_.Fact | None] = [
+        facts_.runs(result.id, result.series),
+        facts_.seasonal_peak_trough(result.id, result.series),
+    ]
+    if result.kind in ("count", "rate"):
+        facts.append(facts_.monthly_average(result.id, result.series))
+    elif (
+        result.ytd_numerator is not None
+        and result.ytd_denominator is not None
+        and result.baseline_numerator is not None
+        and result.baseline_denominator is not None
+    ):
+        facts.append(
+            facts_.share_moved(
+                result.id,
+                result.ytd_numerator,
+                result.ytd_denominator,
+                result.baseline_numerator,
+                result.baseline_denominator,
+                period=ytd_months,
+                period_before=baseline_months,
+            )
+        )
+    return tuple(fact for fact in facts if fact is not None)
+
+
 # -- SPC ---------------------------------------------------------------------------------------
-def _spc(measure: Measure, result: MeasureResult) -> dict[str, Any] | None:
+def _spc(measure: Measure, result: MeasureResult) -> Spc | None:
     """The XmR chart of the monthly series (or the survey's waves).
 
     A rolling 12-month series is not charted: its points share eleven months with their
@@ -150,15 +197,22 @@ def _spc(measure: Measure, result: MeasureResult) -> dict[str, Any] | None:
         target=target,
         rebase_at_index=rebase,
     )
-    out = {
-        **chart.to_dict(),
-        "target": target,
-        "months": months,
-        **last_point_reading(chart, values),
-    }
-    if values[-1] is None:  # the as-at month is missing: there is no latest point to read
-        out["variation_icon"] = None
-    return out
+    reading = last_point_reading(chart, values)
+    return Spc(
+        mean=chart.mean,
+        upl=chart.upl,
+        lpl=chart.lpl,
+        point_types=chart.point_types,
+        # the as-at month missing: there is no latest point to read
+        variation_icon=None if values[-1] is None else chart.variation_icon,
+        assurance_icon=chart.assurance_icon,
+        segments=chart.segments,
+        target=target,
+        months=tuple(months),
+        last_point_rules=reading.rules,
+        last_run=reading.run,
+        last_close=reading.close,
+    )
 
 
 def _target_line(result: MeasureResult) -> float | None:
@@ -172,7 +226,7 @@ def _target_line(result: MeasureResult) -> float | None:
     if result.kind != "count":
         return None
     totals = yearly_totals(result)
-    if not result.comparison or not totals:
+    if not totals:
         return None
     base_year = FinancialYear.of(add_months(parse_month(result.month), -12))
     total = totals.get(base_year.label)
@@ -209,20 +263,19 @@ def _days(months: Sequence[date]) -> int:
     return sum(days_in_month(m) for m in months)
 
 
-def _change_test(
-    result: MeasureResult,
-    ytd: Sequence[date],
-    baseline: Sequence[date],
-    spc: dict[str, Any] | None,
-) -> dict[str, Any] | None:
+def _change_test(result: MeasureResult, spc: Spc | None) -> ChangeTest | None:
+    """The year to date against the baseline: the exact Poisson test for counts and rates,
+    the two-proportion comparison for proportions and surveys (rounded as the statistics
+    round them for JSON)."""
     if result.kind in ("count", "rate"):
         count = result.ytd_numerator if result.kind == "rate" else result.ytd
         before = result.baseline_numerator if result.kind == "rate" else result.baseline_ytd
-        if count is None or before is None or not result.months_compared:
+        compared = result.months_compared
+        if count is None or before is None or not compared.year_to_date:
             return None
         # exposure: the days of the months actually compared (those held in both years)
-        exposure = float(_days([parse_month(m) for m in result.months_compared]))
-        base_exposure = float(_days([parse_month(m) for m in result.baseline_months_compared]))
+        exposure = float(_days([parse_month(m) for m in compared.year_to_date]))
+        base_exposure = float(_days([parse_month(m) for m in compared.baseline]))
         if result.kind == "rate" and result.ytd_denominator and result.baseline_denominator:
             exposure *= float(result.ytd_denominator)
             base_exposure *= float(result.baseline_denominator)
@@ -231,18 +284,23 @@ def _change_test(
         if result.kind == "rate":
             values = [float(p.numerator) for p in result.series if p.numerator is not None]
         index = overdispersion(values)
-        note = overdispersion_note(index)
-        out = {
-            "test": "poisson_rate_ratio",
-            **test.to_dict(),
-            "overdispersion": None if index is None else round(index, 2),
-            "note": note,
-        }
-        if note and test.significant and spc and spc.get("variation_icon") == "common_cause":
-            out["note"] = (
-                f"{note}; the latest month is within the chart's limits (common-cause variation)"
+        note = None
+        if index is not None and overdispersed(index):
+            note = Overdispersed(
+                times=round(index, 2),
+                threshold=OVERDISPERSION_THRESHOLD,
+                within_chart_limits=bool(
+                    test.significant and spc and spc.variation_icon == "common_cause"
+                ),
             )
-        return out
+        return from_dict(
+            CountChangeTest,
+            {
+                **test.to_dict(),
+                "overdispersion": None if index is None else round(index, 2),
+                "note": to_dict(note),
+            },
+        )
     numbers = (
         result.ytd_numerator,
         result.ytd_denominator,
@@ -256,13 +314,11 @@ def _change_test(
     ):
         return None
     x1, n1, x2, n2 = (int(v) for v in numbers)  # type: ignore[arg-type]
-    return {"test": "two_proportions", **newcombe_difference(x1, n1, x2, n2).to_dict()}
+    return from_dict(ProportionChangeTest, newcombe_difference(x1, n1, x2, n2).to_dict())
 
 
 # -- forecast ---------------------------------------------------------------------------------
-def _forecast(
-    measure: Measure, result: MeasureResult, baseline: Sequence[date]
-) -> dict[str, Any] | None:
+def _forecast(measure: Measure, result: MeasureResult, baseline: Sequence[date]) -> Forecast | None:
     if result.kind != "count" or result.target is None or result.target.kind != "change_pct":
         return None
     as_at = parse_month(result.month)
@@ -278,13 +334,13 @@ def _forecast(
         target_change_pct=result.target.value,
         improvement=measure.improvement,
     )
-    return forecast.to_dict()
+    return forecast.rounded()
 
 
 # -- facts that need the engine ----------------------------------------------------------------
 def _contributors(
     plan: Plan,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     measure: Measure,
     result: MeasureResult,
     ytd: Sequence[date],
@@ -292,7 +348,7 @@ def _contributors(
     area: AreaRef | None,
 ) -> facts_.Fact | None:
     split = breakdown_periods(
-        backend, plan, measure, ("offence", "category"), {"ytd": ytd, "baseline": baseline}, area
+        engine, plan, measure, ("offence", "category"), {"ytd": ytd, "baseline": baseline}, area
     )
     for index in (0, 1):  # by offence where the records have one (a force's extract), else
         now: dict[str, int] = {}  # by police.uk category
@@ -320,9 +376,7 @@ def _peer_period(results: MeasuresResult) -> tuple[str, str]:
     return format_month(add_months(last, -(PEER_MONTHS - 1))), format_month(last)
 
 
-def _peer_figures(
-    plan: Plan, backend: ibis.BaseBackend, as_at: date
-) -> dict[str, dict[str, PeerFigure]]:
+def _peer_figures(plan: Plan, engine: Engine, as_at: date) -> dict[str, dict[str, PeerFigure]]:
     """Peer figures over the 12 months to ``as_at``, by peer measure and force: counts with
     the force's population, proportions with their denominators."""
     wanted = sorted({m.peer_measure for m in plan.measures if m.peer_measure})
@@ -330,7 +384,7 @@ def _peer_figures(
         return {}
     forces = [plan.force, *plan.peers.forces]
     first = add_months(as_at, -(PEER_MONTHS - 1))
-    table = backend.table("peer_figures")
+    table = engine.table("peer_figures")
     rows = (
         table.filter(
             table.measure.isin(wanted),
@@ -347,7 +401,7 @@ def _peer_figures(
         .to_pyarrow()
         .to_pylist()
     )
-    populations = _force_populations(backend, forces, FinancialYear.of(as_at).start_year)
+    populations = _force_populations(engine, forces, FinancialYear.of(as_at).start_year)
     out: dict[str, dict[str, PeerFigure]] = {}
     for row in rows:
         if int(row["months"]) < PEER_MONTHS:
@@ -363,10 +417,8 @@ def _peer_figures(
     return out
 
 
-def _force_populations(
-    backend: ibis.BaseBackend, forces: Sequence[str], year: int
-) -> dict[str, int]:
-    table = backend.table("populations")
+def _force_populations(engine: Engine, forces: Sequence[str], year: int) -> dict[str, int]:
+    table = engine.table("populations")
     rows = (
         table.filter(table.area_level == "force", table.area.isin(list(forces)), table.year <= year)
         .order_by(["area", "year"])

@@ -19,6 +19,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from crimeplan.data.engine import Engine
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
 from crimeplan.periods import FinancialYear
@@ -51,19 +52,19 @@ def _count_measure(plan: Plan, measure: Measure | str) -> Measure:
     return found
 
 
-def _context(backend: ibis.BaseBackend, plan: Plan) -> FilterContext:
-    return FilterContext(areas=backend.table("areas"), area_sets=plan.area_sets, force=plan.force)
+def _context(engine: Engine, plan: Plan) -> FilterContext:
+    return FilterContext(areas=engine.table("areas"), area_sets=plan.area_sets, force=plan.force)
 
 
 def _records(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     plan: Plan,
     source: str,
     where: Where,
     area: AreaRef | None,
 ) -> ir.Table:
-    ctx = _context(backend, plan)
-    table: ir.Table = backend.table(source)
+    ctx = _context(engine, plan)
+    table: ir.Table = engine.table(source)
     table = table.filter(table.force == plan.force, predicate(table, where, ctx))
     if area is not None and area.level != "force":
         table = table.filter(area_predicate(table, area, ctx))
@@ -78,7 +79,7 @@ def _month(value: object) -> date:
 
 
 def breakdown(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     plan: Plan,
     measure: Measure | str,
     by: By,
@@ -96,13 +97,13 @@ def breakdown(
         raise MeasureError(f"cannot split by '{by}'; expected one of {', '.join(BY_COLUMNS)}")
     if not months:
         return {}
-    table = backend.table(found.source)
+    table = engine.table(found.source)
     if by not in table.columns:
         raise MeasureError(
             f"measure '{found.id}' counts {found.source}, which has no {by} column; "
             f"split it by one of: {', '.join(c for c in BY_COLUMNS if c in table.columns)}"
         )
-    records = _records(backend, plan, found.source, found.filters, area)
+    records = _records(engine, plan, found.source, found.filters, area)
     records = records.filter(records.month.isin(sorted(set(months))))
     rows = records.group_by(by).aggregate(n=records.count()).to_pyarrow().to_pylist()
     counts = {NOT_RECORDED if r[by] is None else str(r[by]): int(r["n"]) for r in rows}
@@ -110,7 +111,7 @@ def breakdown(
 
 
 def breakdown_periods(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     plan: Plan,
     measure: Measure | str,
     by: Sequence[By],
@@ -120,7 +121,7 @@ def breakdown_periods(
     """Like ``breakdown`` for several periods and columns at once, in ONE grouped query:
     ``{period name: {(value of each column in by): count}}``."""
     found = _count_measure(plan, measure)
-    table = backend.table(found.source)
+    table = engine.table(found.source)
     for column in by:
         if column not in BY_COLUMNS or column not in table.columns:
             raise MeasureError(f"cannot split {found.source} by '{column}'")
@@ -128,7 +129,7 @@ def breakdown_periods(
     out: dict[str, dict[tuple[str, ...], int]] = {name: {} for name in periods}
     if not month_period:
         return out
-    records = _records(backend, plan, found.source, found.filters, area)
+    records = _records(engine, plan, found.source, found.filters, area)
     records = records.filter(records.month.isin(sorted(month_period)))
     rows = records.group_by(["month", *by]).aggregate(n=records.count()).to_pyarrow().to_pylist()
     for row in rows:
@@ -139,7 +140,7 @@ def breakdown_periods(
 
 
 def yearly_totals(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     plan: Plan,
     measure: Measure | str,
     *,
@@ -153,14 +154,16 @@ def yearly_totals(
     months, so that a part year at either end of the store is not mistaken for a low year.
     """
     found = _count_measure(plan, measure)
-    table: ir.Table = backend.table(found.source)
-    ctx = _context(backend, plan)
+    table: ir.Table = engine.table(found.source)
+    ctx = _context(engine, plan)
     table = table.filter(table.force == plan.force)
     if area is not None and area.level != "force":
         table = table.filter(area_predicate(table, area, ctx))
     rows = (
         table.group_by("month")
-        .aggregate(rows=table.count(), n=table.count(where=predicate(table, found.filters, ctx)))
+        .aggregate(
+            rows=table.count(), n=engine.count_where(table, predicate(table, found.filters, ctx))
+        )
         .to_pyarrow()
         .to_pylist()
     )
@@ -180,7 +183,7 @@ def yearly_totals(
 
 
 def area_set_counts(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     plan: Plan,
     area_sets: Sequence[str],
     periods: Mapping[str, Sequence[date]],
@@ -204,8 +207,8 @@ def area_set_counts(
     wanted = sorted({m for months in periods.values() for m in months})
     if not wanted or not area_sets:
         return {(s, p): 0 for s in area_sets for p in periods}
-    ctx = _context(backend, plan)
-    records = _records(backend, plan, source, where, None)
+    ctx = _context(engine, plan)
+    records = _records(engine, plan, source, where, None)
     records = records.filter(records.month.isin(wanted))
     metrics: dict[str, ir.Scalar] = {}
     keys: dict[str, tuple[str, str]] = {}
@@ -215,6 +218,6 @@ def area_set_counts(
             column = f"n_{i}_{j}"
             keys[column] = (name, period)
             in_period = records.month.isin(sorted(set(months))) if months else ibis.literal(False)
-            metrics[column] = records.count(where=in_set & in_period)
+            metrics[column] = engine.count_where(records, in_set & in_period)
     row = records.aggregate(**metrics).to_pyarrow().to_pylist()[0]
     return {keys[column]: int(row[column] or 0) for column in keys}

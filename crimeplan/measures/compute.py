@@ -9,24 +9,48 @@ targets are worked out. The same Ibis code runs on DuckDB and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
 
+from crimeplan.data.engine import Engine
+from crimeplan.data.synthetic import holds_synthetic_data
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
-from crimeplan.measures.results import (
+from crimeplan.periods import FinancialYear, add_months, format_month, months_between
+from crimeplan.plan.model import AreaRef, Count, Measure, Plan, Where
+from crimeplan.plan.model import Target as PlanTarget
+from crimeplan.results.measure import (
+    Annotation,
+    Comparison,
     DataSource,
     MeasureResult,
     MeasuresResult,
+    MonthsCompared,
+    Number,
+    Periods,
+    PlanInfo,
+    PublishedRow,
     SeriesPoint,
     Target,
 )
-from crimeplan.periods import FinancialYear, add_months, format_month, months_between
-from crimeplan.plan.model import AreaRef, Count, Measure, Plan, Where
+from crimeplan.results.notes import (
+    DataNote,
+    MeasureNote,
+    MonthsMissing,
+    NoPopulation,
+    NoPublishedTable,
+    NoSurveyResults,
+    NotPublishedForArea,
+    OutsidePlanYear,
+    PartialComparison,
+    PublishedCohort,
+    SourceMonthsMissing,
+    UnknownFilterValue,
+)
 
 _ROWS = "__rows"
 
@@ -55,12 +79,14 @@ class Period:
         )
 
     @property
-    def comparison(self) -> str:
-        first, last = self.baseline_ytd[0], self.baseline_ytd[-1]
-        span = first.strftime("%B %Y")
-        if last != first:
-            span = f"{first.strftime('%B')}–{last.strftime('%B %Y')}"
-        return f"the same period of {self.baseline.label} ({span})"
+    def comparison(self) -> Comparison:
+        """The year to date against the same months of the baseline year."""
+        return Comparison(
+            basis="year_to_date",
+            current=(format_month(self.ytd[0]), format_month(self.ytd[-1])),
+            baseline=(format_month(self.baseline_ytd[0]), format_month(self.baseline_ytd[-1])),
+            baseline_year=self.baseline.label,
+        )
 
 
 MonthlyCounts = dict[date, dict[str, int]]
@@ -100,7 +126,7 @@ def _month(value: Any) -> date:
 
 
 def monthly_counts(
-    backend: ibis.BaseBackend,
+    engine: Engine,
     source: str,
     components: dict[str, Where],
     ctx: FilterContext,
@@ -110,7 +136,7 @@ def monthly_counts(
     last_month: date,
 ) -> MonthlyCounts:
     """Per month, the number of records of ``source`` matching each component's filter."""
-    table: ir.Table = backend.table(source)
+    table: ir.Table = engine.table(source)
     table = table.filter(table.force == force, table.month <= last_month)
     in_area = None
     if area is not None and area.level != "force":
@@ -119,7 +145,9 @@ def monthly_counts(
     metrics = {_ROWS: table.count()}
     for key, where in components.items():
         condition = predicate(table, where, ctx)
-        metrics[key] = table.count(where=condition if in_area is None else condition & in_area)
+        metrics[key] = engine.count_where(
+            table, condition if in_area is None else condition & in_area
+        )
     expr = table.group_by("month").aggregate(**metrics).order_by("month")
     rows = expr.to_pyarrow().to_pylist()
     return {_month(row.pop("month")): {k: int(v) for k, v in row.items()} for row in rows}
@@ -127,15 +155,15 @@ def monthly_counts(
 
 def evaluate(
     plan: Plan,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     as_at: date,
     *,
     area: AreaRef | None = None,
 ) -> MeasuresResult:
     """Every measure of ``plan`` as at the month ``as_at`` (data up to the end of it)."""
     period = Period.for_plan(plan, as_at)
-    ctx = FilterContext(areas=backend.table("areas"), area_sets=plan.area_sets, force=plan.force)
-    check_area(backend, plan, area)
+    ctx = FilterContext(areas=engine.table("areas"), area_sets=plan.area_sets, force=plan.force)
+    check_area(engine, plan, area)
     by_source: dict[str, dict[str, Where]] = {}
     for measure in plan.measures:
         if measure.kind in ("count", "rate"):
@@ -149,19 +177,23 @@ def evaluate(
             by_source.setdefault(den_source, {})[f"{measure.id}__den"] = parts[f"{measure.id}__den"]
     counts = {
         source: monthly_counts(
-            backend, source, comps, ctx, force=plan.force, area=area, last_month=as_at
+            engine, source, comps, ctx, force=plan.force, area=area, last_month=as_at
         )
         for source, comps in sorted(by_source.items())
     }
     if area is None or area.level == "force":
-        _check_force_present(backend, plan, counts)
-    unknown = unknown_values(backend, plan, by_source)
+        _check_force_present(engine, plan, counts)
+    unknown = unknown_values(engine, plan, by_source)
     milestones_of: dict[str, list[str]] = {}
     for milestone in plan.milestones:
         for measure_id in [*milestone.measures, *(t.measure for t in milestone.targets)]:
             if milestone.id not in milestones_of.setdefault(measure_id, []):
                 milestones_of[measure_id].append(milestone.id)
     targets = {t.measure: (m.id, t) for m in plan.milestones for t in m.targets}
+    annotations = {
+        m.id: tuple(Annotation(month=a.month, text=a.text) for a in m.annotations)
+        for m in plan.measures
+    }
     results = []
     for measure in plan.measures:
         if measure.kind in ("count", "rate", "proportion"):
@@ -169,37 +201,42 @@ def evaluate(
             if measure.kind == "proportion":
                 assert measure.numerator is not None
                 source = _count_source(measure.numerator, plan)
-            result = _record_measure(measure, plan, period, counts, source, backend, area)
+            result = _record_measure(measure, plan, period, counts, source, engine, area)
         elif measure.kind == "survey":
-            result = _survey_measure(measure, plan, period, backend, area)
+            result = _survey_measure(measure, plan, period, engine, area)
         else:
-            result = _published_measure(measure, plan, period, backend, area)
+            result = _published_measure(measure, plan, period, engine, area)
         target = targets.get(measure.id)
         result = _with_target(result, measure, target, tuple(milestones_of.get(measure.id, ())))
-        results.append(result)
+        results.append(replace(result, annotations=annotations[measure.id]))
     return MeasuresResult(
         as_at=format_month(as_at),
-        plan_title=plan.title,
-        force=plan.force,
-        plan_year=plan.plan_year,
-        baseline_year=plan.baseline_year,
-        area=str(area) if area else f"force:{plan.force}",
-        ytd_months=(format_month(period.ytd[0]), format_month(period.ytd[-1])),
-        baseline_months=(
-            format_month(period.baseline_ytd[0]),
-            format_month(period.baseline_ytd[-1]),
+        plan=PlanInfo(
+            title=plan.title,
+            force=plan.force,
+            plan_year=plan.plan_year,
+            baseline_year=plan.baseline_year,
         ),
-        synthetic_data=_synthetic(backend),
+        area=str(area) if area else f"force:{plan.force}",
+        period=Periods(
+            year_to_date=(format_month(period.ytd[0]), format_month(period.ytd[-1])),
+            baseline=(format_month(period.baseline_ytd[0]), format_month(period.baseline_ytd[-1])),
+        ),
+        synthetic_data=holds_synthetic_data(engine, force=plan.force),
         measures=tuple(results),
         data_notes=_plan_year_note(plan, period) + unknown + _data_notes(period, counts),
-        sources=_sources(backend),
+        sources=_sources(engine, plan.force),
     )
 
 
-def _sources(backend: ibis.BaseBackend) -> tuple[DataSource, ...]:
-    imports = backend.table("imports")
+def _sources(engine: Engine, force: str) -> tuple[DataSource, ...]:
+    """The current imports the results rest on: the force's own, and files of no one force
+    (areas, a published table, peer figures)."""
+    imports = engine.table("imports")
     rows = (
-        imports.filter(imports.superseded_by.isnull())
+        imports.filter(
+            imports.superseded_by.isnull(), imports.force.isnull() | (imports.force == force)
+        )
         .order_by("import_id")
         .to_pyarrow()
         .to_pylist()
@@ -226,7 +263,7 @@ _AREA_LEVELS = {
 }
 
 
-def check_area(backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None) -> None:
+def check_area(engine: Engine, plan: Plan, area: AreaRef | None) -> None:
     """A one-line error for an area the plan or the store does not know, listing those it
     does."""
     if area is None or area.level in ("force", "small_area"):
@@ -237,7 +274,7 @@ def check_area(backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None) -> N
             raise MeasureError(f"no area set '{area.name}' in the plan; known: {known}")
         return
     column = _AREA_LEVELS[area.level]
-    areas = backend.table("areas")
+    areas = engine.table("areas")
     names = sorted(
         str(r[column])
         for r in areas.select(column).distinct().to_pyarrow().to_pylist()
@@ -259,13 +296,11 @@ def check_area(backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None) -> N
         )
 
 
-def _check_force_present(
-    backend: ibis.BaseBackend, plan: Plan, counts: dict[str, MonthlyCounts]
-) -> None:
+def _check_force_present(engine: Engine, plan: Plan, counts: dict[str, MonthlyCounts]) -> None:
     crimes = counts.get("crimes")
     if crimes is None or crimes:
         return
-    table = backend.table("crimes")
+    table = engine.table("crimes")
     forces = sorted(r["force"] for r in table.select("force").distinct().to_pyarrow().to_pylist())
     if forces:
         raise MeasureError(
@@ -275,25 +310,19 @@ def _check_force_present(
         )
 
 
-def _synthetic(backend: ibis.BaseBackend) -> bool:
-    imports = backend.table("imports")
-    current = imports.filter(imports.superseded_by.isnull(), imports.note.like("%synthetic%"))
-    return bool(current.count().to_pyarrow().as_py())
-
-
 #: The filter keys whose values name things the records should hold (an exclusion of
 #: something the records never hold is harmless, so exclude_category is not checked).
 _NAMED = ("category", "offence_group", "offence", "offence_code")
 
 
 def unknown_values(
-    backend: ibis.BaseBackend, plan: Plan, by_source: dict[str, dict[str, Where]]
-) -> tuple[str, ...]:
+    engine: Engine, plan: Plan, by_source: dict[str, dict[str, Where]]
+) -> tuple[UnknownFilterValue, ...]:
     """Notes for filter values no record of the force holds (a misspelt category counts
     nothing, silently, unless someone says so): one small DISTINCT query per column."""
-    notes: list[str] = []
+    notes: list[UnknownFilterValue] = []
     for source, components in sorted(by_source.items()):
-        table = backend.table(source)
+        table = engine.table(source)
         wanted: dict[str, set[str]] = {}
         for where in components.values():
             for column in _NAMED:
@@ -314,31 +343,38 @@ def unknown_values(
 
             for value in sorted(values - held):
                 close = difflib.get_close_matches(value, sorted(held), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
                 notes.append(
-                    f"no {source} record of {plan.force} has {column} '{value}'{hint}: a "
-                    "measure filtering on it counts nothing"
+                    UnknownFilterValue(
+                        source=source,
+                        force=plan.force,
+                        column=column,
+                        value=value,
+                        suggestion=close[0] if close else None,
+                    )
                 )
     return tuple(notes)
 
 
-def _plan_year_note(plan: Plan, period: Period) -> tuple[str, ...]:
+def _plan_year_note(plan: Plan, period: Period) -> tuple[DataNote, ...]:
     if period.year == plan.year:
         return ()
     return (
-        f"as at {format_month(period.as_at)} is in {period.year.label}, outside the plan year "
-        f"{plan.plan_year}: the year to date is compared with the same months of "
-        f"{period.baseline.label}, and the plan's targets are judged against that",
+        OutsidePlanYear(
+            as_at=format_month(period.as_at),
+            year=period.year.label,
+            plan_year=plan.plan_year,
+            baseline_year=period.baseline.label,
+        ),
     )
 
 
-def _data_notes(period: Period, counts: dict[str, MonthlyCounts]) -> tuple[str, ...]:
-    notes = []
+def _data_notes(period: Period, counts: dict[str, MonthlyCounts]) -> tuple[DataNote, ...]:
+    notes: list[DataNote] = []
     for source, monthly in counts.items():
         wanted = list(period.baseline_ytd) + list(period.ytd)
         missing = [format_month(m) for m in wanted if monthly.get(m, {}).get(_ROWS, 0) == 0]
         if missing:
-            notes.append(f"{source}: no records in the store for {', '.join(missing)}")
+            notes.append(SourceMonthsMissing(source=source, months=tuple(missing)))
     return tuple(notes)
 
 
@@ -355,7 +391,7 @@ def _record_measure(
     period: Period,
     counts: dict[str, MonthlyCounts],
     source: str,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     area: AreaRef | None,
 ) -> MeasureResult:
     if measure.kind == "proportion":
@@ -380,7 +416,7 @@ def _record_measure(
 
     months = _series_months(num_counts, period.as_at)
     missing = tuple(format_month(m) for m in (*period.baseline_ytd, *period.ytd) if not present(m))
-    notes: list[str] = []
+    notes: list[MeasureNote] = []
     series: list[SeriesPoint] = []
     # like for like: only the months the store holds in both years are compared
     pairs = [
@@ -392,17 +428,21 @@ def _record_measure(
     base_used = [b for _, b in pairs]
     if pairs and len(pairs) < len(period.ytd):
         notes.append(
-            f"compared over the {len(pairs)} of {len(period.ytd)} months the store holds in "
-            f"both years: {', '.join(format_month(m) for m in ytd_used)}"
+            PartialComparison(months=tuple(format_month(m) for m in ytd_used), of=len(period.ytd))
         )
-    compared = (tuple(format_month(m) for m in ytd_used), tuple(format_month(m) for m in base_used))
+    compared = MonthsCompared(
+        year_to_date=tuple(format_month(m) for m in ytd_used),
+        baseline=tuple(format_month(m) for m in base_used),
+    )
     if measure.kind == "proportion":
         for month in months:
             if not present(month):
-                series.append(SeriesPoint(format_month(month), None))
+                series.append(SeriesPoint(month=format_month(month), value=None))
                 continue
             n, d = num(month), den(month)
-            series.append(SeriesPoint(format_month(month), _pct(n, d), n, d))
+            series.append(
+                SeriesPoint(month=format_month(month), value=_pct(n, d), numerator=n, denominator=d)
+            )
         if not pairs:
             return _result(
                 measure,
@@ -437,7 +477,9 @@ def _record_measure(
             compared=compared,
         )
     for month in months:
-        series.append(SeriesPoint(format_month(month), num(month) if present(month) else None))
+        series.append(
+            SeriesPoint(month=format_month(month), value=num(month) if present(month) else None)
+        )
     month_value: float | int | None = num(period.as_at) if present(period.as_at) else None
     ytd_count = sum(num(m) for m in ytd_used) if pairs else None
     base_count = sum(num(m) for m in base_used) if pairs else None
@@ -454,15 +496,19 @@ def _record_measure(
             compared=compared,
         )
     # rate per `per` population
-    population = _population(backend, plan, area, period.year.start_year)
-    base_population = _population(backend, plan, area, period.baseline.start_year)
+    population = _population(engine, plan, area, period.year.start_year)
+    base_population = _population(engine, plan, area, period.baseline.start_year)
     if population is None or base_population is None:
-        where = str(area) if area else f"force:{plan.force}"
-        notes.append(f"no population for {where} in the store: import population first")
+        notes.append(NoPopulation(area=str(area) if area else f"force:{plan.force}"))
         return _result(measure, period, None, None, None, [], missing, notes)
     scale = measure.per / population
     rate_series = [
-        SeriesPoint(p.month, None if p.value is None else p.value * scale, p.value, population)
+        SeriesPoint(
+            month=p.month,
+            value=None if p.value is None else p.value * scale,
+            numerator=p.value,
+            denominator=population,
+        )
         for p in series
     ]
     return _result(
@@ -486,10 +532,8 @@ def _pct(numerator: float, denominator: float) -> float | None:
     return 100.0 * numerator / denominator if denominator else None
 
 
-def _population(
-    backend: ibis.BaseBackend, plan: Plan, area: AreaRef | None, year: int
-) -> int | None:
-    table = backend.table("populations")
+def _population(engine: Engine, plan: Plan, area: AreaRef | None, year: int) -> int | None:
+    table = engine.table("populations")
     level, name = ("force", plan.force) if area is None else (area.level, area.name)
     rows = (
         table.filter(table.area_level == level, table.area == name, table.year <= year)
@@ -511,29 +555,48 @@ def _population(
     return int(rows[0]["population"]) if rows else None
 
 
+def _rounded(value: Number | None, places: int = 4) -> Number | None:
+    """A figure as the results keep it (rounded once, here): floats to ``places``."""
+    if value is None or isinstance(value, int):
+        return value
+    return round(float(value), places)
+
+
+def _point(point: SeriesPoint) -> SeriesPoint:
+    return replace(
+        point,
+        value=_rounded(point.value),
+        numerator=_rounded(point.numerator),
+        denominator=_rounded(point.denominator),
+    )
+
+
 def _result(
     measure: Measure,
     period: Period,
-    month_value: float | int | None,
-    ytd: float | int | None,
-    baseline: float | int | None,
+    month_value: Number | None,
+    ytd: Number | None,
+    baseline: Number | None,
     series: Sequence[SeriesPoint],
     missing: tuple[str, ...],
-    notes: list[str],
-    ytd_numerator: float | int | None = None,
-    ytd_denominator: float | int | None = None,
-    baseline_numerator: float | int | None = None,
-    baseline_denominator: float | int | None = None,
+    notes: Sequence[MeasureNote],
+    ytd_numerator: Number | None = None,
+    ytd_denominator: Number | None = None,
+    baseline_numerator: Number | None = None,
+    baseline_denominator: Number | None = None,
     *,
-    comparison: str | None = None,
-    compared: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+    comparison: Comparison | None = None,
+    compared: MonthsCompared | None = None,
 ) -> MeasureResult:
     change = None if ytd is None or baseline is None else ytd - baseline
     change_pct = None
     if change is not None and baseline:
         change_pct = 100.0 * change / baseline
     if missing:
-        notes = [*notes, f"months missing from the store: {', '.join(missing)}"]
+        notes = [*notes, MonthsMissing(months=missing)]
+    numbers = (ytd_numerator, ytd_denominator, baseline_numerator, baseline_denominator)
+    if ytd_denominator is None:  # the four are shown together, for measures that have them
+        numbers = (None, None, None, None)
     return MeasureResult(
         id=measure.id,
         title=measure.title,
@@ -541,39 +604,36 @@ def _result(
         unit=measure.display_unit,
         improvement=measure.improvement,
         month=format_month(period.as_at),
-        month_value=month_value,
-        ytd=ytd,
-        baseline_ytd=baseline,
-        change=change,
-        change_pct=change_pct,
-        target=None,
-        on_course=None,
-        series=tuple(series),
-        comparison=comparison or f"year to date against {period.comparison}",
-        ytd_numerator=ytd_numerator,
-        ytd_denominator=ytd_denominator,
-        baseline_numerator=baseline_numerator,
-        baseline_denominator=baseline_denominator,
+        month_value=_rounded(month_value),
+        ytd=_rounded(ytd),
+        baseline_ytd=_rounded(baseline),
+        change=_rounded(change),
+        change_pct=_rounded(change_pct, 2),
+        series=tuple(_point(p) for p in series),
+        comparison=comparison or period.comparison,
+        ytd_numerator=_rounded(numbers[0]),
+        ytd_denominator=_rounded(numbers[1]),
+        baseline_numerator=_rounded(numbers[2]),
+        baseline_denominator=_rounded(numbers[3]),
         months_missing=missing,
         notes=tuple(notes),
-        months_compared=compared[0],
-        baseline_months_compared=compared[1],
+        months_compared=compared or MonthsCompared(),
     )
 
 
 def _with_target(
     result: MeasureResult,
     measure: Measure,
-    target: tuple[str, Any] | None,
+    target: tuple[str, PlanTarget] | None,
     milestones: tuple[str, ...],
 ) -> MeasureResult:
-    from dataclasses import replace
-
     if target is None:
         return replace(result, milestones=milestones)
     milestone_id, spec = target
+    on_course: bool | None
     if spec.change_pct is not None:
-        kind, value = "change_pct", float(spec.change_pct)
+        kind: Literal["change_pct", "at_least", "at_most"] = "change_pct"
+        value = float(spec.change_pct)
         on_course = None
         if result.change_pct is not None:
             lower_is_better = measure.improvement == "decrease" or (
@@ -586,11 +646,13 @@ def _with_target(
         kind, value = "at_least", float(spec.at_least)
         on_course = None if result.ytd is None else result.ytd >= value
     else:
+        assert spec.at_most is not None
         kind, value = "at_most", float(spec.at_most)
         on_course = None if result.ytd is None else result.ytd <= value
     return replace(
         result,
         target=Target(milestone=milestone_id, kind=kind, value=value),
+        target_pct=value if kind == "change_pct" else None,
         on_course=on_course,
         milestones=milestones,
     )
@@ -601,10 +663,10 @@ def _survey_measure(
     measure: Measure,
     plan: Plan,
     period: Period,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     area: AreaRef | None,
 ) -> MeasureResult:
-    table = backend.table("survey_responses")
+    table = engine.table("survey_responses")
     level, name = ("force", plan.force) if area is None else (area.level, area.name)
     rows = (
         table.filter(
@@ -623,30 +685,28 @@ def _survey_measure(
     )
     # a period ending after the as-at month is not yet reported
     rows = [r for r in rows if _month(r["period_end"]).replace(day=1) <= period.as_at]
-    notes: list[str] = []
     if not rows:
-        notes.append(
-            f"no survey results for '{measure.survey}' / '{measure.question}' at {level} "
-            f"'{name}' in the store"
+        note = NoSurveyResults(
+            survey=str(measure.survey), question=str(measure.question), area=f"{level}:{name}"
         )
-        return _result(measure, period, None, None, None, [], (), notes)
+        return _result(measure, period, None, None, None, [], (), [note])
     window = measure.window or "month"
     if window == "wave":
         series = [
             SeriesPoint(
-                format_month(_month(r["period_end"]).replace(day=1)),
-                _pct(r["positive"], r["respondents"]),
-                r["positive"],
-                r["respondents"],
-                r["wave"],
+                month=format_month(_month(r["period_end"]).replace(day=1)),
+                value=_pct(r["positive"], r["respondents"]),
+                numerator=r["positive"],
+                denominator=r["respondents"],
+                label=None if r["wave"] is None else str(r["wave"]),
             )
             for r in rows
         ]
         latest, previous = series[-1], series[-2] if len(series) > 1 else None
-        comparison = (
-            f"{_wave(latest.label)} against {_wave(previous.label)}"
-            if previous
-            else f"{_wave(latest.label)}, the only wave"
+        comparison = Comparison(
+            basis="wave",
+            current=(str(latest.label),),
+            baseline=(str(previous.label),) if previous else (),
         )
         return _result(
             measure,
@@ -656,7 +716,7 @@ def _survey_measure(
             previous.value if previous else None,
             series,
             (),
-            notes,
+            (),
             latest.numerator,
             latest.denominator,
             previous.numerator if previous else None,
@@ -685,18 +745,19 @@ def _survey_measure(
         total = totals(month)
         series.append(
             SeriesPoint(
-                format_month(month),
-                _pct(*total) if total else None,
-                total[0] if total else None,
-                total[1] if total else None,
+                month=format_month(month),
+                value=_pct(*total) if total else None,
+                numerator=total[0] if total else None,
+                denominator=total[1] if total else None,
             )
         )
     now = totals(period.as_at)
     then = totals(period.baseline_ytd[-1])
-    label = "rolling 12 months to" if span == 12 else "month of"
-    comparison = (
-        f"{label} {period.as_at.strftime('%B %Y')} against "
-        f"{label} {period.baseline_ytd[-1].strftime('%B %Y')}"
+    comparison = Comparison(
+        basis="rolling_12" if span == 12 else "month",
+        current=(format_month(period.as_at),),
+        baseline=(format_month(period.baseline_ytd[-1]),),
+        baseline_year=period.baseline.label,
     )
     missing = tuple(
         format_month(m) for m in (period.as_at, period.baseline_ytd[-1]) if m not in monthly
@@ -709,7 +770,7 @@ def _survey_measure(
         _pct(*then) if then else None,
         series,
         missing,
-        notes,
+        (),
         now[0] if now else None,
         now[1] if now else None,
         then[0] if then else None,
@@ -718,21 +779,15 @@ def _survey_measure(
     )
 
 
-def _wave(label: str | None) -> str:
-    """``33`` → ``wave 33``; a label that already says what it is stays as it is."""
-    text = str(label or "").strip()
-    return f"wave {text}" if text.isdigit() else text or "the wave"
-
-
 def _published_measure(
     measure: Measure,
     plan: Plan,
     period: Period,
-    backend: ibis.BaseBackend,
+    engine: Engine,
     area: AreaRef | None = None,
 ) -> MeasureResult:
-    table = backend.table("reoffending")
-    imports = backend.table("imports")
+    table = engine.table("reoffending")
+    imports = engine.table("imports")
     current = imports.filter(imports.superseded_by.isnull())
     rows = (
         table.filter(table.import_id.isin(current.import_id))
@@ -741,28 +796,20 @@ def _published_measure(
         .to_pylist()
     )
     if not rows:
-        return _result(
-            measure,
-            period,
-            None,
-            None,
-            None,
-            [],
-            (),
-            ["no reoffending table in the store: import one first"],
-        )
+        note = NoPublishedTable(table="reoffending")
+        return _result(measure, period, None, None, None, [], (), [note])
     latest_import = rows[0]["import_id"]
     rows = [r for r in rows if r["import_id"] == latest_import]
     published = tuple(
-        {
-            "level": r["level"],
-            "area": r["area"],
-            "cohort": int(r["cohort"]),
-            "actual_rate": r["actual_rate"],
-            "predicted_rate": r["predicted_rate"],
-            "baseline_change_pct": r["baseline_change_pct"],
-            "baseline_label": r["baseline_label"],
-        }
+        PublishedRow(
+            level=r["level"],
+            area=r["area"],
+            cohort=int(r["cohort"]),
+            actual_rate=r["actual_rate"],
+            predicted_rate=r["predicted_rate"],
+            baseline_change_pct=r["baseline_change_pct"],
+            baseline_label=r["baseline_label"],
+        )
         for r in rows
     )
     top = rows[0]
@@ -771,23 +818,16 @@ def _published_measure(
         # authority's own row when asked for one, nothing for any other kind of area
         own = [r for r in rows if str(r["area"]).lower() == area.name.lower()]
         if area.level != "local_authority" or not own:
-            return _result(
-                measure,
-                period,
-                None,
-                None,
-                None,
-                [],
-                (),
-                [
-                    f"the published table has no row for {area}; it is published by region, "
-                    "probation trust and local authority"
-                ],
+            unpublished = NotPublishedForArea(
+                area=str(area), levels=("region", "probation trust", "local authority")
             )
+            return _result(measure, period, None, None, None, [], (), [unpublished])
         top = own[0]
-    comparison = (
-        f"actual against predicted rate, {top['period']} "
-        f"({top['publication']}; baseline {top['baseline_label'] or 'as published'})"
+    comparison = Comparison(
+        basis="published",
+        period=str(top["period"]),
+        publication=str(top["publication"]),
+        baseline_label=top["baseline_label"],
     )
     result = _result(
         measure,
@@ -800,11 +840,12 @@ def _published_measure(
         [],
         comparison=comparison,
     )
-    from dataclasses import replace
-
+    cohort = PublishedCohort(
+        publication=str(top["publication"]), area=str(top["area"]), cohort=int(top["cohort"])
+    )
     return replace(
         result,
         change_pct=float(top["baseline_change_pct"]),
         table=published,
-        notes=(f"{top['publication']}: {top['area']} cohort {int(top['cohort']):,}",),
+        notes=(cohort,),
     )

@@ -13,13 +13,12 @@ describes the rules for a board secretary.
 
 from __future__ import annotations
 
-from crimeplan.milestones.listing import MilestoneLine, MilestoneListing, milestone_listing
+from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.schedule import (
     CADENCES,
     STATUSES,
-    MilestoneStatus,
-    MilestoneUpdate,
     board_calendar,
+    default_board_date,
     due_meetings,
     meeting_on_or_after,
     plan_updates,
@@ -32,6 +31,12 @@ from crimeplan.milestones.updates import (
     read_updates,
     record_update,
 )
+from crimeplan.results.milestones import (
+    MilestoneLine,
+    MilestoneListing,
+    MilestoneStatus,
+    MilestoneUpdate,
+)
 
 __all__ = [
     "CADENCES",
@@ -41,6 +46,7 @@ __all__ = [
     "MilestoneStatus",
     "MilestoneUpdate",
     "board_calendar",
+    "default_board_date",
     "due_meetings",
     "find_milestone",
     "meeting_on_or_after",

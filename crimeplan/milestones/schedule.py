@@ -20,56 +20,15 @@ The rules (docs/milestones.md says the same in a board secretary's words):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Literal, get_args
+from datetime import date
+from typing import Any, get_args
 
 from crimeplan.errors import CrimeplanError
 from crimeplan.plan.model import Cadence, Milestone, Status
+from crimeplan.results.milestones import MilestoneStatus, MilestoneUpdate, State
 
 CADENCES: tuple[str, ...] = get_args(Cadence)
 STATUSES: tuple[str, ...] = get_args(Status)
-
-#: What a milestone looks like at a meeting, in one word (see :class:`MilestoneStatus`).
-_Date = date  # ``MilestoneUpdate.date`` would hide the type inside the class
-
-State = Literal["achieved", "no cadence set", "overdue", "awaited", "received", "not due"]
-
-
-@dataclass(frozen=True)
-class MilestoneUpdate:
-    """One progress update on a milestone, from the plan file or from the store.
-
-    ``source`` is ``"plan"`` for the plan file's own ``updates`` (``update_id`` and
-    ``recorded_at`` are then ``None``) and ``"store"`` for ``crimeplan update``'s rows.
-    """
-
-    milestone_id: str
-    date: _Date
-    by: str | None
-    status: Status | None
-    note: str
-    source: Literal["plan", "store"]
-    update_id: int | None = None
-    recorded_at: datetime | None = None
-
-    @property
-    def order(self) -> tuple[_Date, int, int]:
-        """Sort key: by date; on the same date the store's rows come after the plan file's,
-        in the order they were recorded."""
-        return (self.date, 1 if self.source == "store" else 0, self.update_id or 0)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "milestone_id": self.milestone_id,
-            "date": self.date.isoformat(),
-            "by": self.by,
-            "status": self.status,
-            "note": self.note,
-            "source": self.source,
-            "update_id": self.update_id,
-            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
-        }
 
 
 def plan_updates(milestone: Milestone) -> list[MilestoneUpdate]:
@@ -85,68 +44,6 @@ def plan_updates(milestone: Milestone) -> list[MilestoneUpdate]:
         )
         for u in milestone.updates
     ]
-
-
-@dataclass(frozen=True)
-class MilestoneStatus:
-    """A milestone as the board sees it at one meeting.
-
-    ``latest_status``: the status of the latest update (on or before the meeting) that gives
-    one, else the plan file's ``status``. ``latest_update``: the latest update on or before
-    the meeting. ``due``: an update is due at this meeting. ``overdue``: an update due at this
-    meeting or an earlier one is missing (see the module docstring). ``overdue_since``: the
-    first due meeting of the unbroken run of missed ones. ``last_due_meeting``: the latest due
-    meeting on or before this one; ``next_due_meeting``: the first due meeting after it.
-    ``state`` sums it up in one word for a table.
-    """
-
-    milestone_id: str
-    cadence: Cadence | None
-    meeting: date
-    as_of: date
-    latest_status: Status
-    latest_update: MilestoneUpdate | None
-    due: bool
-    overdue: bool
-    overdue_since: date | None
-    received: bool
-    last_due_meeting: date | None
-    next_due_meeting: date | None
-    state: State
-
-    @property
-    def flag(self) -> str:
-        """The state as a short phrase for a table: ``overdue since 2013-07-09``."""
-        if self.state == "overdue" and self.overdue_since:
-            return f"overdue since {self.overdue_since.isoformat()}"
-        if self.state == "received" and self.latest_update:
-            return f"due: received {self.latest_update.date.isoformat()}"
-        if self.state == "awaited":
-            return "due: awaited"
-        if self.state == "not due" and self.next_due_meeting:
-            return f"not due (next {self.next_due_meeting.isoformat()})"
-        return self.state
-
-    def to_dict(self) -> dict[str, Any]:
-        def iso(value: date | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "milestone_id": self.milestone_id,
-            "cadence": self.cadence,
-            "meeting": self.meeting.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "latest_status": self.latest_status,
-            "latest_update": self.latest_update.to_dict() if self.latest_update else None,
-            "due": self.due,
-            "overdue": self.overdue,
-            "overdue_since": iso(self.overdue_since),
-            "received": self.received,
-            "last_due_meeting": iso(self.last_due_meeting),
-            "next_due_meeting": iso(self.next_due_meeting),
-            "state": self.state,
-            "flag": self.flag,
-        }
 
 
 def reporting_period(cadence: Cadence, day: date) -> tuple[int, int]:
@@ -291,3 +188,11 @@ def status_at(
         overdue_since=missing[0] if overdue else None,
         received=received,
     )
+
+
+def default_board_date(meetings: Iterable[date], as_at: date) -> date | None:
+    """The first board meeting after the month ``as_at`` ends (the board that sees the pack
+    of that month's data)."""
+    after = date(as_at.year + as_at.month // 12, as_at.month % 12 + 1, 1)
+    upcoming = [d for d in board_calendar(meetings) if d >= after]
+    return upcoming[0] if upcoming else None

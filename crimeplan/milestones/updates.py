@@ -19,8 +19,9 @@ import duckdb
 from crimeplan.data.engine import Engine, open_engine, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
-from crimeplan.milestones.schedule import STATUSES, MilestoneUpdate
+from crimeplan.milestones.schedule import STATUSES
 from crimeplan.plan.model import Milestone, Plan, Status
+from crimeplan.results.milestones import MilestoneUpdate
 
 T = TypeVar("T")
 

@@ -224,16 +224,17 @@ class Measure(Strict):
         return self.where or Where()
 
     @property
-    def display_unit(self) -> str:
+    def display_unit(self) -> Literal["count", "percent", "rate"]:
         if self.unit:
             return self.unit
-        return {
+        units: dict[str, Literal["count", "percent", "rate"]] = {
             "count": "count",
             "rate": "rate",
             "proportion": "percent",
             "survey": "percent",
             "published": "percent",
-        }[self.kind]
+        }
+        return units[self.kind]
 
 
 class AreaSet(Strict):

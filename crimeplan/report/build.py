@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from crimeplan.commands_support import write_bytes_atomic, write_text_atomic
+from crimeplan.codec import to_json
 from crimeplan.errors import CrimeplanError
-from crimeplan.measures.experiments import ExperimentResult
-from crimeplan.plan.model import Plan
-from crimeplan.report.gather import PackResults
+from crimeplan.report.files import write_bytes_atomic, write_text_atomic
 from crimeplan.report.pack import BoardPack, build_pack
+from crimeplan.results.experiments import ExperimentResult
+from crimeplan.results.measure import MeasureResult, PublishedRow
+from crimeplan.results.pack import PackResults
+from crimeplan.results.statistics import CountChangeTest
+from crimeplan.stats.spc import Segment
 
 FORMATS = ("html", "docx", "pdf", "json")
 
@@ -51,17 +52,12 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def results_json(results: PackResults) -> str:
-    return json.dumps(results.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return to_json(results)
 
 
-def write_pack(
-    plan: Plan,
-    results: PackResults,
-    out: Path,
-    formats: Sequence[str] = FORMATS,
-    board_date: date | None = None,
-) -> WrittenPack:
-    """Write the pack in each of ``formats`` into ``out``, with results.json and data/."""
+def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS) -> WrittenPack:
+    """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
+    the results alone."""
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
     out.mkdir(parents=True, exist_ok=True)
@@ -69,20 +65,18 @@ def write_pack(
     files["json"] = out / "results.json"
     write_text_atomic(files["json"], results_json(results))
     data_files = write_data(results, out / "data")
-    charted = [m for m in results.measures.measures if m.series]
+    charted = [m for m in results.measures if m.series]
     svgs: dict[str, str] = {}
     if {"html", "pdf", "docx"} & set(formats):
         with ThreadPoolExecutor(max_workers=2) as pool:
-            rendered = pool.map(
-                lambda m: render_svg(spc_chart(m, m.spc, _annotations(plan, m.id))), charted
-            )
+            rendered = pool.map(lambda m: render_svg(spc_chart(m)), charted)
             svgs = dict(zip((m.id for m in charted), rendered, strict=True))
     pack: BoardPack | None = None
     if "html" in formats or "pdf" in formats:
         from crimeplan.report.html import render_html
 
         inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
-        pack = build_pack(plan, results, board_date, inline)
+        pack = build_pack(results, inline)
         html = render_html(pack)
         if "html" in formats:
             files["html"] = out / "board-pack.html"
@@ -97,19 +91,8 @@ def write_pack(
 
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
-        write_bytes_atomic(
-            files["docx"], render_docx(pack or build_pack(plan, results, board_date), pngs)
-        )
+        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results), pngs))
     return WrittenPack(files=files, data_files=tuple(data_files))
-
-
-def _annotations(plan: Plan, measure_id: str) -> list[tuple[str, str]]:
-    """The interventions the plan lists for a measure, as (month, text) for its chart."""
-    try:
-        measure = plan.measure(measure_id)
-    except KeyError:
-        return []
-    return [(a.month, a.text) for a in measure.annotations]
 
 
 def _inline_svg(svg: str) -> str:
@@ -129,9 +112,31 @@ def _csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
+MEASURE_COLUMNS = (
+    "id", "title", "kind", "unit", "month", "month_value", "ytd", "baseline_ytd", "change",
+    "change_pct", "change_ci95_low", "change_ci95_high", "p_value", "target_pct", "on_course",
+    "forecast_year_end", "forecast_pi80_low", "forecast_pi80_high", "p_meet_target",
+    "variation_icon", "assurance_icon",
+)  # fmt: skip
+
+
+def _measure_row(m: MeasureResult) -> tuple[Any, ...]:
+    test, forecast, spc = m.change_test, m.forecast, m.spc
+    interval: tuple[Any, Any] = (None, None)
+    if test is not None:
+        interval = test.change_ci95 if isinstance(test, CountChangeTest) else test.difference_ci95
+    return (
+        m.id, m.title, m.kind, m.unit, m.month, m.month_value, m.ytd, m.baseline_ytd, m.change,
+        m.change_pct, *interval, test.p_value if test else None, m.target_pct, m.on_course,
+        forecast.year_end if forecast else None,
+        *(forecast.pi80 if forecast and forecast.pi80 else (None, None)),
+        forecast.p_meet_target if forecast else None,
+        spc.variation_icon if spc else None, spc.assurance_icon if spc else None,
+    )  # fmt: skip
+
+
 def write_data(results: PackResults, folder: Path) -> list[Path]:
     """The numbers behind every table and chart, one CSV each."""
-    measures = results.measures
     written: list[Path] = []
 
     def put(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -139,74 +144,24 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
         write_text_atomic(path, _csv(rows, header))
         written.append(path)
 
-    summary = [m.to_dict() for m in measures.measures]
-    put(
-        "measures.csv",
-        (
-            "id",
-            "title",
-            "kind",
-            "unit",
-            "month",
-            "month_value",
-            "ytd",
-            "baseline_ytd",
-            "change",
-            "change_pct",
-            "change_ci95_low",
-            "change_ci95_high",
-            "p_value",
-            "target_pct",
-            "on_course",
-            "forecast_year_end",
-            "forecast_pi80_low",
-            "forecast_pi80_high",
-            "p_meet_target",
-            "variation_icon",
-            "assurance_icon",
-        ),
-        (
-            (
-                m["id"],
-                m["title"],
-                m["kind"],
-                m["unit"],
-                m["month"],
-                m["month_value"],
-                m["ytd"],
-                m["baseline_ytd"],
-                m["change"],
-                m["change_pct"],
-                *_interval(m["change_test"]),
-                (m["change_test"] or {}).get("p_value"),
-                m["target_pct"],
-                m["on_course"],
-                (m["forecast"] or {}).get("year_end"),
-                *((m["forecast"] or {}).get("pi80") or (None, None)),
-                (m["forecast"] or {}).get("p_meet_target"),
-                (m["spc"] or {}).get("variation_icon"),
-                (m["spc"] or {}).get("assurance_icon"),
-            )
-            for m in summary
-        ),
-    )
-    for m in measures.measures:
+    put("measures.csv", MEASURE_COLUMNS, (_measure_row(m) for m in results.measures))
+    for m in results.measures:
         if m.table:
             put(
                 f"tables/{m.id}.csv",
-                tuple(m.table[0].keys()),
-                (tuple(row.values()) for row in m.table),
+                tuple(f.name for f in fields(PublishedRow)),
+                (astuple(row) for row in m.table),
             )
         if not m.series:
             continue
-        spc = m.spc or {}
-        types = spc.get("point_types") or [None] * len(m.series)
-        segments = spc.get("segments") or []
+        spc = m.spc
+        types = list(spc.point_types) if spc else [None] * len(m.series)
+        segments = spc.segments if spc else ()
 
-        def limits(index: int, segments: list[dict[str, Any]] = segments) -> tuple[Any, ...]:
+        def limits(index: int, segments: Sequence[Segment] = segments) -> tuple[Any, ...]:
             for segment in segments:
-                if segment["start_index"] <= index <= segment["end_index"]:
-                    return segment["mean"], segment["lpl"], segment["upl"]
+                if segment.start_index <= index <= segment.end_index:
+                    return segment.mean, segment.lpl, segment.upl
             return None, None, None
 
         put(
@@ -221,7 +176,7 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                 "upper_limit",
                 "point_type",
                 "target",
-            ),
+            ),  # fmt: skip
             (
                 (
                     p.month,
@@ -230,8 +185,8 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                     p.denominator,
                     *limits(i),
                     types[i],
-                    spc.get("target"),
-                )
+                    spc.target if spc else None,
+                )  # fmt: skip
                 for i, p in enumerate(m.series)
             ),
         )
@@ -240,22 +195,23 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                 f"peers/{m.id}.csv",
                 ("force", "rank", "numerator", "denominator", "value", "ci95_low", "ci95_high"),
                 (
-                    (f["name"], f["rank"], f["numerator"], f["denominator"], f["value"], *f["ci95"])
-                    for f in m.peers["forces"]
+                    (f.name, f.rank, f.numerator, f.denominator, f.value, *f.ci95)
+                    for f in m.peers.forces
                 ),
             )
     for key, rows in results.by_area.items():
         put(
             f"by_area/{key}.csv",
             ("area", "wave", "positive", "respondents", "value_pct", "ci95_low", "ci95_high"),
-            (
-                (r["area"], r["wave"], r["positive"], r["respondents"], r["value_pct"], *r["ci95"])
-                for r in rows
-            ),
+            ((r.area, r.wave, r.positive, r.respondents, r.value_pct, *r.ci95) for r in rows),
         )
     for repeats in (results.repeat_callers, results.repeat_victims):
         if repeats is not None:
-            put(f"repeat_{repeats.kind}.csv", ("pseudonym", "count"), repeats.top)
+            put(
+                f"repeat_{repeats.kind}.csv",
+                ("pseudonym", "count"),
+                ((e.id, e.count) for e in repeats.top),
+            )
     if results.milestones is not None:
         put(
             "milestones.csv",
@@ -270,7 +226,7 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                 "latest_update",
                 "due",
                 "overdue",
-            ),
+            ),  # fmt: skip
             (
                 (
                     line.objective_id,
@@ -278,15 +234,13 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
                     line.title,
                     "; ".join(line.leads),
                     line.cadence,
-                    line.status.latest_status,
-                    line.status.state,
-                    line.status.latest_update.date.isoformat()
-                    if line.status.latest_update
-                    else None,
-                    line.status.due,
-                    line.status.overdue,
-                )
-                for line in results.milestones.lines
+                    line.latest_status,
+                    line.state,
+                    line.latest_update.date.isoformat() if line.latest_update else None,
+                    line.due,
+                    line.overdue,
+                )  # fmt: skip
+                for line in results.milestones.milestones
             ),
         )
     if results.experiments:
@@ -298,17 +252,10 @@ def write_data(results: PackResults, folder: Path) -> list[Path]:
         ("file_name", "source", "sha256", "rows", "first_month", "last_month", "imported_on"),
         (
             (s.file_name, s.source, s.sha256, s.rows, s.first_month, s.last_month, s.imported_on)
-            for s in measures.sources
+            for s in results.sources
         ),
     )
     return written
-
-
-def _interval(test: dict[str, Any] | None) -> tuple[Any, Any]:
-    if not test:
-        return None, None
-    pair = test.get("change_ci95") or test.get("difference_ci95")
-    return (pair[0], pair[1]) if pair else (None, None)
 
 
 EXPERIMENT_COLUMNS = (
@@ -322,16 +269,16 @@ EXPERIMENT_COLUMNS = (
 
 def _experiment_row(e: ExperimentResult) -> tuple[Any, ...]:
     """One experiment of ``data/experiments.csv``: its periods, arms' counts and estimates."""
-    d = e.to_dict()
     treatment, control = e.arm("treatment"), e.arm("control")
-    wdd = d["did"]["wdd"] if d["did"] else None
+    wdd = e.did.wdd if e.did else None
     return (
         e.id, e.title, e.design, e.measure, e.status,
         *(e.before or (None, None)), *e.after,
-        e.evaluated_after[1] if e.evaluated_after else None, e.months_so_far, e.months_after,
+        e.evaluated_after[1] if e.evaluated_after else None, e.months.after_so_far,
+        e.months.after,
         treatment.area_set if treatment else None, control.area_set if control else None,
         treatment.before if treatment else None, treatment.after if treatment else None,
         control.before if control else None, control.after if control else None,
-        d["estimate"], *(d["ci95"] or (None, None)), d["p_value"], d["more_than_chance"],
-        *((wdd["estimate"], *wdd["ci95"], wdd["p_value"]) if wdd else (None,) * 4),
+        e.estimate, *(e.ci95 or (None, None)), e.p_value, e.more_than_chance,
+        *((wdd.estimate, *wdd.ci95, wdd.p_value) if wdd else (None,) * 4),
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """One chart per measure, for every format: an Altair (Vega-Lite) XmR chart rendered offline.
 
-``spc_chart(measure, spc, annotations)`` draws the monthly series (or a survey's waves,
+``spc_chart(measure)`` draws the monthly series (or a survey's waves,
 whose points carry a ``label``: subtitled and named by wave) as NHS England's "Making
 Data Count" draws an XmR chart: the values as a grey line with points, the mean (black) and
 the process limits (dashed grey) of each segment, stepped where the chart was rebased,
@@ -11,23 +11,23 @@ interventions the plan lists as labelled vertical rules. ``render_svg`` (HTML an
 no browser and no request to any other host. ``chart_alt_text`` says in words what the
 chart shows, for screen readers and the DOCX image description.
 
-The SPC result is the dict of ``crimeplan.stats.spc.SpcResult.to_dict()``: ``mean``,
-``upl``, ``lpl``, ``point_types`` (one per series point), ``segments`` (``start_index``,
-``end_index``, ``mean``, ``upl``, ``lpl``), ``variation_icon``, ``assurance_icon`` and,
-optionally, ``target`` (in the series' units).
+The chart reads the measure's own results: its series, its control chart
+(``MeasureResult.spc``: mean, limits and point type of every segment, the target line in the
+series' units) and the interventions the plan marks on it (``MeasureResult.annotations``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import altair as alt
 import vl_convert
 
-from crimeplan.measures.results import MeasureResult, SeriesPoint
 from crimeplan.periods import MONTH_NAMES
 from crimeplan.report import numbers
+from crimeplan.results.measure import Annotation, MeasureResult, SeriesPoint
+from crimeplan.results.statistics import Spc
 
 #: NHSRplotthedots ``ptd_spc_colours()`` (Making Data Count).
 COLOURS = {
@@ -103,26 +103,26 @@ def _date(month: str) -> str:
     return f"{month[:7]}-01"
 
 
-def _target_value(measure: MeasureResult, spc: Mapping[str, Any] | None) -> float | None:
-    if spc is not None and spc.get("target") is not None:
-        return float(spc["target"])
+def _target_value(measure: MeasureResult) -> float | None:
+    if measure.spc is not None and measure.spc.target is not None:
+        return float(measure.spc.target)
     if measure.target is not None and measure.target.kind in ("at_least", "at_most"):
         return measure.target.value
     return None
 
 
-def _point_types(measure: MeasureResult, spc: Mapping[str, Any] | None) -> list[str | None]:
-    types = list(spc.get("point_types") or []) if spc else []
+def _point_types(measure: MeasureResult) -> list[str | None]:
+    types: list[str | None] = list(measure.spc.point_types) if measure.spc else []
     types += [None] * (len(measure.series) - len(types))
     return types
 
 
-def _segment_rows(measure: MeasureResult, spc: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _segment_rows(measure: MeasureResult, spc: Spc) -> list[dict[str, Any]]:
     rows = []
     last = len(measure.series) - 1
-    for number, segment in enumerate(spc.get("segments") or []):
-        start = max(0, int(segment["start_index"]))
-        end = min(last, int(segment["end_index"]))
+    for number, segment in enumerate(spc.segments):
+        start = max(0, segment.start_index)
+        end = min(last, segment.end_index)
         if end < start:
             continue
         for index in (start, end):
@@ -130,26 +130,25 @@ def _segment_rows(measure: MeasureResult, spc: Mapping[str, Any]) -> list[dict[s
                 {
                     "segment": number,
                     "month": _date(measure.series[index].month),
-                    "mean": segment.get("mean"),
-                    "upl": segment.get("upl"),
-                    "lpl": segment.get("lpl"),
+                    "mean": segment.mean,
+                    "upl": segment.upl,
+                    "lpl": segment.lpl,
                 }
             )
     return rows
 
 
-def spc_chart(
-    measure: MeasureResult,
-    spc: Mapping[str, Any] | None = None,
-    annotations: Sequence[tuple[str, str]] = (),
-) -> alt.LayerChart:
-    """The measure's monthly series as a chart; with ``spc``, an XmR chart.
+def spc_chart(measure: MeasureResult) -> alt.LayerChart:
+    """The measure's monthly series as a chart; with its control chart (``measure.spc``),
+    an XmR chart.
 
-    ``annotations`` are ``(month, text)`` pairs (``("2012-10", "Operation X starts")``)
-    drawn as labelled vertical rules. A month without a value (``None``) is a gap in the
-    line. The chart has a fixed size (560 × 220 px plus title, axes and legend).
+    The plan's ``annotations`` for the measure are drawn as labelled vertical rules. A month
+    without a value (``None``) is a gap in the line. The chart has a fixed size (560 × 220 px
+    plus title, axes and legend).
     """
-    types = _point_types(measure, spc)
+    spc = measure.spc
+    annotations = measure.annotations
+    types = _point_types(measure)
     points = [
         {
             "month": _date(point.month),
@@ -199,7 +198,7 @@ def spc_chart(
     layers: list[alt.Chart] = [line, dots]
     if spc is not None:
         layers += _spc_layers(measure, spc)
-    target = _target_value(measure, spc)
+    target = _target_value(measure)
     if target is not None:
         layers += _target_layers(measure, target)
     layers += _annotation_layers(measure, annotations)
@@ -221,7 +220,7 @@ def spc_chart(
     return chart
 
 
-def _spc_layers(measure: MeasureResult, spc: Mapping[str, Any]) -> list[alt.Chart]:
+def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
     rows = _segment_rows(measure, spc)
     if not rows:
         return []
@@ -269,14 +268,14 @@ def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
 
 
 def _annotation_layers(
-    measure: MeasureResult, annotations: Sequence[tuple[str, str]]
+    measure: MeasureResult, annotations: Sequence[Annotation]
 ) -> list[alt.Chart]:
     position = {point.month[:7]: i for i, point in enumerate(measure.series)}
     late = 0.7 * len(measure.series)  # labels this far along run leftwards, inside the chart
     rows = [
-        {"month": _date(month), "text": text, "late": position[month[:7]] > late}
-        for month, text in annotations
-        if month[:7] in position
+        {"month": _date(a.month), "text": a.text, "late": position[a.month[:7]] > late}
+        for a in annotations
+        if a.month[:7] in position
     ]
     if not rows:
         return []
@@ -317,9 +316,10 @@ def render_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return bytes(vl_convert.vegalite_to_png(chart.to_dict(), vl_version=VEGA_LITE, scale=scale))
 
 
-def chart_alt_text(measure: MeasureResult, spc: Mapping[str, Any] | None = None) -> str:
+def chart_alt_text(measure: MeasureResult) -> str:
     """The chart in words: what it shows, over which months, the latest value, the mean and
     process limits and which months show special-cause variation."""
+    spc = measure.spc
     unit = measure.unit
     present = [p for p in measure.series if p.value is not None]
     if not measure.series:
@@ -339,34 +339,33 @@ def chart_alt_text(measure: MeasureResult, spc: Mapping[str, Any] | None = None)
         text.append(f"{missing} {unit_word}{'s' if missing != 1 else ''} without a value.")
     if spc is not None:
         text += _spc_words(measure, spc)
-    target = _target_value(measure, spc)
+    target = _target_value(measure)
     if target is not None:
         text.append(f"Target line at {numbers.value(target, unit)}.")
     return " ".join(text)
 
 
-def _spc_words(measure: MeasureResult, spc: Mapping[str, Any]) -> list[str]:
+def _spc_words(measure: MeasureResult, spc: Spc) -> list[str]:
     unit = measure.unit
     words = []
-    segments = list(spc.get("segments") or [])
-    if spc.get("mean") is not None:
+    segments = spc.segments
+    if spc.mean is not None:
         limits = ""
-        if spc.get("lpl") is not None and spc.get("upl") is not None:
+        if spc.lpl is not None and spc.upl is not None:
             limits = (
-                f", process limits {numbers.value(spc['lpl'], unit)} to "
-                f"{numbers.value(spc['upl'], unit)}"
+                f", process limits {numbers.value(spc.lpl, unit)} to {numbers.value(spc.upl, unit)}"
             )
         since = ""
         if len(segments) > 1:
-            start = int(segments[-1]["start_index"])
+            start = segments[-1].start_index
             if 0 <= start < len(measure.series):
                 since = f" since the rebase in {point_name(measure.series[start])}"
-        words.append(f"Mean {numbers.value(spc['mean'], unit)}{limits}{since}.")
+        words.append(f"Mean {numbers.value(spc.mean, unit)}{limits}{since}.")
     if len(segments) > 1:
         words.append(f"Rebased {len(segments) - 1} time{'s' if len(segments) > 2 else ''}.")
     unit_word = "wave" if by_wave(measure) else "month"
     special: dict[str, list[str]] = {}
-    for point, kind in zip(measure.series, _point_types(measure, spc), strict=True):
+    for point, kind in zip(measure.series, _point_types(measure), strict=True):
         if kind and kind != "common_cause":
             label = VARIATION[kind].removeprefix("Special cause: ")
             special.setdefault(label, []).append(point_name(point))

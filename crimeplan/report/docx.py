@@ -32,10 +32,10 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from crimeplan.measures.results import MeasureResult
 from crimeplan.report import numbers
 from crimeplan.report.charts import chart_alt_text
-from crimeplan.report.pack import BoardPack, MeasurePanel, Paragraph
+from crimeplan.report.pack import BoardPack, MeasurePanel, Paragraph, published_caption
+from crimeplan.results.measure import MeasureResult
 
 FONT = "Arial"
 ACCENT = RGBColor(0x1D, 0x3F, 0x72)
@@ -62,7 +62,7 @@ def render_docx(
     """The pack as DOCX bytes. ``charts`` maps a measure id to its chart as PNG (see
     ``crimeplan.report.charts.render_png``); each is placed after the first milestone that
     reports the measure, or after the measures table. ``alt_texts`` overrides a chart's
-    description, which is otherwise ``chart_alt_text(measure, measure.spc)``."""
+    description, which is otherwise ``chart_alt_text(measure)``."""
     writer = _Writer(pack, charts or {}, alt_texts or {})
     writer.write()
     out = io.BytesIO()
@@ -227,8 +227,8 @@ class _Writer:
         self._para(pack.title, style="Title")
         results = pack.results
         self._para(
-            f"{pack.plan_title} · {pack.force} · data to the end of {results.ytd_months[1]} "
-            f"(as at {pack.as_at_label})",
+            f"{pack.plan_title} · {pack.force} · data to the end of "
+            f"{results.period.year_to_date[1]} (as at {pack.as_at_label})",
             style="Updated",
         )
         if results.synthetic_data:
@@ -271,7 +271,7 @@ class _Writer:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_together = True
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
-        description = self.alt_texts.get(measure.id) or chart_alt_text(measure, measure.spc)
+        description = self.alt_texts.get(measure.id) or chart_alt_text(measure)
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", description)
         doc_pr.set("title", f"Chart: {measure.title}")
@@ -323,16 +323,16 @@ class _Writer:
         if m.table:
             self._published_table(m)
         if panel.by_area:
-            wave = panel.by_area[0].get("wave")
+            wave = panel.by_area[0].wave
             self._table(
                 f"{m.title} by local policing unit" + (f", wave {wave}" if wave else ""),
                 ["Local policing unit", "Respondents", "Per cent", "95% interval"],
                 [
                     [
-                        str(r["area"]),
-                        f"{r['respondents']:,}",
-                        f"{r['value_pct']:.1f}%",
-                        f"{r['ci95'][0]:.1f}–{r['ci95'][1]:.1f}%",
+                        r.area,
+                        f"{r.respondents:,}",
+                        f"{r.value_pct:.1f}%",
+                        f"{r.ci95[0]:.1f}–{r.ci95[1]:.1f}%",
                     ]
                     for r in panel.by_area
                 ],
@@ -340,26 +340,22 @@ class _Writer:
             )
         peers = m.peers
         if peers:
-            unit = "Per cent" if peers["kind"] == "proportion" else "Per 1,000 people"
+            unit = "Per cent" if peers.kind == "proportion" else "Per 1,000 people"
             body = [
-                [
-                    str(f["name"]),
-                    str(f["rank"]),
-                    f"{f['value']:.2f}",
-                    f"{f['ci95'][0]:.2f}–{f['ci95'][1]:.2f}",
-                ]
-                for f in peers["forces"]
+                [f.name, str(f.rank), f"{f.value:.2f}", f"{f.ci95[0]:.2f}–{f.ci95[1]:.2f}"]
+                for f in peers.forces
             ]
+            low, high = peers.limits95
             body.append(
                 [
                     "Most Similar Group average",
                     "",
-                    f"{peers['group_value']:.2f}",
-                    f"funnel limits {peers['limits95'][0]:.2f}–{peers['limits95'][1]:.2f} (95%)",
+                    f"{peers.group_value:.2f}",
+                    f"funnel limits {low:.2f}–{high:.2f} (95%)",
                 ]
             )
             self._table(
-                f"{m.title}: {peers['statement']} ({peers['period'][0]} to {peers['period'][1]})",
+                panel.peer_caption,
                 ["Force", "Rank", unit, "95% interval"],
                 body,
                 widths=[5.0, 1.5, 3.0, 5.5],
@@ -370,12 +366,12 @@ class _Writer:
             return
         self._heading("Experiments", level=1)
         for e in self.pack.experiments:
-            caption = e.title
-            if e.note:
-                caption += f" ({e.note})"
-            elif e.status == "not started":
+            caption = e.result.title
+            if e.caption_note:
+                caption += f" ({e.caption_note})"
+            elif e.result.status == "not started":
                 caption += " (not started)"
-            rows = [[label, text] for label, text in e.pack_rows()]
+            rows = [[label, text] for label, text in e.rows]
             self._table(caption, ["Experiment", "Result"], rows, widths=[6.0, 10.0], numeric_from=2)
             self._para(e.sentence)
 
@@ -399,7 +395,7 @@ class _Writer:
                     "Caller (pseudonym)" if r.kind == "callers" else "Victim (pseudonym)",
                     noun.capitalize(),
                 ],
-                [[pid, f"{n:,}"] for pid, n in r.top],
+                [[entry.id, f"{entry.count:,}"] for entry in r.top],
                 widths=[6.0, 3.0],
             )
 
@@ -407,7 +403,8 @@ class _Writer:
         pack, results = self.pack, self.pack.results
         self._heading(f"All measures as at {pack.as_at_label}", level=1)
         caption = (
-            f"Year to date ({results.ytd_months[0]} to {results.ytd_months[1]}) against the "
+            f"Year to date ({results.period.year_to_date[0]} to {results.period.year_to_date[1]}) "
+            "against the "
             f"same months of {results.baseline_label}, unless the comparison says otherwise"
         )
         header = ["Measure", "Month", "Year to date", "Baseline", "Change", "Target", "Compared"]
@@ -419,7 +416,7 @@ class _Writer:
                 numbers.value(m.baseline_ytd, m.unit),
                 numbers.change(m.change, m.change_pct, m.unit),
                 _target(m),
-                m.comparison,
+                pack.comparisons[m.id],
             ]
             for m in results.measures
         ]
@@ -435,7 +432,7 @@ class _Writer:
         trust, local authority), the cohort as a plain number."""
         self.placed_tables.add(m.id)
         rows = m.table or ()
-        label = rows[0].get("baseline_label") if rows else None
+        label = rows[0].baseline_label if rows else None
         header = [
             "Region / Probation Trust / Local Authority",
             "Cohort size (4 quarters of probation caseload)",
@@ -445,27 +442,27 @@ class _Writer:
         ]
         body = [
             [
-                str(row["area"]),
-                str(row["cohort"]),
-                f"{row['actual_rate']:.2f}%",
-                f"{row['predicted_rate']:.2f}%",
-                f"{row['baseline_change_pct']:.2f}%",
+                row.area,
+                str(row.cohort),
+                f"{row.actual_rate:.2f}%",
+                f"{row.predicted_rate:.2f}%",
+                "" if row.baseline_change_pct is None else f"{row.baseline_change_pct:.2f}%",
             ]
             for row in rows
         ]
-        caption = f"{m.title}: {m.notes[0] if m.notes else ''}"
+        caption = published_caption(m)
         table = self._table(caption, header, body, widths=[4.6, 3.0, 2.6, 2.6, 3.0])
         indent = {"Probation Trust": Cm(0.4), "Local Authority": Cm(0.8)}
         for row, data in zip(table.rows[1:], rows, strict=True):
             paragraph = row.cells[0].paragraphs[0]
-            paragraph.paragraph_format.left_indent = indent.get(str(data["level"]), Cm(0))
-            if data["level"] == "Region":
+            paragraph.paragraph_format.left_indent = indent.get(data.level, Cm(0))
+            if data.level == "Region":
                 paragraph.runs[0].bold = True
 
     def _data_used(self) -> None:
         results = self.pack.results
         self._heading("Data used", level=1)
-        for note in (*results.data_notes, *self.pack.data_quality):
+        for note in (*self.pack.data_notes, *self.pack.data_quality):
             self._para(note, style="List Bullet")
         body = []
         for s in results.sources:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from crimeplan.results.measure import MeasureResult
+from crimeplan.results.statistics import ProportionChangeTest
 
 
 def value(number: float | int | None, unit: str) -> str:
@@ -48,32 +49,32 @@ def _signed(number: float, places: int = 1) -> str:
     return f"{number:+.{places}f}"
 
 
-def change_with_interval(measure: Any) -> str:
+def change_with_interval(measure: MeasureResult) -> str:
     """``+6.0% (+0.6% to +11.7%)`` for counts, ``+3.0 pts (+1.0 to +5.0)`` for proportions."""
     test = measure.change_test
     base = change(measure.change, measure.change_pct, measure.unit)
-    if not test:
+    if test is None:
         return base
-    if test.get("test") == "two_proportions":
-        low, high = test["difference_ci95"]
+    if isinstance(test, ProportionChangeTest):
+        low, high = test.difference_ci95
         return f"{base} ({_signed(low)} to {_signed(high)})"
-    low, high = test.get("change_ci95", (None, None))
-    if low is None or high is None:
+    c_low, c_high = test.change_ci95
+    if c_low is None or c_high is None:
         return base
-    return f"{base} ({_signed(low)}% to {_signed(high)}%)"
+    return f"{base} ({_signed(c_low)}% to {_signed(c_high)}%)"
 
 
 def p_value(p: float) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.1 else f"p={p:.2f}"
 
 
-def signal(measure: Any) -> str:
+def signal(measure: MeasureResult) -> str:
     """Whether the change on the baseline is more than chance: ``yes (p=0.030)``."""
     test = measure.change_test
-    if not test or test.get("p_value") is None:
+    if test is None:
         return "–"
-    word = "yes" if test["significant"] else "no"
-    return f"{word} ({p_value(test['p_value'])})"
+    word = "yes" if test.significant else "no"
+    return f"{word} ({p_value(test.p_value)})"
 
 
 VARIATION = {
@@ -87,27 +88,27 @@ VARIATION = {
 }
 
 
-def variation(measure: Any) -> str:
+def variation(measure: MeasureResult) -> str:
     spc = measure.spc
-    if not spc or not spc.get("variation_icon"):
+    if spc is None or not spc.variation_icon:
         return "–"
-    return str(VARIATION.get(spc["variation_icon"], spc["variation_icon"]))
+    return VARIATION.get(spc.variation_icon, spc.variation_icon)
 
 
-def forecast(measure: Any) -> str:
+def forecast(measure: MeasureResult) -> str:
     """``155,855 (150,120–161,600)``: the year-end forecast and its 80 % interval."""
     fc = measure.forecast
-    if not fc or fc.get("year_end") is None:
+    if fc is None or fc.year_end is None or fc.pi80 is None:
         return "–"
-    low, high = fc["pi80"]
-    return f"{fc['year_end']:,.0f} ({low:,.0f}–{high:,.0f})"
+    low, high = fc.pi80
+    return f"{fc.year_end:,.0f} ({low:,.0f}–{high:,.0f})"
 
 
-def chance(measure: Any) -> str:
+def chance(measure: MeasureResult) -> str:
     fc = measure.forecast
-    if not fc or fc.get("p_meet_target") is None:
+    if fc is None or fc.p_meet_target is None:
         return "–"
-    p = 100 * fc["p_meet_target"]
+    p = 100 * fc.p_meet_target
     if p < 1:
         return "<1%"
     if p > 99:

@@ -1,12 +1,14 @@
-"""The board pack as data: the seed paper's structure, filled from a plan and its results.
+"""The board pack as data: the seed paper's structure, filled from the pack's results.
 
-``build_pack(plan, results, board_date, charts)`` arranges what every format shows: front
+``build_pack(results, charts)`` arranges what every format shows, from ``PackResults``
+alone (the plan file's text and structure travel in ``results.paper``): front
 matter, numbered paragraphs running through the paper, the milestones and deliverables by
 objective with their leads, cadence, status, due/overdue flag and latest update (from the
 store, or the plan file), and for every measure a milestone reports a panel: its chart, and a
 numbered paragraph of sentences generated from the computed statistics; the performance
-position table of the numeric targets; repeat demand; the data used. The HTML, DOCX and PDF
-renderers only lay it out.
+position table of the numeric targets; repeat demand; the data used. Every word the pack
+adds to the results is made here or in ``crimeplan.report.narrative``; the HTML, DOCX and
+PDF renderers only lay it out.
 """
 
 from __future__ import annotations
@@ -14,16 +16,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
-from crimeplan.measures.results import MeasureResult, MeasuresResult
 from crimeplan.periods import add_months, parse_month
-from crimeplan.plan.model import Milestone, Plan
-
-if TYPE_CHECKING:
-    from crimeplan.measures.experiments import ExperimentResult
-    from crimeplan.report.gather import PackResults, Repeats
-    from crimeplan.report.narrative import Sentence
+from crimeplan.report.narrative import Sentence, measure_sentences
+from crimeplan.report.narrative import experiments as experiment_words
+from crimeplan.report.narrative import milestones as milestone_words
+from crimeplan.report.narrative.notes import (
+    comparison_text,
+    data_note,
+    measure_note,
+    quality_note,
+)
+from crimeplan.report.narrative.peers import peer_statement
+from crimeplan.results.experiments import ExperimentResult
+from crimeplan.results.measure import MeasureResult
+from crimeplan.results.milestones import MilestoneLine, NextMeeting
+from crimeplan.results.pack import MilestoneOutline, PackResults, Repeats, SurveyArea
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,10 @@ class MeasurePanel:
     sentences: tuple[Sentence, ...] = ()
     chart_svg: str | None = None
     alt_text: str = ""
-    by_area: tuple[dict[str, Any], ...] = ()
+    by_area: tuple[SurveyArea, ...] = ()
+    #: the caption words of the peer table and of the published table
+    peer_caption: str = ""
+    published_caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,16 @@ class MilestoneView:
     @property
     def titles(self) -> tuple[str, ...]:
         return (self.title, *(title for _, title in self.grouped))
+
+
+@dataclass(frozen=True)
+class ExperimentView:
+    """An experiment as the paper shows it: its table's rows and its sentence."""
+
+    result: ExperimentResult
+    caption_note: str | None
+    rows: tuple[tuple[str, str], ...]
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -95,14 +116,17 @@ class BoardPack:
     legal: tuple[Paragraph, ...]
     recommendations: tuple[Paragraph, ...]
     authors: tuple[str, ...]
-    results: MeasuresResult
+    results: PackResults
     milestone_summary: str | None = None
     milestone_notes: tuple[str, ...] = ()
     repeat_callers: Repeats | None = None
     repeat_victims: Repeats | None = None
+    data_notes: tuple[str, ...] = ()
     data_quality: tuple[str, ...] = ()
     panels: tuple[MeasurePanel, ...] = field(default_factory=tuple)
-    experiments: tuple[ExperimentResult, ...] = ()
+    experiments: tuple[ExperimentView, ...] = ()
+    #: each measure's comparison, in words, by measure id
+    comparisons: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
@@ -114,7 +138,7 @@ def ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def lead_line(milestone: Milestone) -> str:
+def lead_line(milestone: MilestoneOutline) -> str:
     """``Lead ACC Forsyth – Six monthly update proposed``, as the seed writes it."""
     if milestone.status == "achieved" and not milestone.leads:
         return "Milestone achieved"
@@ -153,56 +177,39 @@ class _Numbering:
         return tuple(out)
 
 
-def default_board_date(plan: Plan, as_at: date) -> date | None:
-    """The first board meeting after the as-at month ends."""
-    after = add_months(as_at, 1)
-    upcoming = [d for d in plan.board.meetings if d >= after]
-    return upcoming[0] if upcoming else None
-
-
-def build_pack(
-    plan: Plan,
-    results: PackResults | MeasuresResult,
-    board_date: date | None = None,
-    charts: Mapping[str, str] | None = None,
-) -> BoardPack:
-    """The pack for ``plan`` from its results. ``charts`` maps a measure id to its chart as
-    SVG (``crimeplan.report.charts``); without it the pack has no charts."""
-    from crimeplan.report.gather import PackResults
-
-    pack_results = results if isinstance(results, PackResults) else None
-    measures_result = results.measures if isinstance(results, PackResults) else results
-    as_at = parse_month(measures_result.as_at)
+def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) -> BoardPack:
+    """The pack from its results. ``charts`` maps a measure id to its chart as SVG
+    (``crimeplan.report.charts``); without it the pack has no charts."""
+    board = results.paper.board
+    as_at = parse_month(results.as_at)
     day_after = add_months(as_at, 1)
     numbering = _Numbering()
-    purpose = numbering.paragraphs(plan.board.purpose)
-    background = numbering.paragraphs(plan.board.background)
-    by_id = {m.id: m for m in measures_result.measures}
-    lines = {}
-    if pack_results is not None and pack_results.milestones is not None:
-        lines = {line.milestone_id: line for line in pack_results.milestones.lines}
-    by_area = pack_results.by_area if pack_results is not None else {}
+    purpose = numbering.paragraphs(list(board.purpose))
+    background = numbering.paragraphs(list(board.background))
+    by_id = {m.id: m for m in results.measures}
+    listing = results.milestones
+    lines = {line.milestone_id: line for line in listing.milestones} if listing else {}
     all_panels: list[MeasurePanel] = []
     objectives = []
-    for objective in plan.objectives:
+    for objective in results.paper.objectives:
         views = []
         position: list[MeasureResult] = []
-        grouped: dict[str, list[Milestone]] = {}
+        grouped: dict[str, list[MilestoneOutline]] = {}
         for milestone in objective.milestones:
             if milestone.reported_with:
                 grouped.setdefault(milestone.reported_with, []).append(milestone)
         for milestone in objective.milestones:
-            position += [by_id[t.measure] for t in milestone.targets if t.measure in by_id]
+            position += [by_id[t] for t in milestone.targets if t in by_id]
             if milestone.reported_with:
                 continue
             followers = grouped.get(milestone.id, [])
-            measure_ids = [t.measure for m in (milestone, *followers) for t in m.targets]
+            measure_ids = [t for m in (milestone, *followers) for t in m.targets]
             measure_ids += [i for m in (milestone, *followers) for i in m.measures]
             measures = tuple(by_id[m] for m in dict.fromkeys(measure_ids) if m in by_id)
             status, update_date, update_by, texts, flag = _latest(milestone, lines)
             paragraphs = numbering.paragraphs(texts)
             panels = tuple(
-                _panel(m, measures_result, numbering, charts or {}, by_area.get(m.id, ()))
+                _panel(m, results, numbering, charts or {})
                 for m in measures
                 if m.id not in {p.measure.id for p in all_panels}
             )
@@ -226,80 +233,76 @@ def build_pack(
             ObjectiveView(objective.id, objective.title, tuple(views), tuple(position))
         )
     return BoardPack(
-        board=plan.board.name,
-        board_date=(
-            board_date
-            or (pack_results.board_date if pack_results else None)
-            or default_board_date(plan, as_at)
-        ),
-        agenda_item=plan.board.agenda_item,
-        title=plan.board.report_title,
-        plan_title=plan.title,
-        force=plan.force,
-        as_at=measures_result.as_at,
+        board=board.name,
+        board_date=results.board_date,
+        agenda_item=board.agenda_item,
+        title=board.report_title,
+        plan_title=results.plan.title,
+        force=results.plan.force,
+        as_at=results.as_at,
         as_at_label=f"{ordinal(day_after.day)} {day_after.strftime('%B %Y')}",
         purpose=purpose,
         background=background,
         objectives=tuple(objectives),
-        financial=numbering.paragraphs(plan.board.financial_implications),
-        legal=numbering.paragraphs(plan.board.legal_implications),
-        recommendations=numbering.paragraphs(plan.board.recommendations),
-        authors=tuple(plan.board.authors),
-        results=measures_result,
-        milestone_summary=(
-            pack_results.milestones.summary()
-            if pack_results is not None and pack_results.milestones is not None
-            else None
+        financial=numbering.paragraphs(list(board.financial_implications)),
+        legal=numbering.paragraphs(list(board.legal_implications)),
+        recommendations=numbering.paragraphs(list(board.recommendations)),
+        authors=board.authors,
+        results=results,
+        milestone_summary=milestone_words.summary(listing) if listing else None,
+        milestone_notes=tuple(
+            milestone_words.listing_note(n)
+            for n in (listing.notes if listing else ())
+            if not isinstance(n, NextMeeting)
         ),
-        milestone_notes=(
-            tuple(n for n in pack_results.milestones.notes if not n.startswith("The next board"))
-            if pack_results is not None and pack_results.milestones is not None
-            else ()
-        ),
-        repeat_callers=pack_results.repeat_callers if pack_results else None,
-        repeat_victims=pack_results.repeat_victims if pack_results else None,
-        data_quality=pack_results.data_quality if pack_results else (),
+        repeat_callers=results.repeat_callers,
+        repeat_victims=results.repeat_victims,
+        data_notes=tuple(data_note(n) for n in results.data_notes),
+        data_quality=tuple(quality_note(n) for n in results.data_quality),
         panels=tuple(all_panels),
-        experiments=pack_results.experiments if pack_results else (),
+        experiments=tuple(
+            ExperimentView(
+                result=e,
+                caption_note=experiment_words.so_far(e),
+                rows=tuple(experiment_words.table_rows(e)),
+                sentence=experiment_words.sentence(e, results.as_at),
+            )
+            for e in results.experiments
+        ),
+        comparisons={m.id: comparison_text(m.comparison) for m in results.measures},
     )
 
 
 def _latest(
-    milestone: Milestone, lines: Mapping[str, Any]
+    milestone: MilestoneOutline, lines: Mapping[str, MilestoneLine]
 ) -> tuple[str, date | None, str | None, list[str], str | None]:
     """(status, update date, by, paragraphs, flag): from the milestone listing when there is
     one (the store's updates and the plan file's), else from the plan file."""
     line = lines.get(milestone.id)
+    update = line.latest_update if line is not None else milestone.latest_update
+    texts = [t for t in update.note.split("\n\n") if t.strip()] if update else []
     if line is not None:
-        status = line.status
-        update = status.latest_update
-        texts = [t for t in update.note.split("\n\n") if t.strip()] if update else []
-        return (
-            status.latest_status,
-            update.date if update else None,
-            update.by if update else None,
-            texts,
-            status.flag,
-        )
-    latest = milestone.updates[-1] if milestone.updates else None
+        status = line.latest_status
+        flag: str | None = milestone_words.flag(line)
+    else:
+        status = update.status if update and update.status else milestone.status
+        flag = None
     return (
-        latest.status if latest and latest.status else milestone.status,
-        latest.date if latest else None,
-        latest.by if latest else None,
-        list(latest.text) if latest else [],
-        None,
+        status,
+        update.date if update else None,
+        update.by if update else None,
+        texts,
+        flag,
     )
 
 
 def _panel(
     measure: MeasureResult,
-    results: MeasuresResult,
+    results: PackResults,
     numbering: _Numbering,
     charts: Mapping[str, str],
-    by_area: tuple[dict[str, Any], ...],
 ) -> MeasurePanel:
     from crimeplan.report.charts import chart_alt_text
-    from crimeplan.report.narrative import measure_sentences
 
     sentences = measure_sentences(measure, results)
     topics: dict[str, list[str]] = {}
@@ -310,6 +313,22 @@ def _panel(
         paragraphs=numbering.paragraphs([" ".join(texts) for texts in topics.values()]),
         sentences=sentences,
         chart_svg=charts.get(measure.id),
-        alt_text=chart_alt_text(measure, measure.spc),
-        by_area=by_area,
+        alt_text=chart_alt_text(measure),
+        by_area=results.by_area.get(measure.id, ()),
+        peer_caption=peer_caption(measure),
+        published_caption=published_caption(measure),
     )
+
+
+def peer_caption(measure: MeasureResult) -> str:
+    """The caption of a measure's peer table: where the force lies, over which months."""
+    peers = measure.peers
+    if peers is None or peers.period is None:
+        return ""
+    first, last = peers.period
+    return f"{measure.title}: {peer_statement(peers)} ({first} to {last})"
+
+
+def published_caption(measure: MeasureResult) -> str:
+    """The caption of a published table: which publication, area and cohort."""
+    return f"{measure.title}: {measure_note(measure.notes[0]) if measure.notes else ''}"

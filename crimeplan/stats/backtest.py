@@ -165,7 +165,7 @@ def backtest(
                 forecast = forecast_year_end(history, as_at, baseline, None, "neutral")
                 row = _row(measure, year, as_at, k + 1, forecast, outcome)
                 if row is None:
-                    skipped[(forecast.reason or "no forecast").split(":")[0]] += 1
+                    skipped[forecast.reason.code if forecast.reason else "no_forecast"] += 1
                 else:
                     rows.append(row)
     return _report(rows, skipped)

@@ -9,8 +9,10 @@ the sentence against the numbers in the measures JSON.
 A series is a sequence of points with ``month`` (``YYYY-MM``) and ``value`` (None for a
 month the store lacks), such as ``MeasureResult.series``, or of ``(month, value)`` pairs.
 
-Kinds: ``run``, ``yearly_run``, ``seasonal``, ``contributors``, ``share``, ``highest_since``,
-``lowest_since``, ``monthly_average``.
+Each kind of fact is its own typed result (``RunFact``, ``SeasonalFact``, …, joined in
+``Fact`` and told apart by ``kind``): ``run``, ``yearly_run``, ``seasonal``,
+``contributors``, ``share``, ``highest_since``, ``lowest_since``, ``monthly_average``. A
+fact's numbers are rounded to four decimal places when it is made, once.
 """
 
 from __future__ import annotations
@@ -18,14 +20,13 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Annotated, Literal, Protocol, overload
 
+from pydantic import Field
+
+from crimeplan.codec import result
 from crimeplan.periods import MONTH_NAMES, FinancialYear, add_months, format_month, parse_month
-
-if TYPE_CHECKING:
-    from crimeplan.measures.results import MeasureResult
 
 
 class _Point(Protocol):
@@ -39,32 +40,208 @@ class _Point(Protocol):
 Series = Sequence[_Point] | Sequence[tuple[str, float | int | None]]
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One computed fact: plain data for the pack to phrase and a reader to check."""
+Number = int | float
+Direction = Literal["rise", "fall"]
 
-    kind: str
+
+@overload
+def _r(value: int) -> int: ...
+@overload
+def _r(value: float) -> float: ...
+@overload
+def _r(value: None) -> None: ...
+@overload
+def _r(value: Number | None) -> Number | None: ...
+def _r(value: Number | None) -> Number | None:
+    """A fact's number as it is kept: floats to four decimal places."""
+    return round(value, 4) if isinstance(value, float) else value
+
+
+@result
+class RunNumbers:
+    direction: Direction
+    months: int
+    from_month: str
+    from_value: Number
+    to_month: str
+    to_value: Number
+    change: Number
+    change_pct: float | None
+
+
+@result
+class RunFact:
+    """The current run of consecutive monthly rises or falls (see ``runs``)."""
+
+    kind: Literal["run"] = "run"
     measure: str
     period: tuple[str, ...]
-    numbers: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "measure": self.measure,
-            "period": list(self.period),
-            "numbers": _plain(self.numbers),
-        }
+    numbers: RunNumbers
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+@result
+class YearlyRunNumbers:
+    direction: Direction
+    years: int
+    from_year: str
+    from_value: Number
+    to_year: str
+    to_value: Number
+    change: Number
+    change_pct: float | None
+
+
+@result
+class YearlyRunFact:
+    """The current run of year-on-year rises or falls (see ``yearly_run``)."""
+
+    kind: Literal["yearly_run"] = "yearly_run"
+    measure: str
+    period: tuple[str, ...]
+    numbers: YearlyRunNumbers
+
+
+@result
+class SeasonalNumbers:
+    peak_month: int
+    peak_month_name: str
+    peak_average: Number
+    peak_index: float | None
+    trough_month: int
+    trough_month_name: str
+    trough_average: Number
+    trough_index: float | None
+    monthly_mean: Number
+    years: tuple[str, ...]
+    latest_year: str
+    latest_peak_month: int
+    latest_trough_month: int
+    latest_peak_matches: bool
+    latest_trough_matches: bool
+
+
+@result
+class SeasonalFact:
+    """The months of the year with the highest and lowest average (see ``seasonal_peak_trough``)."""
+
+    kind: Literal["seasonal"] = "seasonal"
+    measure: str
+    period: tuple[str, ...]
+    numbers: SeasonalNumbers
+
+
+@result
+class PartShare:
+    part: str
+    ytd: Number
+    share_pct: float | None
+
+
+@result
+class PartChange:
+    part: str
+    ytd: Number
+    baseline: Number
+    change: Number
+    share_of_change_pct: float | None
+
+
+@result
+class ContributorsNumbers:
+    total: Number
+    baseline: Number
+    change: Number
+    other: Number
+    by_share: tuple[PartShare, ...]
+    by_change: tuple[PartChange, ...]
+
+
+@result
+class ContributorsFact:
+    """The largest contributors to a total and to its change (see ``contributors``)."""
+
+    kind: Literal["contributors"] = "contributors"
+    measure: str
+    period: tuple[str, ...]
+    numbers: ContributorsNumbers
+
+
+@result
+class ShareNumbers:
+    share_pct: float | None
+    share_before_pct: float | None
+    change_points: float | None
+    numerator: Number
+    denominator: Number
+    numerator_before: Number
+    denominator_before: Number
+
+
+@result
+class ShareFact:
+    """A share now and a year earlier (see ``share_moved``)."""
+
+    kind: Literal["share"] = "share"
+    measure: str
+    period: tuple[str, ...]
+    numbers: ShareNumbers
+
+
+@result
+class ExtremeSinceNumbers:
+    value: Number
+    since: str | None
+    since_value: Number | None
+    on_record: bool
+    first_year: str
+    years_compared: int
+    previous_year: str
+    previous_value: Number
+
+
+@result
+class ExtremeSinceFact:
+    """The highest (or lowest) year since an earlier one (see ``highest_since``)."""
+
+    kind: Literal["highest_since", "lowest_since"]
+    measure: str
+    period: tuple[str, ...]
+    numbers: ExtremeSinceNumbers
+
+
+@result
+class MonthlyAverageNumbers:
+    mean: Number
+    median: Number
+    minimum: Number
+    maximum: Number
+    total: Number
+    months_used: int
+    months_missing: tuple[str, ...]
+    band: tuple[Number, Number]
+
+
+@result
+class MonthlyAverageFact:
+    """The average a month over the last months (see ``monthly_average``)."""
+
+    kind: Literal["monthly_average"] = "monthly_average"
+    measure: str
+    period: tuple[str, ...]
+    numbers: MonthlyAverageNumbers
+
+
+#: One computed fact: plain data for the pack to phrase and a reader to check.
+Fact = Annotated[
+    RunFact
+    | YearlyRunFact
+    | SeasonalFact
+    | ContributorsFact
+    | ShareFact
+    | ExtremeSinceFact
+    | MonthlyAverageFact,
+    Field(discriminator="kind"),
+]
 
 
 def _points(series: Series) -> list[tuple[date, float | int | None]]:
@@ -79,7 +256,7 @@ def _points(series: Series) -> list[tuple[date, float | int | None]]:
 
 
 # -- runs ---------------------------------------------------------------------------------------
-def runs(measure_id: str, series: Series, *, min_months: int = 1) -> Fact | None:
+def runs(measure_id: str, series: Series, *, min_months: int = 1) -> RunFact | None:
     """The current run of consecutive monthly rises or falls, ending at the last month.
 
     A run of n months is n month-on-month steps in the same direction, so it spans n + 1
@@ -95,12 +272,29 @@ def runs(measure_id: str, series: Series, *, min_months: int = 1) -> Fact | None
     points = [(format_month(m), v) for m, v in _points(series)]
     months = [parse_month(m) for m, _ in points]
     adjacent = [add_months(a, 1) == b for a, b in zip(months, months[1:], strict=False)]
-    return _run("run", measure_id, points, adjacent, min_months)
+    found = _run(points, adjacent, min_months)
+    if found is None:
+        return None
+    direction, steps, (first, first_value), (last, last_value), change, change_pct = found
+    return RunFact(
+        measure=measure_id,
+        period=(first, last),
+        numbers=RunNumbers(
+            direction=direction,
+            months=steps,
+            from_month=first,
+            from_value=_r(first_value),
+            to_month=last,
+            to_value=_r(last_value),
+            change=_r(change),
+            change_pct=_r(change_pct),
+        ),
+    )
 
 
 def yearly_run(
     measure_id: str, yearly_totals: Mapping[str, int | float], *, min_years: int = 1
-) -> Fact | None:
+) -> YearlyRunFact | None:
     """The current run of year-on-year rises or falls ending at the latest year in
     ``yearly_totals`` (financial-year labels): "falling year on year since 2006/07".
 
@@ -113,18 +307,36 @@ def yearly_run(
     years = sorted(FinancialYear.parse(label) for label in yearly_totals)
     points = [(y.label, yearly_totals[y.label]) for y in years]
     adjacent = [a.shift(1) == b for a, b in zip(years, years[1:], strict=False)]
-    return _run("yearly_run", measure_id, points, adjacent, min_years)
+    found = _run(points, adjacent, min_years)
+    if found is None:
+        return None
+    direction, steps, (first, first_value), (last, last_value), change, change_pct = found
+    return YearlyRunFact(
+        measure=measure_id,
+        period=(first, last),
+        numbers=YearlyRunNumbers(
+            direction=direction,
+            years=steps,
+            from_year=first,
+            from_value=_r(first_value),
+            to_year=last,
+            to_value=_r(last_value),
+            change=_r(change),
+            change_pct=_r(change_pct),
+        ),
+    )
+
+
+_Run = tuple[Direction, int, tuple[str, Number], tuple[str, Number], Number, float | None]
 
 
 def _run(
-    kind: str,
-    measure_id: str,
     points: Sequence[tuple[str, float | int | None]],
     adjacent: list[bool],
     minimum: int,
-) -> Fact | None:
-    unit = "months" if kind == "run" else "years"
-    key = "month" if kind == "run" else "year"
+) -> _Run | None:
+    """(direction, steps, (first, value), (last, value), change, change %) of the run that
+    ends at the last point, or None."""
     if len(points) < 2 or points[-1][1] is None:
         return None
     direction: Literal["rise", "fall"] | None = None
@@ -147,25 +359,12 @@ def _run(
     last, last_value = points[-1]
     assert first_value is not None and last_value is not None
     change = last_value - first_value
-    return Fact(
-        kind=kind,
-        measure=measure_id,
-        period=(first, last),
-        numbers={
-            "direction": direction,
-            unit: steps,
-            f"from_{key}": first,
-            "from_value": first_value,
-            f"to_{key}": last,
-            "to_value": last_value,
-            "change": change,
-            "change_pct": 100.0 * change / first_value if first_value else None,
-        },
-    )
+    change_pct = 100.0 * change / first_value if first_value else None
+    return direction, steps, (first, first_value), (last, last_value), change, change_pct
 
 
 # -- seasonality ------------------------------------------------------------------------------
-def seasonal_peak_trough(measure_id: str, series: Series) -> Fact | None:
+def seasonal_peak_trough(measure_id: str, series: Series) -> SeasonalFact | None:
     """The months of the year with the highest and lowest average over complete years.
 
     A financial year is complete when all twelve months, April to March, have a value;
@@ -198,27 +397,26 @@ def seasonal_peak_trough(measure_id: str, series: Series) -> Fact | None:
     latest_peak = max(range(12), key=lambda i: (latest_values[i], -i))
     latest_trough = min(range(12), key=lambda i: (latest_values[i], i))
     mean = statistics.fmean(averages)
-    return Fact(
-        kind="seasonal",
+    return SeasonalFact(
         measure=measure_id,
         period=(complete[0].label, latest.label),
-        numbers={
-            "peak_month": calendar(peak),
-            "peak_month_name": MONTH_NAMES[calendar(peak) - 1],
-            "peak_average": averages[peak],
-            "peak_index": averages[peak] / mean if mean else None,
-            "trough_month": calendar(trough),
-            "trough_month_name": MONTH_NAMES[calendar(trough) - 1],
-            "trough_average": averages[trough],
-            "trough_index": averages[trough] / mean if mean else None,
-            "monthly_mean": mean,
-            "years": [y.label for y in complete],
-            "latest_year": latest.label,
-            "latest_peak_month": calendar(latest_peak),
-            "latest_trough_month": calendar(latest_trough),
-            "latest_peak_matches": latest_peak == peak,
-            "latest_trough_matches": latest_trough == trough,
-        },
+        numbers=SeasonalNumbers(
+            peak_month=calendar(peak),
+            peak_month_name=MONTH_NAMES[calendar(peak) - 1],
+            peak_average=_r(averages[peak]),
+            peak_index=_r(averages[peak] / mean) if mean else None,
+            trough_month=calendar(trough),
+            trough_month_name=MONTH_NAMES[calendar(trough) - 1],
+            trough_average=_r(averages[trough]),
+            trough_index=_r(averages[trough] / mean) if mean else None,
+            monthly_mean=_r(mean),
+            years=tuple(y.label for y in complete),
+            latest_year=latest.label,
+            latest_peak_month=calendar(latest_peak),
+            latest_trough_month=calendar(latest_trough),
+            latest_peak_matches=latest_peak == peak,
+            latest_trough_matches=latest_trough == trough,
+        ),
     )
 
 
@@ -231,7 +429,7 @@ def contributors(
     *,
     top: int | None = 5,
     period: Sequence[str] = (),
-) -> Fact:
+) -> ContributorsFact:
     """The largest contributors to a total, and to its change.
 
     ``parts`` maps each part (an offence, say) to its (year to date, baseline) counts;
@@ -250,7 +448,11 @@ def contributors(
     named = sorted(parts.items())
     share_order = sorted(named, key=lambda item: -item[1][0])
     by_share = [
-        {"part": name, "ytd": ytd, "share_pct": 100.0 * ytd / total_ytd if total_ytd else None}
+        PartShare(
+            part=name,
+            ytd=_r(ytd),
+            share_pct=_r(100.0 * ytd / total_ytd) if total_ytd else None,
+        )
         for name, (ytd, _) in share_order
     ]
     if change:
@@ -258,28 +460,27 @@ def contributors(
     else:
         change_order = sorted(named, key=lambda item: -abs(item[1][0] - item[1][1]))
     rows = [
-        {
-            "part": name,
-            "ytd": ytd,
-            "baseline": baseline,
-            "change": ytd - baseline,
-            "share_of_change_pct": 100.0 * (ytd - baseline) / change if change else None,
-        }
+        PartChange(
+            part=name,
+            ytd=_r(ytd),
+            baseline=_r(baseline),
+            change=_r(ytd - baseline),
+            share_of_change_pct=_r(100.0 * (ytd - baseline) / change) if change else None,
+        )
         for name, (ytd, baseline) in change_order
     ]
     keep = len(parts) if top is None else top
-    return Fact(
-        kind="contributors",
+    return ContributorsFact(
         measure=total_id,
         period=tuple(period),
-        numbers={
-            "total": total_ytd,
-            "baseline": total_baseline,
-            "change": change,
-            "other": total_ytd - sum(ytd for ytd, _ in parts.values()),
-            "by_share": by_share[:keep],
-            "by_change": rows[:keep],
-        },
+        numbers=ContributorsNumbers(
+            total=_r(total_ytd),
+            baseline=_r(total_baseline),
+            change=_r(change),
+            other=_r(total_ytd - sum(ytd for ytd, _ in parts.values())),
+            by_share=tuple(by_share[:keep]),
+            by_change=tuple(rows[:keep]),
+        ),
     )
 
 
@@ -293,7 +494,7 @@ def share_moved(
     *,
     period: Sequence[str] = (),
     period_before: Sequence[str] = (),
-) -> Fact:
+) -> ShareFact:
     """A share now and a year earlier: "43 % of business crime, against 34 % a year earlier".
 
     Shares are in %; a share with a zero denominator is None, and so is the change then.
@@ -304,26 +505,25 @@ def share_moved(
     """
     share = 100.0 * numerator / denominator if denominator else None
     before = 100.0 * numerator_before / denominator_before if denominator_before else None
-    return Fact(
-        kind="share",
+    return ShareFact(
         measure=measure_id,
         period=(*period_before, *period),
-        numbers={
-            "share_pct": share,
-            "share_before_pct": before,
-            "change_points": None if share is None or before is None else share - before,
-            "numerator": numerator,
-            "denominator": denominator,
-            "numerator_before": numerator_before,
-            "denominator_before": denominator_before,
-        },
+        numbers=ShareNumbers(
+            share_pct=_r(share),
+            share_before_pct=_r(before),
+            change_points=None if share is None or before is None else _r(share - before),
+            numerator=_r(numerator),
+            denominator=_r(denominator),
+            numerator_before=_r(numerator_before),
+            denominator_before=_r(denominator_before),
+        ),
     )
 
 
 # -- highest / lowest since ---------------------------------------------------------------------
 def highest_since(
     measure_id: str, yearly_totals: Mapping[str, int | float], year: str
-) -> Fact | None:
+) -> ExtremeSinceFact | None:
     """ "The highest number since 2006/07": the latest earlier year at least as high.
 
     ``yearly_totals`` maps financial-year labels (``2012/13``) to totals; years missing
@@ -342,19 +542,19 @@ def highest_since(
 
 def lowest_since(
     measure_id: str, yearly_totals: Mapping[str, int | float], year: str
-) -> Fact | None:
+) -> ExtremeSinceFact | None:
     """ "The lowest since …": as ``highest_since``, with lower or equal for higher or equal."""
     return _extreme_since("lowest_since", measure_id, yearly_totals, year, higher=False)
 
 
 def _extreme_since(
-    kind: str,
+    kind: Literal["highest_since", "lowest_since"],
     measure_id: str,
     yearly_totals: Mapping[str, int | float],
     year: str,
     *,
     higher: bool,
-) -> Fact | None:
+) -> ExtremeSinceFact | None:
     totals = {FinancialYear.parse(label): value for label, value in yearly_totals.items()}
     this = FinancialYear.parse(year)
     if this not in totals:
@@ -370,25 +570,27 @@ def _extreme_since(
     if beyond(totals[earlier[0]]):
         return None
     since = next((y for y in earlier if beyond(totals[y])), None)
-    return Fact(
+    return ExtremeSinceFact(
         kind=kind,
         measure=measure_id,
         period=(year,),
-        numbers={
-            "value": value,
-            "since": since.label if since else None,
-            "since_value": totals[since] if since else None,
-            "on_record": since is None,
-            "first_year": earlier[-1].label,
-            "years_compared": len(earlier),
-            "previous_year": earlier[0].label,
-            "previous_value": totals[earlier[0]],
-        },
+        numbers=ExtremeSinceNumbers(
+            value=_r(value),
+            since=since.label if since else None,
+            since_value=_r(totals[since]) if since else None,
+            on_record=since is None,
+            first_year=earlier[-1].label,
+            years_compared=len(earlier),
+            previous_year=earlier[0].label,
+            previous_value=_r(totals[earlier[0]]),
+        ),
     )
 
 
 # -- monthly average ----------------------------------------------------------------------------
-def monthly_average(measure_id: str, series: Series, *, months: int = 12) -> Fact | None:
+def monthly_average(
+    measure_id: str, series: Series, *, months: int = 12
+) -> MonthlyAverageFact | None:
     """The average a month over the last ``months`` months of the series: "190 to 200 a month".
 
     The window is the last ``months`` points (ending at the last month of the series);
@@ -408,63 +610,21 @@ def monthly_average(measure_id: str, series: Series, *, months: int = 12) -> Fac
     step = 10.0 ** max(math.floor(math.log10(abs(mean))) - 1, 0) if mean else 1.0
     lower = math.floor(mean / step) * step
     upper = math.ceil(mean / step) * step
-    return Fact(
-        kind="monthly_average",
+    return MonthlyAverageFact(
         measure=measure_id,
         period=(format_month(window[0][0]), format_month(window[-1][0])),
-        numbers={
-            "mean": mean,
-            "median": statistics.median(values),
-            "minimum": min(values),
-            "maximum": max(values),
-            "total": sum(values),
-            "months_used": len(values),
-            "months_missing": [format_month(m) for m, v in window if v is None],
-            "band": [_whole(lower), _whole(upper)],
-        },
+        numbers=MonthlyAverageNumbers(
+            mean=_r(mean),
+            median=_r(statistics.median(values)),
+            minimum=_r(min(values)),
+            maximum=_r(max(values)),
+            total=_r(sum(values)),
+            months_used=len(values),
+            months_missing=tuple(format_month(m) for m, v in window if v is None),
+            band=(_whole(lower), _whole(upper)),
+        ),
     )
 
 
 def _whole(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-# -- every fact a measure's own result supports -----------------------------------------------
-def measure_facts(
-    result: MeasureResult,
-    *,
-    ytd_months: Sequence[str] = (),
-    baseline_months: Sequence[str] = (),
-) -> tuple[Fact, ...]:
-    """The facts one measure's result supports on its own, in this order: the current run,
-    the seasonal peak and trough, the monthly average over the last 12 months (counts and
-    rates only) and, for a measure with numerators and denominators (proportions, surveys),
-    the share now against the baseline. Facts that need other measures or other years
-    (contributors, highest since) take a breakdown or yearly totals from the store.
-    ``ytd_months`` and ``baseline_months`` (first and last, as ``MeasuresResult`` has them)
-    are the share's periods.
-    """
-    facts = [
-        runs(result.id, result.series),
-        seasonal_peak_trough(result.id, result.series),
-    ]
-    if result.kind in ("count", "rate"):
-        facts.append(monthly_average(result.id, result.series))
-    elif (
-        result.ytd_numerator is not None
-        and result.ytd_denominator is not None
-        and result.baseline_numerator is not None
-        and result.baseline_denominator is not None
-    ):
-        facts.append(
-            share_moved(
-                result.id,
-                result.ytd_numerator,
-                result.ytd_denominator,
-                result.baseline_numerator,
-                result.baseline_denominator,
-                period=ytd_months,
-                period_before=baseline_months,
-            )
-        )
-    return tuple(fact for fact in facts if fact is not None)

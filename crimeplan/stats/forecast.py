@@ -30,14 +30,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.linalg
+from pydantic import Field
 
+from crimeplan.codec import result
 from crimeplan.periods import FinancialYear, format_month
 
 Improvement = Literal["increase", "decrease", "neutral"]
@@ -56,7 +58,28 @@ DRAWS = 4000
 SEED = 20130401
 
 
-@dataclass(frozen=True)
+@result
+class NoSeasonalProfile:
+    """No forecast: the history holds no earlier value for these months of the year (1–12)."""
+
+    code: Literal["no_seasonal_profile"] = "no_seasonal_profile"
+    months: tuple[int, ...]
+
+
+@result
+class ShortHistory:
+    """No forecast: ``months`` months of history cover ``months_of_year`` months of the year,
+    none twice, so the month-to-month variation cannot be told from the seasonal pattern."""
+
+    code: Literal["short_history"] = "short_history"
+    months: int
+    months_of_year: int
+
+
+ForecastGap = Annotated[NoSeasonalProfile | ShortHistory, Field(discriminator="code")]
+
+
+@result
 class Forecast:
     """A year-end forecast of a count measure. Empty (``year_end`` None) with a ``reason``
     when the history cannot support one."""
@@ -74,33 +97,28 @@ class Forecast:
     history_months: int = 0  # months before the year that the seasonal profile rests on
     baseline_total: float | None = None
     target_change_pct: float | None = None
-    reason: str | None = None
+    reason: ForecastGap | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "year": self.year,
-            "as_at": self.as_at,
-            "year_end": _round(self.year_end, 1),
-            "change_pct": _round(self.change_pct, 2),
-            "pi80": _pair(self.pi80),
-            "pi95": _pair(self.pi95),
-            "p_meet_target": _round(self.p_meet_target, 3),
-            "method": self.method,
-            "months_known": self.months_known,
-            "months_forecast": self.months_forecast,
-            "history_months": self.history_months,
-            "baseline_total": _round(self.baseline_total, 1),
-            "target_change_pct": self.target_change_pct,
-            "reason": self.reason,
-        }
+    def rounded(self) -> Forecast:
+        """The forecast as the results keep it: totals to a tenth, changes to 0.01 points,
+        the chance of meeting the target to 0.001."""
+        return replace(
+            self,
+            year_end=_round(self.year_end, 1),
+            change_pct=_round(self.change_pct, 2),
+            pi80=_pair(self.pi80),
+            pi95=_pair(self.pi95),
+            p_meet_target=_round(self.p_meet_target, 3),
+            baseline_total=_round(self.baseline_total, 1),
+        )
 
 
 def _round(value: float | None, places: int) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def _pair(pair: tuple[float, float] | None) -> list[float] | None:
-    return None if pair is None else [round(pair[0], 1), round(pair[1], 1)]
+def _pair(pair: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if pair is None else (round(pair[0], 1), round(pair[1], 1))
 
 
 def _month_index(month: date) -> int:
@@ -152,15 +170,10 @@ def forecast_year_end(
         totals = np.array([known_total])
     else:
         drawn = _draw_unknown(observed, unknown)
-        if isinstance(drawn, str):
-            return _replace(empty, reason=drawn)
+        if not isinstance(drawn, np.ndarray):
+            return replace(empty, reason=drawn)
         totals = known_total + drawn.sum(axis=1)
     return _summarise(empty, totals, baseline_total, target_change_pct, improvement)
-
-
-def _replace(forecast: Forecast, **changes: Any) -> Forecast:
-    fields = forecast.__dict__ | changes
-    return Forecast(**fields)
 
 
 def _summarise(
@@ -186,7 +199,7 @@ def _summarise(
                 p_meet = float(np.mean(changes <= target_change_pct + eps))
             else:
                 p_meet = float(np.mean(changes >= target_change_pct - eps))
-    return _replace(
+    return replace(
         empty,
         year_end=float(mid),
         change_pct=change_pct,
@@ -196,20 +209,18 @@ def _summarise(
     )
 
 
-def _draw_unknown(observed: dict[int, float], unknown: list[int]) -> Floats | str:
+def _draw_unknown(
+    observed: dict[int, float], unknown: list[int]
+) -> Floats | NoSeasonalProfile | ShortHistory:
     """``DRAWS`` joint draws of the unknown months' counts, or the reason there are none."""
     times = np.array(sorted(observed), dtype=np.int64)
     counts = np.array([observed[int(i)] for i in times], dtype=np.float64)
     seen = sorted({int(i) % 12 for i in times})
     missing_season = sorted({i % 12 for i in unknown} - set(seen))
     if missing_season:
-        names = ", ".join(date(2000, m + 1, 1).strftime("%B") for m in missing_season)
-        return f"no seasonal profile: the history holds no earlier {names}"
+        return NoSeasonalProfile(months=tuple(m + 1 for m in missing_season))
     if len(times) - len(seen) < 1:
-        return (
-            f"too short a history: {len(times)} months for {len(seen)} months of the year; "
-            "at least one month must repeat"
-        )
+        return ShortHistory(months=len(times), months_of_year=len(seen))
     y = np.log(np.maximum(counts, 0.0) + 0.5)
     sampling = 1.0 / (np.maximum(counts, 0.0) + 0.5)
     column = {m: j for j, m in enumerate(seen)}

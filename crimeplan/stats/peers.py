@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
 from scipy import stats
 
+from crimeplan.codec import result
 from crimeplan.stats.significance import wilson_interval
 
 Kind = Literal["count", "proportion"]
@@ -56,7 +57,7 @@ class PeerFigure:
     denominator: int
 
 
-@dataclass(frozen=True)
+@result
 class PeerValue:
     """One force's value (rate per ``per``, or per cent) with its own 95 % interval and rank."""
 
@@ -67,24 +68,18 @@ class PeerValue:
     ci95: tuple[float, float]
     rank: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "numerator": self.numerator,
-            "denominator": self.denominator,
-            "value": round(self.value, 3),
-            "ci95": [round(v, 3) for v in self.ci95],
-            "rank": self.rank,
-        }
+    def rounded(self) -> PeerValue:
+        return replace(self, value=round(self.value, 3), ci95=_round3(self.ci95))
 
 
-@dataclass(frozen=True)
+@result
 class PeerComparison:
     """The force against its MSG: values, MSG average, rank, funnel limits and verdicts.
 
     ``forces`` is every force, highest value first. ``limits95`` and ``limits998`` are the
     funnel-plot limits (low, high) around ``group_value`` for the force's denominator, in the
-    unit of ``value``. ``statement`` says the verdict in words for the pack.
+    unit of ``value``; ``verdict_95`` and ``verdict_998`` say where the force lies against
+    them. ``period`` is the months compared (first, last), when the caller knows them.
     """
 
     force: str
@@ -103,28 +98,22 @@ class PeerComparison:
     verdict_95: Verdict
     verdict_998: Verdict
     equal_to_group: bool
-    statement: str
+    period: tuple[str, str] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "force": self.force,
-            "kind": self.kind,
-            "unit": self.unit,
-            "per": self.per,
-            "forces": [f.to_dict() for f in self.forces],
-            "value": round(self.value, 3),
-            "group_value": round(self.group_value, 3),
-            "group_includes_force": self.group_includes_force,
-            "group_size": self.group_size,
-            "rank": self.rank,
-            "n_forces": self.n_forces,
-            "limits95": [round(v, 3) for v in self.limits95],
-            "limits998": [round(v, 3) for v in self.limits998],
-            "verdict_95": self.verdict_95,
-            "verdict_998": self.verdict_998,
-            "equal_to_group": self.equal_to_group,
-            "statement": self.statement,
-        }
+    def rounded(self) -> PeerComparison:
+        """The comparison as the results keep it: values and limits to three places."""
+        return replace(
+            self,
+            forces=tuple(f.rounded() for f in self.forces),
+            value=round(self.value, 3),
+            group_value=round(self.group_value, 3),
+            limits95=_round3(self.limits95),
+            limits998=_round3(self.limits998),
+        )
+
+
+def _round3(pair: tuple[float, float]) -> tuple[float, float]:
+    return round(pair[0], 3), round(pair[1], 3)
 
 
 def peer_comparison(
@@ -192,7 +181,6 @@ def peer_comparison(
         verdict_95=verdicts["95"],
         verdict_998=verdicts["99.8"],
         equal_to_group=verdicts["95"] == "within",
-        statement=_statement(verdicts["95"], verdicts["99.8"]),
     )
 
 
@@ -234,17 +222,6 @@ def _verdict(numerator: int, low: float, high: float) -> Verdict:
     return "within"
 
 
-def _statement(v95: Verdict, v998: Verdict) -> str:
-    if v998 != "within":
-        return f"{v998} the MSG average beyond chance (outside the 99.8 % limits)"
-    if v95 != "within":
-        return (
-            f"{v95} the MSG average beyond chance at 95 % "
-            "(outside the 95 % limits, within the 99.8 % limits)"
-        )
-    return "equal to the MSG average, allowing for chance (inside the 95 % limits)"
-
-
 def _ranks(figures: Mapping[str, PeerFigure]) -> dict[str, int]:
     """1 = highest value; ties share the better rank. Exact, by fractions."""
     exact = {name: Fraction(f.numerator, f.denominator) for name, f in figures.items()}
@@ -259,7 +236,9 @@ def _peer_value(name: str, figure: PeerFigure, kind: Kind, scale: int, rank: int
         ci = (low / n * scale, high / n * scale)
     else:
         ci = wilson_interval(x, n)
-    return PeerValue(name, x, n, _scaled(figure, scale), ci, rank)
+    return PeerValue(
+        name=name, numerator=x, denominator=n, value=_scaled(figure, scale), ci95=ci, rank=rank
+    )
 
 
 def _scaled(figure: PeerFigure, scale: int) -> float:

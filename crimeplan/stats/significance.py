@@ -200,17 +200,11 @@ def overdispersion(values: Sequence[float], screen_outliers: bool = True) -> flo
     return (mean_range / _D2) ** 2 / mean
 
 
-def overdispersion_note(
-    index: float | None, threshold: float = OVERDISPERSION_THRESHOLD
-) -> str | None:
-    """The sentence to show beside a count test when ``index`` exceeds ``threshold``."""
-    if index is None or not index > threshold:
-        return None
-    times = f"{index:.0f}" if index >= 10 else f"{index:.1f}"
-    return (
-        f"monthly variation is about {times} times what chance alone (Poisson) would give, "
-        "so a 'significant' change may still lie within the chart's natural variation"
-    )
+def overdispersed(index: float | None, threshold: float = OVERDISPERSION_THRESHOLD) -> bool:
+    """Whether the monthly variation is more than ``threshold`` times what chance alone
+    (Poisson) would give, so that a 'significant' change may still lie within the chart's
+    natural variation."""
+    return index is not None and index > threshold
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:

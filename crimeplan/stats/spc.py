@@ -61,10 +61,11 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from crimeplan.codec import result
 from crimeplan.errors import CrimeplanError
 
 ImprovementDirection = Literal["increase", "decrease", "neutral"]
@@ -98,7 +99,7 @@ MIN_FIX = 12
 """The fewest points ``fix_after_n_points`` may fix the limits on."""
 
 
-@dataclass(frozen=True)
+@result
 class Segment:
     """One part of the chart with its own mean and limits (``None`` where undefined)."""
 
@@ -177,7 +178,7 @@ def xmr_chart(
         )
         segments.append(segment)
         _flag_segment(series, segment, mean_range, improvement_direction, types, flags)
-    last = segments[-1] if segments else Segment(0, -1, None, None, None)
+    last = segments[-1] if segments else _segment(0, -1)
     return SpcResult(
         mean=last.mean,
         upl=last.upl,
@@ -209,6 +210,16 @@ def _clean_values(values: Sequence[float | None]) -> list[float | None]:
     return series
 
 
+def _segment(
+    start: int,
+    end: int,
+    mean: float | None = None,
+    upl: float | None = None,
+    lpl: float | None = None,
+) -> Segment:
+    return Segment(start_index=start, end_index=end, mean=mean, upl=upl, lpl=lpl)
+
+
 def _segment_starts(rebase_at_index: Sequence[int], n: int) -> list[int]:
     for index in rebase_at_index:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index < n:
@@ -228,7 +239,7 @@ def _segment_limits(
     basis = series[start : end if fix_after is None else min(end, start + fix_after)]
     present = [y for y in basis if y is not None]
     if not present:
-        return Segment(start, end - 1, None, None, None), None
+        return _segment(start, end - 1), None
     mean = math.fsum(present) / len(present)
     ranges = [
         abs(b - a)
@@ -236,13 +247,13 @@ def _segment_limits(
         if a is not None and b is not None
     ]
     if not ranges:
-        return Segment(start, end - 1, mean, None, None), None
+        return _segment(start, end - 1, mean), None
     mean_range = math.fsum(ranges) / len(ranges)
     if screen and mean_range > 0:
         kept = [r for r in ranges if r < SCREEN * mean_range]
         mean_range = math.fsum(kept) / len(kept)
     spread = LIMIT * mean_range
-    return Segment(start, end - 1, mean, mean + spread, mean - spread), mean_range
+    return _segment(start, end - 1, mean, mean + spread, mean - spread), mean_range
 
 
 def _flag_segment(
@@ -364,27 +375,63 @@ def _assurance_icon(
 
 
 #: The special-cause rules, in the order a point's label is taken from them.
-SPC_RULES = ("outside_limits", "trend", "two_in_three", "shift")
+SpcRule = Literal["outside_limits", "trend", "two_in_three", "shift"]
+SPC_RULES: tuple[SpcRule, ...] = get_args(SpcRule)
+Side = Literal["above", "below"]
 
 
-def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> dict[str, Any]:
-    """Why the chart's last point (the last value present) is what it is, for the narrative.
+@result
+class TrendRun:
+    """A trend ending at the last point: ``months`` points, ``steps`` (one fewer) rises or
+    falls."""
 
-    ``last_point_rules``  the rules that flag it (``SPC_RULES`` order; empty: common cause)
-    ``last_run``          the run that ends at it, for the first of trend or shift that flags
-                          it: a shift's ``months`` (points on one side of the mean, counted
-                          back from it) and ``side`` (``above`` / ``below``); a trend's
-                          ``months`` (points), ``steps`` (month-on-month rises or falls, one
-                          fewer) and ``direction`` (``rise`` / ``fall``); else ``None``
-    ``last_close``        for two of three: how many of the last three points are close to
-                          the limit, on which ``side``; else ``None``
+    rule: Literal["trend"] = "trend"
+    months: int
+    steps: int
+    direction: Literal["rise", "fall"]
+
+
+@result
+class ShiftRun:
+    """A shift ending at the last point: ``months`` points on one ``side`` of the mean."""
+
+    rule: Literal["shift"] = "shift"
+    months: int
+    side: Side
+
+
+@result
+class CloseToLimit:
+    """Two of three: ``months`` of the last ``of`` points close to the limit on ``side``."""
+
+    months: int
+    of: int
+    side: Side
+
+
+@result
+class LastPoint:
+    """Why the chart's last point is what it is, for the narrative.
+
+    ``rules``  the rules that flag it (``SPC_RULES`` order; empty: common cause)
+    ``run``    the run that ends at it, for the first of trend or shift that flags it
+    ``close``  for two of three: how many of the last three points are close to the limit
+    """
+
+    rules: tuple[SpcRule, ...] = ()
+    run: Annotated[TrendRun | ShiftRun, Field(discriminator="rule")] | None = None
+    close: CloseToLimit | None = None
+
+
+def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> LastPoint:
+    """Why the chart's last point (the last value present) is what it is.
 
     Runs are read as the chart's rules read them: within the last segment, over the values
     present (a gap neither breaks nor lengthens a run).
     """
     present = [i for i, value in enumerate(values) if value is not None]
     if not present or not chart.segments:
-        return {"last_point_rules": [], "last_run": None, "last_close": None}
+        return LastPoint()
     last = present[-1]
     flags = {
         "outside_limits": chart.outside_limits,
@@ -392,12 +439,12 @@ def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> dict
         "two_in_three": chart.two_in_three,
         "shift": chart.shift,
     }
-    rules = [rule for rule in SPC_RULES if flags[rule][last]]
+    rules = tuple(rule for rule in SPC_RULES if flags[rule][last])
     segment = next(s for s in chart.segments if s.start_index <= last <= s.end_index)
     points = [i for i in present if i >= segment.start_index]
     y = [float(values[i] or 0.0) for i in points]
     mean = segment.mean if segment.mean is not None else 0.0
-    run: dict[str, Any] | None = None
+    run: TrendRun | ShiftRun | None = None
     if "trend" in rules:
         direction = (y[-1] > y[-2]) - (y[-1] < y[-2])
         steps = 0
@@ -405,12 +452,7 @@ def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> dict
             if (b > a) - (b < a) != direction:
                 break
             steps += 1
-        run = {
-            "rule": "trend",
-            "months": steps + 1,
-            "steps": steps,
-            "direction": "rise" if direction > 0 else "fall",
-        }
+        run = TrendRun(months=steps + 1, steps=steps, direction="rise" if direction > 0 else "fall")
     elif "shift" in rules:
         side = (y[-1] > mean) - (y[-1] < mean)
         months = 0
@@ -418,16 +460,16 @@ def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> dict
             if (value > mean) - (value < mean) != side:
                 break
             months += 1
-        run = {"rule": "shift", "months": months, "side": "above" if side > 0 else "below"}
+        run = ShiftRun(months=months, side="above" if side > 0 else "below")
     close = None
     if "two_in_three" in rules:
         window = points[-3:]
-        close = {
-            "months": sum(chart.two_in_three[i] for i in window),
-            "of": len(window),
-            "side": "above" if y[-1] > mean else "below",
-        }
-    return {"last_point_rules": rules, "last_run": run, "last_close": close}
+        close = CloseToLimit(
+            months=sum(chart.two_in_three[i] for i in window),
+            of=len(window),
+            side="above" if y[-1] > mean else "below",
+        )
+    return LastPoint(rules=rules, run=run, close=close)
 
 
 class _SpcInput(BaseModel):

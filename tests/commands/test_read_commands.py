@@ -1,4 +1,5 @@
-"""The commands that only read the store (counts, milestones, backtest, experiment):
+"""The commands that only read the store (counts, milestones, measures, report, backtest,
+experiment):
 
 - on a DuckDB file nobody may write (the file 0o444 in a folder 0o555, a board secretary's
   copy on a share), they work and leave the file as it was, byte for byte; the test holds
@@ -61,6 +62,13 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "--after", "2012-10..2013-03", "--format", "json",
     ),
     "backtest json": ("backtest", "--store", DEMO, "--plan", PLAN, "--format", "json"),
+    "measures json": (
+        "measures", "--store", DEMO, "--plan", PLAN, "--as-at", "2013-04", "--format", "json",
+    ),
+    "measures by area": (
+        "measures", "--store", DEMO, "--plan", PLAN, "--as-at", "2013-04", "--area",
+        "area_set:priority_areas", "--format", "csv",
+    ),
 }  # fmt: skip
 
 SLOW = {"backtest json"}
@@ -190,3 +198,47 @@ def test_the_milestone_updates_are_read(read_only_files: dict[str, Path]) -> Non
     by_id = {m["milestone_id"]: m for m in json.loads(result.stdout)["milestones"]}
     assert by_id["F1"]["latest_status"] == "on track"
     assert by_id["B2"]["latest_update"]["note"].startswith("B2 update of 2013-07-01.")
+
+
+def _report(store: str | Path, out: Path) -> bytes:
+    """``crimeplan report`` of the demo store as at April 2013: its results.json."""
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "--store",
+            str(store),
+            "--plan",
+            PLAN,
+            "--as-at",
+            "2013-04",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    return (out / "results.json").read_bytes()
+
+
+def test_report_reads_a_store_nobody_may_write(
+    read_only_files: dict[str, Path], tmp_path: Path
+) -> None:
+    store = read_only_files["demo"]
+    before = _fingerprint(store)
+    guard = duckdb.connect(str(store), read_only=True)
+    try:
+        assert b'"milestones"' in _report(store, tmp_path / "pack")
+    finally:
+        guard.close()
+    assert _fingerprint(store) == before
+
+
+@pytest.mark.postgres
+def test_report_on_a_postgresql_copy_gives_the_same_results_json(
+    read_only_files: dict[str, Path], copies_on_postgres: dict[str, str], tmp_path: Path
+) -> None:
+    on_duckdb = _report(read_only_files["demo"], tmp_path / "duckdb")
+    on_postgres = _report(copies_on_postgres["demo"], tmp_path / "postgres")
+    assert on_postgres == on_duckdb

@@ -743,13 +743,13 @@ def _stored(store_path: Path, *, lines: bool = True) -> dict[str, object]:
 def tried(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Each fast-path attempt (successful or not) appends to this list."""
     attempts: list[bool] = []
-    real = policeuk._fast
+    real = policeuk.import_fast
 
     def spy(*args: Any, **kwargs: Any) -> None:
         attempts.append(True)
         real(*args, **kwargs)
 
-    monkeypatch.setattr(policeuk, "_fast", spy)
+    monkeypatch.setattr(policeuk, "import_fast", spy)
     return attempts
 
 
@@ -769,7 +769,7 @@ def _fast_and_precise(
         store = tmp_path / f"s{attempt}.duckdb"
         assert run("import", "policeuk", MAR, "--store", store).exit_code == 0
         if not fast:
-            monkeypatch.setattr(policeuk, "_fast_eligible", lambda batches: False)
+            monkeypatch.setattr(policeuk, "fast_path_eligible", lambda batches: False)
         tried.clear()
         results.append(run("import", "policeuk", *files, "--store", store, *extra))
         attempted.append(bool(tried))

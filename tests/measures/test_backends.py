@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from crimeplan.codec import to_dict
 from crimeplan.data.engine import Engine, copy_store, open_engine
 from crimeplan.data.store import Store
 from crimeplan.measures.compute import evaluate
@@ -26,8 +27,8 @@ def test_duckdb_and_postgres_agree(
     with open_engine(postgres_server.url, read_only=False) as copy:
         copy_store(store, copy)
     with open_engine(postgres_server.url) as engine:
-        on_postgres = evaluate(plan, engine.backend, as_at, area=area).to_dict()
-    on_duckdb = evaluate(plan, Engine.of_store(store).backend, as_at, area=area).to_dict()
+        on_postgres = to_dict(evaluate(plan, engine, as_at, area=area))
+    on_duckdb = to_dict(evaluate(plan, Engine.of_store(store), as_at, area=area))
     assert on_postgres == on_duckdb
     # as at 2013-01 the store holds none of the baseline months (April 2011 – January 2012):
     # nothing to compare, rather than a comparison with zero
@@ -44,7 +45,7 @@ def test_the_built_in_plan_on_the_demo_data_agrees(
     from crimeplan.measures.analysis import analyse
 
     with open_engine(demo_on_postgres) as engine:
-        on_postgres = analyse(builtin_plan, engine.backend, date(2013, 4, 1)).to_dict()
-    on_duckdb = analyse(builtin_plan, demo_store.ibis(), date(2013, 4, 1)).to_dict()
+        on_postgres = to_dict(analyse(builtin_plan, engine, date(2013, 4, 1)))
+    on_duckdb = to_dict(analyse(builtin_plan, Engine.of_store(demo_store), date(2013, 4, 1)))
     assert on_postgres == on_duckdb
     assert on_duckdb["measures"][0]["ytd"] > 10_000

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.errors import MeasureError
 from crimeplan.measures.breakdown import area_set_counts, breakdown, yearly_totals
@@ -89,7 +90,7 @@ def plan() -> Plan:
 @pytest.fixture
 def backend(tmp_path: Path):  # type: ignore[no-untyped-def]
     store = build_store(tmp_path / "b.duckdb", records())
-    yield store.ibis()
+    yield Engine.of_store(store)
     store.close()
 
 
@@ -153,7 +154,7 @@ def test_a_month_without_records_makes_a_year_incomplete(tmp_path: Path, plan: P
     keep = [m != date(2011, 8, 1) for m in table.column("month").to_pylist()]
     store = build_store(tmp_path / "gap.duckdb", table.filter(pa.array(keep)))
     try:
-        assert list(yearly_totals(store.ibis(), plan, "theft")) == ["2010/11", "2012/13"]
+        assert list(yearly_totals(Engine.of_store(store), plan, "theft")) == ["2010/11", "2012/13"]
     finally:
         store.close()
 

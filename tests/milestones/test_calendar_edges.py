@@ -9,12 +9,13 @@ import pytest
 from crimeplan.errors import CrimeplanError
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.plan.model import Plan
+from crimeplan.report.narrative.milestones import listing_note
 
 
 def test_without_a_date_an_old_calendar_gives_its_last_meeting(builtin_plan: Plan) -> None:
     listing = milestone_listing(builtin_plan, [], today=date(2026, 11, 26))
     assert listing.meeting == date(2014, 3, 11)
-    assert listing.notes[0] == (
+    assert listing_note(listing.notes[0]) == (
         "The plan's board calendar ends on 2014-03-11, before today (2026-11-26); showing its "
         "last meeting."
     )
@@ -25,8 +26,8 @@ def test_a_board_date_after_the_calendar_is_an_extra_meeting(builtin_plan: Plan)
         builtin_plan, [], today=date(2014, 4, 8), due_at=date(2014, 4, 8), extra_meeting=True
     )
     assert listing.meeting == date(2014, 4, 8)
-    assert "taken as an extra meeting" in listing.notes[0]
-    assert any(line.status.due for line in listing.lines)  # a new quarter's updates are due
+    assert "taken as an extra meeting" in listing_note(listing.notes[0])
+    assert any(line.due for line in listing.milestones)  # a new quarter's updates are due
 
 
 def test_an_explicit_date_after_the_calendar_is_an_error(builtin_plan: Plan) -> None:

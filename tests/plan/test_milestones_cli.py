@@ -229,8 +229,8 @@ def test_milestones_json_at_a_meeting(year_store: Path) -> None:
     data = json.loads(result.output)
     assert data["meeting"] == "2013-07-09"
     assert data["requested"] == "2013-07-01"
-    assert data["notes"] == [
-        "2013-07-01 is not a board meeting date; showing the next meeting, 2013-07-09."
+    assert data["notes"] == [  # 2013-07-01 is not a meeting: showing the next, 2013-07-09
+        {"code": "not_a_meeting", "requested": "2013-07-01", "meeting": "2013-07-09"}
     ]
     by_id = {m["milestone_id"]: m for m in data["milestones"]}
     assert len(by_id) == 34
@@ -342,8 +342,8 @@ def test_milestones_defaults_to_the_next_meeting_and_awaits_updates(tmp_path: Pa
     data = json.loads(result.output)
     next_week = (date.today() + timedelta(days=7)).isoformat()
     assert data["meeting"] == next_week
-    assert data["notes"] == [
-        f"The next board meeting on or after today ({date.today().isoformat()})."
+    assert data["notes"] == [  # the next board meeting on or after today
+        {"code": "next_meeting", "today": date.today().isoformat()}
     ]
     [a1] = data["milestones"]
     assert (a1["due"], a1["state"], a1["overdue"]) == (True, "awaited", False)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import struct
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from crimeplan.measures.results import MeasureResult, SeriesPoint, Target
 from crimeplan.report.charts import (
     COLOURS,
     axis_title,
@@ -20,6 +20,16 @@ from crimeplan.report.charts import (
     render_svg,
     spc_chart,
 )
+from crimeplan.results.measure import (
+    Annotation,
+    Comparison,
+    MeasureResult,
+    SeriesPoint,
+    Target,
+    Unit,
+)
+from crimeplan.results.statistics import Spc
+from crimeplan.stats.spc import PointType, Segment
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -29,10 +39,11 @@ def months(first_year: int, count: int) -> list[str]:
 
 
 def measure(
-    values: list[float | None], unit: str = "count", title: str = "Burglary dwelling"
+    values: list[float | None], unit: Unit = "count", title: str = "Burglary dwelling"
 ) -> MeasureResult:
     series = tuple(
-        SeriesPoint(m, v) for m, v in zip(months(2011, len(values)), values, strict=True)
+        SeriesPoint(month=m, value=v)
+        for m, v in zip(months(2011, len(values)), values, strict=True)
     )
     return MeasureResult(
         id="burglary_dwelling",
@@ -49,7 +60,7 @@ def measure(
         target=None,
         on_course=None,
         series=series,
-        comparison="year to date",
+        comparison=Comparison(basis="year_to_date", current=(series[0].month, series[-1].month)),
     )
 
 
@@ -59,30 +70,62 @@ VALUES: list[float | None] = [
 ]
 
 
-def spc_result() -> dict[str, Any]:
-    types: list[str | None] = ["common_cause"] * 24
+def spc(
+    point_types: list[PointType | None],
+    mean: float,
+    upl: float,
+    lpl: float,
+    segments: tuple[Segment, ...] = (),
+    **changes: Any,
+) -> Spc:
+    """A control chart over the first months from April 2011, one point type a month."""
+    fields: dict[str, Any] = {
+        "mean": mean,
+        "upl": upl,
+        "lpl": lpl,
+        "point_types": tuple(point_types),
+        "variation_icon": None,
+        "assurance_icon": None,
+        "segments": segments,
+        "target": None,
+        "months": tuple(months(2011, len(point_types))),
+        "last_point_rules": (),
+        "last_run": None,
+        "last_close": None,
+    }
+    return Spc(**{**fields, **changes})
+
+
+def spc_result() -> Spc:
+    types: list[PointType | None] = ["common_cause"] * 24
     types[8] = "special_cause_concern"
     types[14] = None
     for i in range(17, 24):
         types[i] = "special_cause_improvement"
-    return {
-        "mean": 80.5,
-        "upl": 87.0,
-        "lpl": 74.0,
-        "point_types": types,
-        "segments": [
-            {"start_index": 0, "end_index": 11, "mean": 104.4, "upl": 140.0, "lpl": 68.8},
-            {"start_index": 12, "end_index": 23, "mean": 80.5, "upl": 87.0, "lpl": 74.0},
-        ],
-        "variation_icon": "improvement_low",
-        "assurance_icon": "pass",
-        "target": 90,
-    }
+    return spc(
+        types,
+        mean=80.5,
+        upl=87.0,
+        lpl=74.0,
+        segments=(
+            Segment(start_index=0, end_index=11, mean=104.4, upl=140.0, lpl=68.8),
+            Segment(start_index=12, end_index=23, mean=80.5, upl=87.0, lpl=74.0),
+        ),
+        variation_icon="improvement_low",
+        assurance_icon="pass",
+        target=90,
+    )
+
+
+def charted(m: MeasureResult, chart: Spc | None = None, *notes: Annotation) -> MeasureResult:
+    """The measure with its control chart and the interventions its chart marks."""
+    return replace(m, spc=chart, annotations=notes)
 
 
 @pytest.fixture(scope="module")
 def svg() -> str:
-    chart = spc_chart(measure(VALUES), spc_result(), [("2011-10", "Operation Lightfoot")])
+    lightfoot = Annotation(month="2011-10", text="Operation Lightfoot")
+    chart = spc_chart(charted(measure(VALUES), spc_result(), lightfoot))
     return render_svg(chart)
 
 
@@ -124,7 +167,7 @@ def test_svg_refers_to_nothing_outside_itself(svg: str) -> None:
 
 
 def test_mean_and_limits_step_at_the_rebase() -> None:
-    spec = spc_chart(measure(VALUES), spc_result()).to_dict()
+    spec = spc_chart(charted(measure(VALUES), spc_result())).to_dict()
     datasets = [layer["data"]["values"] for layer in spec["layer"] if "data" in layer]
     segments = next(rows for rows in datasets if rows and "upl" in rows[0])
     assert [(r["segment"], r["month"], r["mean"]) for r in segments] == [
@@ -136,7 +179,7 @@ def test_mean_and_limits_step_at_the_rebase() -> None:
 
 
 def test_png_offline_at_scale() -> None:
-    chart = spc_chart(measure(VALUES, unit="percent"), spc_result())
+    chart = spc_chart(charted(measure(VALUES, unit="percent"), spc_result()))
     one, two = render_png(chart, 1), render_png(chart, 2)
     for png in (one, two):
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -162,7 +205,7 @@ def test_all_missing_values_still_render() -> None:
 
 
 def test_alt_text_describes_the_chart() -> None:
-    text = chart_alt_text(measure(VALUES), spc_result())
+    text = chart_alt_text(charted(measure(VALUES), spc_result()))
     assert text == (
         "XmR (statistical process control) chart of Burglary dwelling, monthly from April "
         "2011 to March 2013. Latest value 80 in March 2013. 1 month without a value. "
@@ -175,15 +218,15 @@ def test_alt_text_describes_the_chart() -> None:
 
 def test_alt_text_in_per_cent_with_the_plan_target() -> None:
     m = measure([80.0, 81.5, 82.25], unit="percent", title="Victim satisfaction")
-    m = MeasureResult(**{**m.__dict__, "target": Target("H1", "at_least", 85.0)})
-    spc = {"mean": 81.25, "upl": 84.0, "lpl": 78.5, "point_types": ["common_cause"] * 3}
-    assert chart_alt_text(m, spc) == (
+    m = replace(m, target=Target(milestone="H1", kind="at_least", value=85.0))
+    m = charted(m, spc(["common_cause"] * 3, mean=81.25, upl=84.0, lpl=78.5))
+    assert chart_alt_text(m) == (
         "XmR (statistical process control) chart of Victim satisfaction, monthly from April "
         "2011 to June 2011. Latest value 82.2% in June 2011. Mean 81.2%, process limits 78.5% "
         "to 84.0%. No special-cause variation: every month is common cause. "
         "Target line at 85.0%."
     )
-    assert "%" in texts(render_svg(spc_chart(m, spc)))
+    assert "%" in texts(render_svg(spc_chart(m)))
 
 
 def test_words() -> None:
@@ -195,8 +238,13 @@ def test_words() -> None:
 def survey(values: list[float | None]) -> MeasureResult:
     """A survey by wave: each point's ``label`` is its wave, ``month`` when it was asked."""
     m = measure(values, unit="percent", title="Confidence in the police")
-    series = tuple(SeriesPoint(p.month, p.value, label=str(26 + i)) for i, p in enumerate(m.series))
-    return MeasureResult(**{**m.__dict__, "series": series})
+    series = tuple(
+        SeriesPoint(month=p.month, value=p.value, label=str(26 + i)) for i, p in enumerate(m.series)
+    )
+    comparison = Comparison(
+        basis="wave", current=(str(series[-1].label),), baseline=(str(series[-2].label),)
+    )
+    return replace(m, series=series, comparison=comparison)
 
 
 def point_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -206,14 +254,13 @@ def point_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_a_survey_by_wave_is_subtitled_and_labelled_by_wave() -> None:
-    waves = survey([80.1, 79.5, None, 80.8, 78.9, 77.6, 80.6, 81.0])
-    spc = {
-        "mean": 79.8,
-        "upl": 82.6,
-        "lpl": 77.0,
-        "point_types": [*["common_cause"] * 7, "special_cause_improvement"],
-    }
-    chart = spc_chart(waves, spc)
+    types: list[PointType | None] = ["common_cause"] * 7
+    types.append("special_cause_improvement")
+    waves = charted(
+        survey([80.1, 79.5, None, 80.8, 78.9, 77.6, 80.6, 81.0]),
+        spc(types, mean=79.8, upl=82.6, lpl=77.0),
+    )
+    chart = spc_chart(waves)
     words = texts(render_svg(chart))
     assert "By survey wave, wave 26 to wave 33 · mean and process limits (XmR)" in words
     assert not any(w.startswith("Monthly") for w in words)
@@ -227,7 +274,7 @@ def test_a_survey_by_wave_is_subtitled_and_labelled_by_wave() -> None:
         if t["field"] == "label"
     ]
     assert tooltips and all(t["title"] == "Wave" for t in tooltips)
-    assert chart_alt_text(waves, spc) == (
+    assert chart_alt_text(waves) == (
         "XmR (statistical process control) chart of Confidence in the police, by survey wave "
         "from wave 26 to wave 33. Latest value 81.0% in wave 33. 1 wave without a value. "
         "Mean 79.8%, process limits 77.0% to 82.6%. "
@@ -236,6 +283,6 @@ def test_a_survey_by_wave_is_subtitled_and_labelled_by_wave() -> None:
 
 
 def test_a_monthly_series_keeps_month_labels() -> None:
-    spec = spc_chart(measure(VALUES), spc_result()).to_dict()
+    spec = spc_chart(charted(measure(VALUES), spc_result())).to_dict()
     points = point_rows(spec)
     assert points[0]["label"] == "April 2011"

@@ -15,11 +15,12 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
+from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report.charts import chart_alt_text, render_png, spc_chart
 from crimeplan.report.docx import render_docx
-from crimeplan.report.gather import gather
 from crimeplan.report.pack import BoardPack, build_pack
 from tests.support.reference import business_crime_april_2013
 
@@ -29,7 +30,7 @@ CHARTED = ("burglary_dwelling", "satisfaction_crime")
 @pytest.fixture(scope="module")
 def pack(demo_store: Store) -> BoardPack:
     plan = load_plan(builtin_plan_path())
-    return build_pack(plan, gather(plan, demo_store, date(2013, 4, 1)))
+    return build_pack(evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1)))
 
 
 @pytest.fixture(scope="module")
@@ -208,9 +209,7 @@ def test_charts_are_inline_pictures_with_alt_text(doc: DocumentObject, pack: Boa
     pictures = doc.inline_shapes
     assert len(pictures) == len(CHARTED)
     descriptions = [p._inline.docPr.get("descr") for p in pictures]
-    assert descriptions == [
-        chart_alt_text(pack.results.measure(i), pack.results.measure(i).spc) for i in CHARTED
-    ]
+    assert descriptions == [chart_alt_text(pack.results.measure(i)) for i in CHARTED]
     assert all(p.width is not None and round(p.width.cm) == 16 for p in pictures)
 
 

@@ -1,6 +1,6 @@
-"""The built-in plan's experiments on the demo store: evaluated by ``gather`` as at April 2013
-(the confidence experiment complete, the hotspot pilot 5 of 12 months in), in results.json,
-the HTML and DOCX packs and data/experiments.csv."""
+"""The built-in plan's experiments on the demo store: evaluated by ``evaluate_pack`` as at
+April 2013 (the confidence experiment complete, the hotspot pilot 5 of 12 months in), in
+results.json, the HTML and DOCX packs and data/experiments.csv."""
 
 from __future__ import annotations
 
@@ -14,14 +14,18 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
+from crimeplan.codec import to_dict
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.measures.experiments import evaluate_experiment
+from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan.model import Experiment, Plan
 from crimeplan.report.build import write_data
 from crimeplan.report.docx import render_docx
-from crimeplan.report.gather import PackResults, gather
 from crimeplan.report.html import render_html
+from crimeplan.report.narrative.experiments import note_text, sentence, so_far, table_rows
 from crimeplan.report.pack import BoardPack, build_pack
+from crimeplan.results.pack import PackResults
 from crimeplan.stats.experiment import difference_in_differences, permutation_test
 
 AS_AT = date(2013, 4, 1)
@@ -29,12 +33,12 @@ AS_AT = date(2013, 4, 1)
 
 @pytest.fixture(scope="module")
 def results(demo_store: Store, builtin_plan: Plan) -> PackResults:
-    return gather(builtin_plan, demo_store, AS_AT)
+    return evaluate_pack(builtin_plan, Engine.of_store(demo_store), AS_AT)
 
 
 @pytest.fixture(scope="module")
-def pack(results: PackResults, builtin_plan: Plan) -> BoardPack:
-    return build_pack(builtin_plan, results)
+def pack(results: PackResults) -> BoardPack:
+    return build_pack(results)
 
 
 def _count(store: Store, members: list[str], first: str, last: str) -> int:
@@ -52,7 +56,7 @@ def _count(store: Store, members: list[str], first: str, last: str) -> int:
 def test_confidence_experiment(results: PackResults, demo_store: Store, builtin_plan: Plan) -> None:
     confidence = results.experiments[0]
     assert confidence.id == "confidence_neighbourhoods"
-    assert confidence.status == "complete" and confidence.note is None
+    assert confidence.status == "complete" and so_far(confidence) is None
     assert confidence.evaluated_after == ("2012-10", "2013-03")
     treated = builtin_plan.area_sets["confidence_treatment"].members
     control = builtin_plan.area_sets["confidence_control"].members
@@ -65,14 +69,14 @@ def test_confidence_experiment(results: PackResults, demo_store: Store, builtin_
         ("treatment", t0, t1),
         ("control", c0, c1),
     ]
-    assert confidence.did == difference_in_differences(t0, t1, c0, c1)
+    assert to_dict(confidence.did) == difference_in_differences(t0, t1, c0, c1).to_dict()
     assert confidence.estimate == (t1 - t0) - (c1 - c0)
     assert confidence.p_value is not None and 0 <= confidence.p_value <= 1
-    assert confidence.wdd is not None and confidence.wdd.se == pytest.approx(
-        math.sqrt(t0 + t1 + c0 + c1)
-    )
-    assert confidence.sentence.startswith("Crime in the treatment areas changed by")
-    assert "chance would explain" in confidence.sentence
+    assert confidence.did is not None  # the results hold numbers to 4 places
+    assert confidence.did.wdd.se == round(math.sqrt(t0 + t1 + c0 + c1), 4)
+    words = sentence(confidence, results.as_at)
+    assert words.startswith("Crime in the treatment areas changed by")
+    assert "chance would explain" in words
 
 
 def test_hotspot_pilot_five_of_twelve_months(
@@ -81,18 +85,24 @@ def test_hotspot_pilot_five_of_twelve_months(
     hotspot = results.experiments[1]
     assert hotspot.id == "hotspot_patrol" and hotspot.design == "randomised"
     assert hotspot.status == "in progress"
-    assert hotspot.note == "5 of 12 months so far"
+    assert so_far(hotspot) == "5 of 12 months so far"
     assert hotspot.evaluated_after == ("2012-12", "2013-04")
-    assert (hotspot.months_before, hotspot.months_so_far, hotspot.months_after) == (5, 5, 12)
-    assert hotspot.sentence.startswith("After 5 of 12 months so far, crimes per month changed")
+    months = hotspot.months
+    assert (months.before, months.after_so_far, months.after) == (5, 5, 12)
+    assert sentence(hotspot, results.as_at).startswith(
+        "After 5 of 12 months so far, crimes per month changed"
+    )
     assert len(hotspot.units) == 10
     for unit in hotspot.units[:3]:
         assert unit.before == _count(demo_store, [unit.area], "2012-07", "2012-11")
         assert unit.after == _count(demo_store, [unit.area], "2012-12", "2013-04")
-        assert unit.outcome == pytest.approx(unit.after / 5 - unit.before / 5)  # type: ignore[operator]
-    treated = [u.outcome for u in hotspot.units if u.arm == "treatment"]
-    control = [u.outcome for u in hotspot.units if u.arm == "control"]
-    assert hotspot.permutation == permutation_test(treated, control, seed=20130514)
+        assert unit.outcome == round(unit.after / 5 - unit.before / 5, 4)
+    # the test runs on the outcomes before the results round them to 4 places
+    outcomes = [(u.arm, u.after / 5 - u.before / 5) for u in hotspot.units]  # type: ignore[operator]
+    treated = [outcome for arm, outcome in outcomes if arm == "treatment"]
+    control = [outcome for arm, outcome in outcomes if arm == "control"]
+    expected = permutation_test(treated, control, seed=20130514)
+    assert to_dict(hotspot.permutation) == expected.to_dict()
     assert hotspot.permutation is not None and hotspot.permutation.exact
     assert hotspot.permutation.permutations == math.comb(10, 5)
     assert hotspot.ci95 is not None
@@ -101,25 +111,32 @@ def test_hotspot_pilot_five_of_twelve_months(
     # the arms' totals are the sums of their areas, and their WDD is shown too
     arm = hotspot.arm("treatment")
     assert arm is not None and arm.after == sum(u.after for u in hotspot.units[:5])
-    assert hotspot.wdd is not None
+    assert hotspot.did is not None and hotspot.did.wdd is not None
 
 
 def test_results_json_key(results: PackResults) -> None:
-    data = results.to_dict()["experiments"]
+    data = to_dict(results)["experiments"]
     assert [e["id"] for e in data] == ["confidence_neighbourhoods", "hotspot_patrol"]
-    assert data[1]["note"] == "5 of 12 months so far"
+    assert data[1]["notes"][0] == {  # 5 of 12 months so far
+        "code": "after_so_far",
+        "months_so_far": 5,
+        "months_after": 12,
+        "evaluated_to": "2013-04",
+    }
     assert data[1]["months"] == {"before": 5, "after": 12, "after_so_far": 5}
     assert len(data[1]["units"]) == 10
 
 
 def test_not_started(demo_store: Store, builtin_plan: Plan) -> None:
     hotspot = builtin_plan.experiments[1]
-    result = evaluate_experiment(demo_store.ibis(), builtin_plan, hotspot, date(2012, 11, 1))
+    result = evaluate_experiment(
+        Engine.of_store(demo_store), builtin_plan, hotspot, date(2012, 11, 1)
+    )
     assert result.status == "not started"
     assert result.arms == () and result.estimate is None and result.p_value is None
-    assert result.to_dict()["evaluated_after"] is None
-    assert result.sentence.startswith("Not started: its after period begins in 2012-12")
-    assert ("After period", "2012-12 to 2013-11 (12 months); not started") in result.pack_rows()
+    assert to_dict(result)["evaluated_after"] is None
+    assert sentence(result, "2012-11").startswith("Not started: its after period begins in 2012-12")
+    assert ("After period", "2012-12 to 2013-11 (12 months); not started") in table_rows(result)
 
 
 def test_a_whole_period_with_displacement_and_a_measure(
@@ -135,13 +152,14 @@ def test_a_whole_period_with_displacement_and_a_measure(
         after="2012-04..2012-09",
         measure="burglary_dwelling",
     )
-    result = evaluate_experiment(demo_store.ibis(), builtin_plan, experiment, AS_AT)
+    result = evaluate_experiment(Engine.of_store(demo_store), builtin_plan, experiment, AS_AT)
     assert result.status == "complete"
     assert result.did is not None and result.did.time_weights == (2.0, 1.0)
     assert result.did.displacement is not None
-    assert any("scaled by 6/12" in note for note in result.notes)
-    assert any("no displacement control" in note for note in result.notes)
-    labels = [label for label, _ in result.pack_rows()]
+    notes = [note_text(note, result) for note in result.notes]
+    assert any("scaled by 6/12" in note for note in notes)
+    assert any("no displacement control" in note for note in notes)
+    labels = [label for label, _ in table_rows(result)]
     assert "WDD test of the arms' counts (treatment and displacement areas)" in labels
     assert (
         "Displacement areas (Druids Heath & Monyhull, Hall Green North, Highter's Heath, "
@@ -213,7 +231,7 @@ def test_data_csv(results: PackResults, tmp_path: Path) -> None:
         "5",
         "2013-04",
     )
-    data = results.to_dict()["experiments"][1]
+    data = to_dict(results)["experiments"][1]
     assert hotspot["estimate"] == str(data["estimate"])
     assert hotspot["p_value"] == str(data["p_value"])
     assert hotspot["treatment_after"] == str(data["arms"][0]["after"])

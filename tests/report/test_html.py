@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
+from crimeplan.measures.pack import evaluate_pack, paper
 from crimeplan.plan import builtin_plan_path, load_plan
-from crimeplan.report.gather import gather
 from crimeplan.report.html import render_html
 from crimeplan.report.pack import build_pack, lead_line
 from tests.support.reference import business_crime_april_2013
@@ -22,7 +23,9 @@ from tests.support.reference import business_crime_april_2013
 @pytest.fixture(scope="module")
 def html(demo_store: Store) -> str:
     plan = load_plan(builtin_plan_path())
-    return render_html(build_pack(plan, gather(plan, demo_store, date(2013, 4, 1))))
+    return render_html(
+        build_pack(evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1)))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,14 +115,14 @@ def test_self_contained(html: str) -> None:
 
 def test_lead_lines_as_the_seed_writes_them() -> None:
     plan = load_plan(builtin_plan_path())
-    by_id = {m.id: m for m in plan.milestones}
+    by_id = {m.id: m for o in paper(plan).objectives for m in o.milestones}
     assert lead_line(by_id["A1"]) == "Lead ACC Forsyth – Six monthly update proposed"
     assert lead_line(by_id["B1"]) == "Milestone achieved"
     assert lead_line(by_id["F1"]) == "Leads ACC Forsyth and ACC Rowe – Monthly update"
 
 
 def test_written_atomically(tmp_path: Path) -> None:
-    from crimeplan.commands_support import write_text_atomic
+    from crimeplan.report.files import write_text_atomic
 
     target = tmp_path / "out" / "x.html"
     write_text_atomic(target, "one")

@@ -32,8 +32,9 @@ from typing import Any
 import pytest
 from scipy import stats
 
+from crimeplan.codec import from_dict, to_dict
+from crimeplan.data.engine import Engine
 from crimeplan.measures.analysis import analyse
-from crimeplan.measures.results import MeasureResult, MeasuresResult, SeriesPoint, Target
 from crimeplan.report.narrative import (
     Figure,
     Sentence,
@@ -43,9 +44,21 @@ from crimeplan.report.narrative import (
     number_tokens,
     ordinal,
     paragraphs,
+    sentences_from_json,
 )
-from crimeplan.stats.forecast import forecast_year_end
+from crimeplan.results.measure import (
+    Comparison,
+    MeasureResult,
+    MeasuresResult,
+    Periods,
+    PlanInfo,
+    SeriesPoint,
+    Target,
+)
+from crimeplan.results.statistics import CountChangeTest, Spc
+from crimeplan.stats.forecast import METHOD, Forecast, NoSeasonalProfile, forecast_year_end
 from crimeplan.stats.significance import poisson_rate_test
+from crimeplan.stats.spc import CloseToLimit, Segment, ShiftRun, SpcRule, TrendRun, VariationIcon
 from tests.support.reference import (
     FY,
     NOT_ASB,
@@ -62,13 +75,13 @@ from tests.support.reference import (
 
 @pytest.fixture(scope="module")
 def results(demo_store: Any, builtin_plan: Any) -> MeasuresResult:
-    return analyse(builtin_plan, demo_store.ibis(), date(2013, 4, 1))
+    return analyse(builtin_plan, Engine.of_store(demo_store), date(2013, 4, 1))
 
 
 @pytest.fixture(scope="module")
 def results_json(results: MeasuresResult) -> dict[str, Any]:
     """As ``results.json`` holds it: written and read back."""
-    loaded: dict[str, Any] = json.loads(json.dumps(results.to_dict()))
+    loaded: dict[str, Any] = json.loads(json.dumps(to_dict(results)))
     return loaded
 
 
@@ -89,7 +102,7 @@ def test_every_number_of_every_measure_is_in_the_results(
         sentences = measure_sentences(measure, results)
         assert sentences, measure.id
         assert figures_check(sentences, results_json) == [], measure.id
-        assert figures_check(sentences, results.to_dict()) == [], measure.id
+        assert figures_check(sentences, to_dict(results)) == [], measure.id
         for sentence in sentences:
             assert sentence.text[0].isupper() and sentence.text.endswith("."), sentence.text
             assert "None" not in sentence.text and "nan" not in sentence.text, sentence.text
@@ -193,7 +206,7 @@ def test_total_recorded_crime_stable_on_last_year_but_below_its_long_run_average
         "AND p.month BETWEEN '2012-05-01' AND '2013-04-01' "
         "GROUP BY p.force ORDER BY rate DESC"
     ).fetchall()
-    rank = 1 + [force for force, _ in rates].index(results.force)
+    rank = 1 + [force for force, _ in rates].index(results.plan.force)
 
     sentences = measure_sentences(results.measure("total_recorded_crime"), results)
     text = " ".join(s.text for s in sentences)
@@ -258,27 +271,29 @@ def test_every_special_cause_is_phrased_by_its_rule(
     paragraph with a special cause never calls the level stable; where the year-on-year test
     and the chart disagree the sentence says so."""
     found = (
-        results if as_at == date(2013, 4, 1) else analyse(builtin_plan, demo_store.ibis(), as_at)
+        results
+        if as_at == date(2013, 4, 1)
+        else analyse(builtin_plan, Engine.of_store(demo_store), as_at)
     )
-    data = json.loads(json.dumps(found.to_dict()))
+    data = json.loads(json.dumps(to_dict(found)))
     seen: set[str] = set()
     for measure in found.measures:
         sentences = measure_sentences(measure, found)
         assert figures_check(sentences, data) == [], measure.id
         spc = measure.spc
-        if not spc or spc["variation_icon"] in (None, "common_cause"):
+        if not spc or spc.variation_icon in (None, "common_cause"):
             continue
-        rules = spc["last_point_rules"]
+        rules = spc.last_point_rules
         assert rules, measure.id
         seen.add(rules[0])
         chart = next(s.text for s in sentences if "the control chart" in s.text)
         assert RULE_WORDS[rules[0]] in chart, chart
         assert ("unusually" in chart) == (rules[0] == "outside_limits"), chart
-        if spc["last_run"] is not None:
+        if spc.last_run is not None:
             assert "a sustained change, not chance" in chart, chart
         text = " ".join(s.text for s in sentences)
         assert "so the level is stable" not in text, measure.id
-        significant = (measure.change_test or {}).get("significant")
+        significant = measure.change_test.significant if measure.change_test else None
         if significant is False and measure.change:
             assert chart.startswith("The change against "), chart
     assert seen >= (
@@ -405,7 +420,7 @@ def test_satisfaction_equal_to_the_msg_average_at_december_2012(
     rank = 1 + sum(x / m > k / n for x, m in forces.values())
     k11, n11 = rolling("2011-12-01")[builtin_plan.force]
 
-    december = analyse(builtin_plan, demo_store.ibis(), date(2012, 12, 1))
+    december = analyse(builtin_plan, Engine.of_store(demo_store), date(2012, 12, 1))
     sentences = measure_sentences(december.measure("satisfaction_crime"), december)
     text = " ".join(s.text for s in sentences)
     assert (
@@ -414,7 +429,7 @@ def test_satisfaction_equal_to_the_msg_average_at_december_2012(
         "equal to the MSG average, allowing for chance" in text
     )
     assert f"against {100 * k11 / n11:.1f}% in the year to December 2011" in text
-    assert figures_check(sentences, json.loads(json.dumps(december.to_dict()))) == []
+    assert figures_check(sentences, json.loads(json.dumps(to_dict(december)))) == []
     figure_ = figure(sentences, ordinal(rank))
     assert figure_.path == ("measures", "satisfaction_crime", "peers", "rank")
     assert figure_.value == rank
@@ -562,8 +577,13 @@ def _count(**changes: Any) -> MeasureResult:
         change_pct=25.0,
         target=None,
         on_course=None,
-        series=(SeriesPoint("2013-03", 28), SeriesPoint("2013-04", 30)),
-        comparison="year to date against the same period of 2012/13 (April 2012)",
+        series=(SeriesPoint(month="2013-03", value=28), SeriesPoint(month="2013-04", value=30)),
+        comparison=Comparison(
+            basis="year_to_date",
+            current=("2013-04", "2013-04"),
+            baseline=("2012-04", "2012-04"),
+            baseline_year="2012/13",
+        ),
     )
     return replace(base, **changes)
 
@@ -571,13 +591,11 @@ def _count(**changes: Any) -> MeasureResult:
 def _results(measure: MeasureResult) -> MeasuresResult:
     return MeasuresResult(
         as_at="2013-04",
-        plan_title="A plan",
-        force="A Force",
-        plan_year="2013/14",
-        baseline_year="2012/13",
+        plan=PlanInfo(
+            title="A plan", force="A Force", plan_year="2013/14", baseline_year="2012/13"
+        ),
         area="force",
-        ytd_months=("2013-04", "2013-04"),
-        baseline_months=("2012-04", "2012-04"),
+        period=Periods(year_to_date=("2013-04", "2013-04"), baseline=("2012-04", "2012-04")),
         synthetic_data=True,
         measures=(measure,),
     )
@@ -586,25 +604,27 @@ def _results(measure: MeasureResult) -> MeasuresResult:
 def _say(measure: MeasureResult) -> list[str]:
     results = _results(measure)
     sentences = measure_sentences(measure, results)
-    assert figures_check(sentences, json.loads(json.dumps(results.to_dict()))) == []
+    assert figures_check(sentences, json.loads(json.dumps(to_dict(results)))) == []
     return [s.text for s in sentences]
 
 
-def _test(count: int, baseline: int) -> dict[str, Any]:
-    return {
-        "test": "poisson_rate_ratio",
-        **poisson_rate_test(count, 30.0, baseline, 30.0).to_dict(),
-        "overdispersion": None,
-        "note": None,
-    }
+def _test(count: int, baseline: int) -> CountChangeTest:
+    return from_dict(
+        CountChangeTest,
+        {
+            **poisson_rate_test(count, 30.0, baseline, 30.0).to_dict(),
+            "overdispersion": None,
+            "note": None,
+        },
+    )
 
 
 def test_the_constructed_tests_are_r_poisson_test() -> None:
     """The intervals the sentences below quote, worked again by tests/support/reference.py."""
     exact = poisson_rate_ratio(30, 24, 30, 30)
     assert f"{exact['low']:+.1f}% to {exact['high']:+.1f}%" == "-29.4% to +123.4%"
-    assert _test(30, 24)["change_ci95"] == [round(exact["low"], 2), round(exact["high"], 2)]
-    assert poisson_rate_ratio(60, 24, 30, 30)["low"] > 0 and _test(60, 24)["significant"]
+    assert _test(30, 24).change_ci95 == (round(exact["low"], 2), round(exact["high"], 2))
+    assert poisson_rate_ratio(60, 24, 30, 30)["low"] > 0 and _test(60, 24).significant
 
 
 def test_no_test_no_verdict() -> None:
@@ -653,26 +673,28 @@ def test_zero_counts() -> None:
 
 
 def test_forecast_without_year_end() -> None:
-    target = Target("I1", "change_pct", -6.0)
-    forecast = {
-        "year": "2013/14",
-        "year_end": None,
-        "change_pct": None,
-        "pi80": None,
-        "pi95": None,
-        "p_meet_target": None,
-        "months_known": 1,
-        "months_forecast": 11,
-        "baseline_total": None,
-        "target_change_pct": -6.0,
-        "reason": "no history for May in earlier years",
-    }
+    target = Target(milestone="I1", kind="change_pct", value=-6.0)
+    forecast = Forecast(
+        year="2013/14",
+        as_at="2013-04",
+        year_end=None,
+        change_pct=None,
+        pi80=None,
+        pi95=None,
+        p_meet_target=None,
+        method=METHOD,
+        months_known=1,
+        months_forecast=11,
+        baseline_total=None,
+        target_change_pct=-6.0,
+        reason=NoSeasonalProfile(months=(5,)),
+    )
     text = _say(_count(target=target, forecast=forecast))
     assert text[2:] == [
         "The target is a reduction of 6% against 2012/13.",
-        "There is no year-end forecast: no history for May in earlier years.",
+        "There is no year-end forecast: no seasonal profile: the history holds no earlier May.",
     ]
-    silent = _say(_count(target=target, forecast={**forecast, "reason": None}))
+    silent = _say(_count(target=target, forecast=replace(forecast, reason=None)))
     assert silent[2:] == ["The target is a reduction of 6% against 2012/13."]
 
 
@@ -703,8 +725,8 @@ def test_a_title_with_digits_is_a_figure() -> None:
 def test_several_months_to_date_and_the_year_compared(demo_store: Any, builtin_plan: Any) -> None:
     """As at September 2012 the year to date is six months and the year compared is 2011/12
     (not the plan's baseline year): both come from the results' period."""
-    september = analyse(builtin_plan, demo_store.ibis(), date(2012, 9, 1))
-    data = json.loads(json.dumps(september.to_dict()))
+    september = analyse(builtin_plan, Engine.of_store(demo_store), date(2012, 9, 1))
+    data = json.loads(json.dumps(to_dict(september)))
     for measure in september.measures:
         assert figures_check(measure_sentences(measure, september), data) == [], measure.id
     # By SQL: 5,195 burglaries from April to September 2012, 5,377 a year earlier (3.4 %
@@ -723,10 +745,10 @@ def test_several_months_to_date_and_the_year_compared(demo_store: Any, builtin_p
 
 # -- the control chart's reading, on constructed results -------------------------------------
 def _charted(
-    rules: list[str],
-    icon: str = "improvement_low",
-    run: dict[str, Any] | None = None,
-    close: dict[str, Any] | None = None,
+    rules: tuple[SpcRule, ...],
+    icon: VariationIcon = "improvement_low",
+    run: TrendRun | ShiftRun | None = None,
+    close: CloseToLimit | None = None,
     **changes: Any,
 ) -> MeasureResult:
     """A count measure of 24 months whose chart reads its last month as ``rules`` say.
@@ -735,21 +757,21 @@ def _charted(
     chart's mean 41.25 is said as "the average of 41" and its limits 27.0 and 55.5 as the
     "natural range 27 to 56" (whole numbers; 55.5 rounds to the even 56)."""
     months = [f"{2011 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(24)]
-    series = tuple(SeriesPoint(month, 30) for month in months)
-    spc = {
-        "mean": 41.25,
-        "upl": 55.5,
-        "lpl": 27.0,
-        "point_types": ["common_cause"] * 24,
-        "variation_icon": icon,
-        "assurance_icon": None,
-        "segments": [{"start_index": 0, "end_index": 23, "mean": 41.25, "upl": 55.5, "lpl": 27.0}],
-        "target": None,
-        "months": months,
-        "last_point_rules": rules,
-        "last_run": run,
-        "last_close": close,
-    }
+    series = tuple(SeriesPoint(month=month, value=30) for month in months)
+    spc = Spc(
+        mean=41.25,
+        upl=55.5,
+        lpl=27.0,
+        point_types=("common_cause",) * 24,
+        variation_icon=icon,
+        assurance_icon=None,
+        segments=(Segment(start_index=0, end_index=23, mean=41.25, upl=55.5, lpl=27.0),),
+        target=None,
+        months=tuple(months),
+        last_point_rules=rules,
+        last_run=run,
+        last_close=close,
+    )
     return _count(series=series, month=months[-1], spc=spc, **changes)
 
 
@@ -758,26 +780,26 @@ def _chart_sentence(measure: MeasureResult) -> str:
 
 
 def test_outside_the_limits_is_unusual() -> None:
-    assert _chart_sentence(_charted(["outside_limits"])) == (
+    assert _chart_sentence(_charted(("outside_limits",))) == (
         "On the control chart March 2013 is a special cause of improvement, unusually low: "
         "below the lower process limit (natural range 27 to 56 since April 2011)."
     )
-    assert _chart_sentence(_charted(["outside_limits"], icon="concern_high")) == (
+    assert _chart_sentence(_charted(("outside_limits",), icon="concern_high")) == (
         "On the control chart March 2013 is a special cause of concern, unusually high: "
         "above the upper process limit (natural range 27 to 56 since April 2011)."
     )
 
 
 def test_a_shift_is_a_sustained_change_not_an_unusual_month() -> None:
-    shift = {"rule": "shift", "months": 9, "side": "below"}
-    text = _chart_sentence(_charted(["shift"], run=shift))
+    shift = ShiftRun(months=9, side="below")
+    text = _chart_sentence(_charted(("shift",), run=shift))
     assert text == (
         "On the control chart March 2013 is a special cause of improvement, the 9th month in a "
         "row below the average of 41: a sustained change, not chance (natural range 27 to 56 "
         "since April 2011)."
     )
     assert "unusually" not in text
-    both = _chart_sentence(_charted(["outside_limits", "shift"], run=shift))
+    both = _chart_sentence(_charted(("outside_limits", "shift"), run=shift))
     assert both.startswith(
         "On the control chart March 2013 is a special cause of improvement, unusually low: below "
         "the lower process limit, and the 9th month in a row below the average of 41: a "
@@ -786,29 +808,29 @@ def test_a_shift_is_a_sustained_change_not_an_unusual_month() -> None:
 
 
 def test_a_trend_counts_its_monthly_steps() -> None:
-    trend = {"rule": "trend", "months": 8, "steps": 7, "direction": "rise"}
-    assert _chart_sentence(_charted(["trend", "shift"], icon="concern_high", run=trend)) == (
+    trend = TrendRun(months=8, steps=7, direction="rise")
+    assert _chart_sentence(_charted(("trend", "shift"), icon="concern_high", run=trend)) == (
         "On the control chart March 2013 is a special cause of concern, the 7th monthly rise in "
         "a row: a sustained change, not chance (natural range 27 to 56 since April 2011)."
     )
 
 
 def test_two_of_three_close_to_a_limit() -> None:
-    close = {"months": 2, "of": 3, "side": "below"}
-    assert _chart_sentence(_charted(["two_in_three"], close=close)) == (
+    close = CloseToLimit(months=2, of=3, side="below")
+    assert _chart_sentence(_charted(("two_in_three",), close=close)) == (
         "On the control chart March 2013 is a special cause of improvement, close to the lower "
         "process limit in two of the last three months (natural range 27 to 56 since April 2011)."
     )
-    every = {"months": 3, "of": 3, "side": "above"}
-    text = _chart_sentence(_charted(["two_in_three"], icon="neutral_high", close=every))
+    every = CloseToLimit(months=3, of=3, side="above")
+    text = _chart_sentence(_charted(("two_in_three",), icon="neutral_high", close=every))
     assert "a special cause, close to the upper process limit in each of the last three" in text
 
 
 def test_the_headline_and_the_chart_disagreeing_is_said() -> None:
     """A change within chance beside a special cause, and a change beyond chance beside a
     common-cause month: the second sentence no longer calls the level stable."""
-    shift = {"rule": "shift", "months": 9, "side": "below"}
-    text = _say(_charted(["shift"], run=shift, change_test=_test(30, 24)))
+    shift = ShiftRun(months=9, side="below")
+    text = _say(_charted(("shift",), run=shift, change_test=_test(30, 24)))
     assert text[1] == (
         "The rise is not more than chance alone would give (95% interval -29.4% to +123.4%)."
     )
@@ -816,21 +838,24 @@ def test_the_headline_and_the_chart_disagreeing_is_said() -> None:
         "The change against April 2012 is within chance, but on the control chart March 2013 "
         "is a special cause of improvement, the 9th month in a row below"
     )
-    common = _say(_charted([], icon="common_cause", change_test=_test(60, 24), change=36))
+    common = _say(_charted((), icon="common_cause", change_test=_test(60, 24), change=36))
     assert common[2] == (
         "The change against April 2012 is more than chance, but on the control chart March 2013 "
         "is within the process's common-cause variation (natural range 27 to 56 since April 2011)."
     )
-    stable = _say(_charted([], icon="common_cause", change_test=_test(30, 24)))
+    stable = _say(_charted((), icon="common_cause", change_test=_test(30, 24)))
     assert stable[1].endswith(", so the level is stable.")
     assert stable[2].startswith("On the control chart March 2013 is common-cause variation only")
 
 
 def test_results_without_the_rules_keep_the_old_reading() -> None:
     """A results file written before the rules were recorded (no ``last_point_rules``)."""
-    measure = _charted([])
-    spc = {k: v for k, v in (measure.spc or {}).items() if not k.startswith("last_")}
-    assert _chart_sentence(replace(measure, spc=spc)) == (
+    results = json.loads(json.dumps(to_dict(_results(_charted(())))))
+    measure = results["measures"][0]
+    measure["spc"] = {k: v for k, v in measure["spc"].items() if not k.startswith("last_")}
+    sentences = sentences_from_json(measure, results)
+    assert figures_check(sentences, results) == []
+    assert next(s.text for s in sentences if "the control chart" in s.text) == (
         "On the control chart March 2013 is a special cause of improvement, unusually low "
         "(natural range 27 to 56 since April 2011)."
     )

@@ -7,18 +7,21 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
+from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report.charts import render_svg, spc_chart
-from crimeplan.report.gather import gather
 from crimeplan.report.html import render_html
 from crimeplan.report.pack import BoardPack, build_pack
 from crimeplan.report.pdf import _DataOnly, render_pdf
+from crimeplan.results.measure import Annotation
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
@@ -49,7 +52,7 @@ def pdf_info(pdf: bytes, tmp_path: Path) -> str:
 @pytest.fixture(scope="module")
 def pack(demo_store: Store) -> BoardPack:
     plan = load_plan(builtin_plan_path())
-    return build_pack(plan, gather(plan, demo_store, date(2013, 4, 1)))
+    return build_pack(evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1)))
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +136,10 @@ def test_inline_svg_chart_is_drawn(pack: BoardPack, tmp_path: Path) -> None:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")
     measure = pack.results.measure("burglary_dwelling")
-    svg = render_svg(spc_chart(measure, annotations=[("2012-10", "Operation Lightfoot")]))
+    marked = replace(
+        measure, annotations=(Annotation(month="2012-10", text="Operation Lightfoot"),)
+    )
+    svg = render_svg(spc_chart(marked))
     html = f"<!DOCTYPE html><html><head></head><body><figure>{svg}</figure></body></html>"
     text = words(" ".join(pdf_pages(render_pdf(html), tmp_path)))
     assert "Burglary dwelling" in text and "Operation Lightfoot" in text

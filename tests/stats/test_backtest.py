@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import crimeplan.stats.backtest as backtest_module
 from crimeplan.cli import cli
+from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.demo.generate import generate_demo
 from crimeplan.measures.compute import evaluate
@@ -61,7 +62,7 @@ def test_every_complete_year_at_every_month_but_march() -> None:
         "February",
     ]
     assert all(not row.as_at.endswith("-03") for row in report.rows)
-    assert report.skipped == {"no seasonal profile": 2 * 11}
+    assert report.skipped == {"no_seasonal_profile": 2 * 11}
     assert report.by_measure["a"].forecasts == 22
     out = report.to_dict()
     assert {"forecasts", "coverage_80", "coverage_95", "mape"} <= set(out)
@@ -233,7 +234,7 @@ def test_calibrated_on_the_demo_data(tmp_path: Path) -> None:
     plan = load_plan(builtin_plan_path())
     with Store.open(tmp_path / "demo.duckdb") as store:
         generate_demo(store)
-        result = evaluate(plan, store.ibis(), date(2014, 3, 1))
+        result = evaluate(plan, Engine.of_store(store), date(2014, 3, 1))
     series = {
         m.id: [(date.fromisoformat(p.month + "-01"), p.value) for p in m.series]
         for m in result.measures

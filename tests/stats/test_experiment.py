@@ -33,8 +33,11 @@ from click.testing import CliRunner, Result
 from scipy import stats
 
 from crimeplan.cli import cli
+from crimeplan.codec import from_dict
 from crimeplan.data.store import Store
 from crimeplan.periods import months_between
+from crimeplan.report.narrative.experiments import note_text, so_far
+from crimeplan.results.experiments import ExperimentResult
 from crimeplan.stats.experiment import (
     difference_in_differences,
     permutation_interval,
@@ -437,7 +440,9 @@ def test_randomised_design_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["as_at"] == "2013-09"  # the store's last month
-    assert data["status"] == "complete" and data["note"] is None
+    # the rest is the experiment's result, as written
+    experiment = from_dict(ExperimentResult, {k: v for k, v in data.items() if k != "as_at"})
+    assert data["status"] == "complete" and so_far(experiment) is None
     # per month: S1 20 → 15, S3 5 → 4, S2 18 → 20
     outcomes = {u["area"]: (u["arm"], u["before_rate"], u["after_rate"], u["outcome"])
                 for u in data["units"]}  # fmt: skip
@@ -451,7 +456,11 @@ def test_randomised_design_json(tmp_path: Path) -> None:
     assert data["permutation"]["permutations"] == 3 and data["permutation"]["exact"]
     assert data["p_value"] == round(2 / 3, 6)
     assert data["ci95"] is None
-    assert any(note.startswith("too few areas for a 95 % interval") for note in data["notes"])
+    assert {"code": "no_interval"} in data["notes"]
+    assert any(
+        note_text(note, experiment).startswith("too few areas for a 95 % interval")
+        for note in experiment.notes
+    )
     assert [(a["role"], a["before"], a["after"]) for a in data["arms"]] == [
         ("treatment", 150, 114),
         ("control", 108, 120),

@@ -10,14 +10,20 @@ import json
 
 import pytest
 
-from crimeplan.measures.results import MeasureResult, SeriesPoint
+from crimeplan.codec import to_dict
+from crimeplan.measures.analysis import measure_facts
 from crimeplan.periods import add_months, format_month, parse_month
+from crimeplan.results.measure import Comparison, MeasureResult, SeriesPoint
 from crimeplan.stats.facts import (
-    Fact,
+    ExtremeSinceNumbers,
+    PartShare,
+    RunFact,
+    RunNumbers,
+    SeasonalFact,
+    ShareFact,
     contributors,
     highest_since,
     lowest_since,
-    measure_facts,
     monthly_average,
     runs,
     seasonal_peak_trough,
@@ -35,35 +41,38 @@ def monthly(first: str, values: list[float | int | None]) -> list[tuple[str, flo
 def test_fallen_for_six_consecutive_months() -> None:
     series = monthly("2012-09", [90, 100, 99, 97, 96, 90, 85, 80])
     fact = runs("burglary", series)
-    assert fact == Fact(
-        kind="run",
+    assert fact == RunFact(
         measure="burglary",
         period=("2012-10", "2013-04"),
-        numbers={
-            "direction": "fall",
-            "months": 6,
-            "from_month": "2012-10",
-            "from_value": 100,
-            "to_month": "2013-04",
-            "to_value": 80,
-            "change": -20,
-            "change_pct": -20.0,
-        },
+        numbers=RunNumbers(
+            direction="fall",
+            months=6,
+            from_month="2012-10",
+            from_value=100,
+            to_month="2013-04",
+            to_value=80,
+            change=-20,
+            change_pct=-20.0,
+        ),
     )
 
 
 def test_series_points_are_accepted() -> None:
-    series = [SeriesPoint("2013-02", 5), SeriesPoint("2013-03", 6), SeriesPoint("2013-04", 7)]
+    series = [
+        SeriesPoint(month="2013-02", value=5),
+        SeriesPoint(month="2013-03", value=6),
+        SeriesPoint(month="2013-04", value=7),
+    ]
     fact = runs("x", series)
-    assert fact is not None and fact.numbers["months"] == 2
-    assert fact.numbers["direction"] == "rise"
+    assert fact is not None and fact.numbers.months == 2
+    assert fact.numbers.direction == "rise"
 
 
 def test_a_tie_breaks_a_run() -> None:
     # 10 → 12 rise, 12 → 12 tie, then three rises: the run is 3 months from the tie
     fact = runs("x", monthly("2013-01", [10, 12, 12, 13, 14, 15]))
     assert fact is not None
-    assert (fact.numbers["months"], fact.numbers["from_month"]) == (3, "2013-03")
+    assert (fact.numbers.months, fact.numbers.from_month) == (3, "2013-03")
 
 
 def test_a_tie_at_the_end_is_no_run() -> None:
@@ -72,8 +81,8 @@ def test_a_tie_at_the_end_is_no_run() -> None:
 
 def test_a_missing_month_breaks_a_run() -> None:
     fact = runs("x", monthly("2013-01", [10, 11, None, 12, 13]))
-    assert fact is not None and fact.numbers["months"] == 1
-    assert fact.numbers["from_month"] == "2013-04"
+    assert fact is not None and fact.numbers.months == 1
+    assert fact.numbers.from_month == "2013-04"
 
 
 def test_the_last_month_missing_is_no_run() -> None:
@@ -83,13 +92,13 @@ def test_the_last_month_missing_is_no_run() -> None:
 def test_a_gap_between_months_breaks_a_run() -> None:
     series = [("2013-01", 10), ("2013-02", 11), ("2013-04", 12), ("2013-05", 13)]
     fact = runs("x", series)
-    assert fact is not None and fact.numbers["months"] == 1
+    assert fact is not None and fact.numbers.months == 1
 
 
 def test_a_change_of_direction_ends_a_run() -> None:
     fact = runs("x", monthly("2013-01", [10, 20, 15, 12]))
     assert fact is not None
-    assert (fact.numbers["direction"], fact.numbers["months"]) == ("fall", 2)
+    assert (fact.numbers.direction, fact.numbers.months) == ("fall", 2)
 
 
 def test_short_series_and_minimum() -> None:
@@ -97,7 +106,7 @@ def test_short_series_and_minimum() -> None:
     assert runs("x", monthly("2013-01", [5])) is None
     assert runs("x", monthly("2013-01", [5, 6]), min_months=2) is None
     fact = runs("x", monthly("2013-01", [0, 6]))
-    assert fact is not None and fact.numbers["change_pct"] is None  # from 0
+    assert fact is not None and fact.numbers.change_pct is None  # from 0
 
 
 def test_falling_year_on_year_since_2006_07() -> None:
@@ -106,15 +115,15 @@ def test_falling_year_on_year_since_2006_07() -> None:
     fact = yearly_run("hate_crime", totals)
     assert fact is not None
     assert fact.kind == "yearly_run"
-    assert fact.numbers["direction"] == "fall"
-    assert fact.numbers["years"] == 6
-    assert fact.numbers["from_year"] == "2006/07"
-    assert fact.numbers["change_pct"] == pytest.approx(-30.303, abs=1e-3)  # "around 30 % lower"
+    assert fact.numbers.direction == "fall"
+    assert fact.numbers.years == 6
+    assert fact.numbers.from_year == "2006/07"
+    assert fact.numbers.change_pct == pytest.approx(-30.303, abs=1e-3)  # "around 30 % lower"
 
 
 def test_a_missing_year_breaks_a_yearly_run() -> None:
     fact = yearly_run("x", {"2009/10": 9, "2010/11": 8, "2012/13": 7, "2013/14": 6})
-    assert fact is not None and fact.numbers["years"] == 1
+    assert fact is not None and fact.numbers.years == 1
 
 
 # -- seasonality ------------------------------------------------------------------------------
@@ -127,12 +136,12 @@ def test_seasonal_peak_in_november() -> None:
     assert fact is not None
     n = fact.numbers
     assert fact.period == ("2011/12", "2012/13")
-    assert n["years"] == ["2011/12", "2012/13"]  # 2013/14 is a part year, left out
-    assert (n["peak_month"], n["peak_month_name"], n["peak_average"]) == (11, "November", 21)
-    assert (n["trough_month"], n["trough_month_name"], n["trough_average"]) == (3, "March", 6)
-    assert n["monthly_mean"] == pytest.approx(sum(FY_SHAPE) / 12 + 1)
-    assert n["latest_year"] == "2012/13"
-    assert n["latest_peak_matches"] and n["latest_trough_matches"]
+    assert n.years == ("2011/12", "2012/13")  # 2013/14 is a part year, left out
+    assert (n.peak_month, n.peak_month_name, n.peak_average) == (11, "November", 21)
+    assert (n.trough_month, n.trough_month_name, n.trough_average) == (3, "March", 6)
+    assert n.monthly_mean == round(sum(FY_SHAPE) / 12 + 1, 4)  # kept to 4 places
+    assert n.latest_year == "2012/13"
+    assert n.latest_peak_matches and n.latest_trough_matches
 
 
 def test_seasonal_latest_year_differs_and_ties_go_to_april_first() -> None:
@@ -142,13 +151,13 @@ def test_seasonal_latest_year_differs_and_ties_go_to_april_first() -> None:
     fact = seasonal_peak_trough("x", monthly("2011-04", flat + other))
     assert fact is not None
     # averages: 10 everywhere but June (25): peak June, trough a 10-way tie → April
-    assert fact.numbers["peak_month"] == 6
-    assert fact.numbers["trough_month"] == 4
-    assert fact.numbers["latest_peak_month"] == 6
-    assert fact.numbers["latest_peak_matches"]
+    assert fact.numbers.peak_month == 6
+    assert fact.numbers.trough_month == 4
+    assert fact.numbers.latest_peak_month == 6
+    assert fact.numbers.latest_peak_matches
     flat_fact = seasonal_peak_trough("x", monthly("2011-04", flat))
     assert flat_fact is not None
-    assert (flat_fact.numbers["peak_month"], flat_fact.numbers["trough_month"]) == (4, 4)
+    assert (flat_fact.numbers.peak_month, flat_fact.numbers.trough_month) == (4, 4)
 
 
 def test_seasonal_needs_a_complete_year() -> None:
@@ -169,16 +178,16 @@ def test_contributors_to_the_total_and_its_change() -> None:
     }
     fact = contributors("total_recorded_crime", parts, 10_000, 9_800, top=3)
     n = fact.numbers
-    assert (n["total"], n["baseline"], n["change"], n["other"]) == (10_000, 9_800, 200, 6_300)
+    assert (n.total, n.baseline, n.change, n.other) == (10_000, 9_800, 200, 6_300)
     # three parts of 1,000 each are 10 % of the total: tied, so by name
-    assert [(r["part"], r["share_pct"]) for r in n["by_share"]] == [
+    assert [(r.part, r.share_pct) for r in n.by_share] == [
         ("s20_47_assaults", 10.0),
         ("theft_from_motor_vehicle", 10.0),
         ("theft_from_shops", 10.0),
     ]
     # shares of the +200 change: shops +200 (100 %), assaults +50 (25 %), burglary -50,
     # vehicles -100 (−50 %)
-    assert [(r["part"], r["change"], r["share_of_change_pct"]) for r in n["by_change"]] == [
+    assert [(r.part, r.change, r.share_of_change_pct) for r in n.by_change] == [
         ("theft_from_shops", 200, 100.0),
         ("s20_47_assaults", 50, 25.0),
         ("burglary_dwelling", -50, -25.0),
@@ -187,18 +196,18 @@ def test_contributors_to_the_total_and_its_change() -> None:
 
 def test_contributors_when_the_total_did_not_change() -> None:
     fact = contributors("t", {"a": (5, 10), "b": (15, 10), "c": (1, 0)}, 21, 21, top=None)
-    rows = fact.numbers["by_change"]
-    assert [(r["part"], r["share_of_change_pct"]) for r in rows] == [
+    rows = fact.numbers.by_change
+    assert [(r.part, r.share_of_change_pct) for r in rows] == [
         ("a", None),
         ("b", None),
         ("c", None),
     ]
-    assert fact.numbers["other"] == 0
+    assert fact.numbers.other == 0
 
 
 def test_contributors_to_an_empty_total() -> None:
     fact = contributors("t", {"a": (0, 0)}, 0, 0, period=("2013-04", "2013-04"))
-    assert fact.numbers["by_share"] == [{"part": "a", "ytd": 0, "share_pct": None}]
+    assert fact.numbers.by_share == (PartShare(part="a", ytd=0, share_pct=None),)
     assert fact.period == ("2013-04", "2013-04")
 
 
@@ -214,16 +223,16 @@ def test_share_moved_43_against_34() -> None:
         period_before=("2012-04",),
     )
     assert fact.period == ("2012-04", "2013-04")
-    assert fact.numbers["share_pct"] == 43.0
-    assert fact.numbers["share_before_pct"] == 34.0
-    assert fact.numbers["change_points"] == pytest.approx(9.0)
+    assert fact.numbers.share_pct == 43.0
+    assert fact.numbers.share_before_pct == 34.0
+    assert fact.numbers.change_points == pytest.approx(9.0)
 
 
 def test_share_with_no_denominator() -> None:
     fact = share_moved("x", 0, 0, 3, 10)
-    assert fact.numbers["share_pct"] is None
-    assert fact.numbers["change_points"] is None
-    assert fact.numbers["share_before_pct"] == 30.0
+    assert fact.numbers.share_pct is None
+    assert fact.numbers.change_points is None
+    assert fact.numbers.share_before_pct == 30.0
 
 
 # -- highest / lowest since -----------------------------------------------------------------------
@@ -236,29 +245,29 @@ def test_the_highest_number_since_2006_07() -> None:
     assert fact is not None
     assert fact.kind == "highest_since"
     assert fact.period == ("2012/13",)
-    assert fact.numbers == {
-        "value": 530,
-        "since": "2006/07",
-        "since_value": 560,
-        "on_record": False,
-        "first_year": "2006/07",
-        "years_compared": 6,
-        "previous_year": "2011/12",
-        "previous_value": 480,
-    }
+    assert fact.numbers == ExtremeSinceNumbers(
+        value=530,
+        since="2006/07",
+        since_value=560,
+        on_record=False,
+        first_year="2006/07",
+        years_compared=6,
+        previous_year="2011/12",
+        previous_value=480,
+    )
 
 
 def test_an_equal_earlier_year_is_the_since_year() -> None:
     totals = {"2009/10": 530, "2010/11": 400, "2011/12": 480, "2012/13": 530}
     fact = highest_since("x", totals, "2012/13")
-    assert fact is not None and fact.numbers["since"] == "2009/10"
+    assert fact is not None and fact.numbers.since == "2009/10"
 
 
 def test_highest_in_the_store() -> None:
     fact = highest_since("x", {"2010/11": 1, "2011/12": 2, "2012/13": 3}, "2012/13")
     assert fact is not None
-    assert fact.numbers["since"] is None and fact.numbers["on_record"]
-    assert fact.numbers["first_year"] == "2010/11"
+    assert fact.numbers.since is None and fact.numbers.on_record
+    assert fact.numbers.first_year == "2010/11"
 
 
 def test_nothing_to_say_when_not_above_the_year_before() -> None:
@@ -272,7 +281,7 @@ def test_missing_years_are_not_compared() -> None:
     # 2010/11 is absent: 2011/12 is compared as the year before
     fact = highest_since("x", {"2008/09": 9, "2009/10": 4, "2011/12": 3, "2012/13": 5}, "2012/13")
     assert fact is not None
-    assert (fact.numbers["since"], fact.numbers["previous_year"]) == ("2008/09", "2011/12")
+    assert (fact.numbers.since, fact.numbers.previous_year) == ("2008/09", "2011/12")
 
 
 def test_lowest_since() -> None:
@@ -280,7 +289,7 @@ def test_lowest_since() -> None:
                         "2012/13")  # fmt: skip
     assert fact is not None
     assert fact.kind == "lowest_since"
-    assert fact.numbers["since"] == "2009/10"
+    assert fact.numbers.since == "2009/10"
     assert lowest_since("x", {"2011/12": 100, "2012/13": 110}, "2012/13") is None
 
 
@@ -291,18 +300,18 @@ def test_190_to_200_hate_crimes_a_month() -> None:
     assert fact is not None
     assert fact.period == ("2012-04", "2013-03")  # the last 12 months only
     # mean = 2333 / 12 = 194.4166…
-    assert fact.numbers["mean"] == pytest.approx(2333 / 12)
-    assert fact.numbers["band"] == [190, 200]
-    assert (fact.numbers["minimum"], fact.numbers["maximum"]) == (188, 201)
-    assert fact.numbers["months_used"] == 12
+    assert fact.numbers.mean == pytest.approx(2333 / 12)
+    assert fact.numbers.band == (190, 200)
+    assert (fact.numbers.minimum, fact.numbers.maximum) == (188, 201)
+    assert fact.numbers.months_used == 12
 
 
 def test_monthly_average_with_missing_months() -> None:
     fact = monthly_average("x", monthly("2013-01", [40, None, 50]), months=3)
     assert fact is not None
-    assert fact.numbers["mean"] == 45
-    assert fact.numbers["months_missing"] == ["2013-02"]
-    assert fact.numbers["band"] == [45, 45]  # on a multiple of the step (1 for 10–99)
+    assert fact.numbers.mean == 45
+    assert fact.numbers.months_missing == ("2013-02",)
+    assert fact.numbers.band == (45, 45)  # on a multiple of the step (1 for 10–99)
     assert monthly_average("x", monthly("2013-01", [None, None])) is None
     assert monthly_average("x", []) is None
 
@@ -311,7 +320,7 @@ def test_monthly_average_bands() -> None:
     def band(value: float) -> list[float]:
         fact = monthly_average("x", [("2013-04", value)])
         assert fact is not None
-        return list(fact.numbers["band"])
+        return list(fact.numbers.band)
 
     assert band(44.2) == [44, 45]
     assert band(1234) == [1200, 1300]
@@ -321,7 +330,7 @@ def test_monthly_average_bands() -> None:
 
 def test_facts_are_json() -> None:
     fact = share_moved("x", 1, 3, 1, 4)
-    data = json.loads(json.dumps(fact.to_dict()))
+    data = json.loads(json.dumps(to_dict(fact)))
     assert data == {
         "kind": "share",
         "measure": "x",
@@ -340,12 +349,12 @@ def test_facts_are_json() -> None:
 
 # -- one measure's result -------------------------------------------------------------------------
 def _result(kind: str, values: list[float | int | None], **extra: object) -> MeasureResult:
-    series = tuple(SeriesPoint(m, v) for m, v in monthly("2011-04", values))
+    series = tuple(SeriesPoint(month=m, value=v) for m, v in monthly("2011-04", values))
     fields: dict[str, object] = {
         "id": "m", "title": "M", "kind": kind, "unit": "count", "improvement": "decrease",
         "month": series[-1].month, "month_value": values[-1], "ytd": None, "baseline_ytd": None,
         "change": None, "change_pct": None, "target": None, "on_course": None, "series": series,
-        "comparison": "",
+        "comparison": Comparison(basis="year_to_date"),
     }  # fmt: skip
     fields.update(extra)
     return MeasureResult(**fields)  # type: ignore[arg-type]
@@ -357,8 +366,10 @@ def test_measure_facts_of_a_count() -> None:
     result = _result("count", [*FY_SHAPE, *FY_SHAPE, 4, 3, 2])
     facts = measure_facts(result)
     assert [f.kind for f in facts] == ["run", "seasonal", "monthly_average"]
-    assert (facts[0].numbers["direction"], facts[0].numbers["months"]) == ("fall", 7)
-    assert facts[1].numbers["peak_month_name"] == "November"
+    run, seasonal = facts[0], facts[1]
+    assert isinstance(run, RunFact) and isinstance(seasonal, SeasonalFact)
+    assert (run.numbers.direction, run.numbers.months) == ("fall", 7)
+    assert seasonal.numbers.peak_month_name == "November"
 
 
 def test_measure_facts_of_a_proportion() -> None:
@@ -373,5 +384,7 @@ def test_measure_facts_of_a_proportion() -> None:
     facts = measure_facts(result, ytd_months=("2013-04", "2013-04"), baseline_months=("2012-04",
                           "2012-04"))  # fmt: skip
     assert [f.kind for f in facts] == ["run", "share"]
-    assert facts[1].period == ("2012-04", "2012-04", "2013-04", "2013-04")
-    assert facts[1].numbers["change_points"] == pytest.approx(9.0)
+    share = facts[1]
+    assert isinstance(share, ShareFact)
+    assert share.period == ("2012-04", "2012-04", "2013-04", "2013-04")
+    assert share.numbers.change_points == pytest.approx(9.0)

@@ -17,6 +17,8 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
+from crimeplan.codec import to_dict
+from crimeplan.report.narrative.peers import peer_statement
 from crimeplan.stats.peers import Kind, PeerFigure, funnel_limits, peer_comparison
 
 # Shaped like a Most Similar Group of large metropolitan forces (invented figures).
@@ -75,7 +77,9 @@ def test_force_well_below_its_peers_is_below_beyond_chance() -> None:
     result = peer_comparison("West Midlands", MSG, "count")
     assert result.verdict_95 == "below" and result.verdict_998 == "below"
     assert result.equal_to_group is False
-    assert result.statement == "below the MSG average beyond chance (outside the 99.8 % limits)"
+    assert peer_statement(result) == (
+        "below the MSG average beyond chance (outside the 99.8% limits)"
+    )
     assert result.limits998 == pytest.approx((11.2216, 11.6094), abs=0.002)
 
 
@@ -90,8 +94,8 @@ def test_a_force_at_the_group_rate_is_within() -> None:
     assert result.value == pytest.approx(10.0)
     assert result.verdict_95 == result.verdict_998 == "within"
     assert result.equal_to_group is True
-    assert result.statement == (
-        "equal to the MSG average, allowing for chance (inside the 95 % limits)"
+    assert peer_statement(result) == (
+        "equal to the MSG average, allowing for chance (inside the 95% limits)"
     )
 
 
@@ -179,9 +183,9 @@ def test_a_force_just_outside_95_but_inside_998() -> None:
     result = peer_comparison("Home", figures, "count")
     assert result.verdict_95 == "above" and result.verdict_998 == "within"
     assert result.equal_to_group is False
-    assert result.statement == (
-        "above the MSG average beyond chance at 95 % "
-        "(outside the 95 % limits, within the 99.8 % limits)"
+    assert peer_statement(result) == (
+        "above the MSG average beyond chance at 95% "
+        "(outside the 95% limits, within the 99.8% limits)"
     )
 
 
@@ -195,7 +199,7 @@ def test_zero_group_rate_has_flat_limits() -> None:
 
 
 def test_to_dict_is_json_ready() -> None:
-    result = peer_comparison("West Midlands", MSG, "count").to_dict()
+    result = to_dict(peer_comparison("West Midlands", MSG, "count").rounded())
     assert json.loads(json.dumps(result, allow_nan=False)) == result
     assert result["group_value"] == 11.416
     assert result["forces"][0] == {

@@ -24,8 +24,8 @@ from statsmodels.stats.proportion import (
 from crimeplan.stats.significance import (
     OVERDISPERSION_THRESHOLD,
     newcombe_difference,
+    overdispersed,
     overdispersion,
-    overdispersion_note,
     poisson_rate_test,
     wilson_interval,
 )
@@ -228,17 +228,12 @@ def test_overdispersion_is_undefined_without_enough_data() -> None:
     assert overdispersion([7, 7, 7]) == 0.0
 
 
-def test_overdispersion_note_wording_and_threshold() -> None:
+def test_overdispersed_is_strictly_above_the_threshold() -> None:
     assert OVERDISPERSION_THRESHOLD == 2.0
-    assert overdispersion_note(None) is None
-    assert overdispersion_note(2.0) is None  # strictly above the threshold only
-    assert overdispersion_note(3.44) == (
-        "monthly variation is about 3.4 times what chance alone (Poisson) would give, "
-        "so a 'significant' change may still lie within the chart's natural variation"
-    )
-    assert overdispersion_note(14.6, threshold=5).startswith(  # type: ignore[union-attr]
-        "monthly variation is about 15 times what chance alone"
-    )
+    assert not overdispersed(None)
+    assert not overdispersed(2.0)  # strictly above the threshold only
+    assert overdispersed(3.44)
+    assert not overdispersed(3.44, threshold=5) and overdispersed(14.6, threshold=5)
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ A police.uk archive (https://data.police.uk/data/) is a folder per month holding
    held for the same force and month are deleted first (a newer file supersedes an older
    one) and each file gets its import log row.
 
-That is the precise path. A run first tries the fast path (``_fast``): one read inserting
+That is the precise path. A run first tries the fast path (``import_fast``): one read inserting
 every mapped row, with ``source_line`` NULL, in which any row the precise path would reject
 or annotate (a broken line, a rule below, a legacy crime type, a month before May 2013)
 aborts the statement; rows per file, force and month are then tallied from what was
@@ -46,11 +46,11 @@ from crimeplan.data.ingest import drop_staged, inspect_text_file
 from crimeplan.data.policeuk.checks import (
     OUTCOMES_COLUMNS,
     STREET_COLUMNS,
-    _spec,
     outcomes_checks,
+    spec_for,
     street_checks,
 )
-from crimeplan.data.policeuk.fast import _Fallback, _fast, _fast_eligible
+from crimeplan.data.policeuk.fast import FastPathFallback, fast_path_eligible, import_fast
 from crimeplan.data.policeuk.files import (
     OUTCOMES_HEADER,
     OUTCOMES_SOURCE,
@@ -61,8 +61,13 @@ from crimeplan.data.policeuk.files import (
     PoliceUkFile,
     find_files,
 )
-from crimeplan.data.policeuk.plans import _assign_ids, _batches, _plan, _report
-from crimeplan.data.policeuk.precise import _scan, _write
+from crimeplan.data.policeuk.plans import (
+    assign_import_ids,
+    file_report,
+    new_file_batches,
+    plan_files,
+)
+from crimeplan.data.policeuk.precise import scan_batch, write_batch
 from crimeplan.data.store import ImportReport, Store, file_sha256
 from crimeplan.errors import BadRowError
 
@@ -184,7 +189,7 @@ def import_files(
             progress(description, done, steps)
 
     for file in files:
-        spec = _spec(file.kind)
+        spec = spec_for(file.kind)
         inspect_text_file(file.path, what=spec.what, header=spec.header)
     # hashlib releases the GIL: two files are hashed at a time
     with ThreadPoolExecutor(max_workers=IMPORT_THREADS) as pool:
@@ -211,19 +216,19 @@ def _import(
     path, or (whenever it cannot reproduce the precise path exactly) scan and write."""
     global last_path
     sha256s = list(hashes)
-    planned = _plan(store, files, sha256s, rejects_paths, step)
-    batches = _batches(planned)
+    planned = plan_files(store, files, sha256s, rejects_paths, step)
+    batches = new_file_batches(planned)
     if not batches:
         last_path = "none"
-    elif _fast_eligible(batches):
+    elif fast_path_eligible(batches):
         try:
-            _fast(store, planned, batches[0], step)
+            import_fast(store, planned, batches[0], step)
             last_path = "fast"
-            return [_report(plan) for plan in planned]
-        except (_Fallback, duckdb.Error):
+            return [file_report(plan) for plan in planned]
+        except (FastPathFallback, duckdb.Error):
             pass  # rolled back: the store is as before; the precise path says what is wrong
-        planned = _plan(store, files, sha256s, rejects_paths, None)
-        batches = _batches(planned)
+        planned = plan_files(store, files, sha256s, rejects_paths, None)
+        batches = new_file_batches(planned)
     if batches:
         last_path = "precise"
     count = plural(sum(len(batch) for batch in batches), "new file")
@@ -233,7 +238,7 @@ def _import(
         errors: list[tuple[int, BadRowError]] = []
         scans: list[str] = []
         for batch in batches:
-            scanned, error = _scan(store, batch, temps, skip_bad=skip_bad)
+            scanned, error = scan_batch(store, batch, temps, skip_bad=skip_bad)
             scans.append(scanned)
             if error is not None:
                 errors.append((planned.index(batch[error[0]]), error[1]))
@@ -241,13 +246,13 @@ def _import(
             raise min(errors, key=lambda pair: pair[0])[1]
         step(f"writing {count}", len(files) + 1)
         with store.transaction():
-            _assign_ids(store, planned)
+            assign_import_ids(store, planned)
             for batch, scanned in zip(batches, scans, strict=True):
-                _write(store, batch, temps, scanned, skip_bad=skip_bad)
+                write_batch(store, batch, temps, scanned, skip_bad=skip_bad)
         step("imported", len(files) + 2)
     finally:
         drop_staged(store, *reversed(temps))
-    return [_report(plan) for plan in planned]
+    return [file_report(plan) for plan in planned]
 
 
 def run_quality_notes(store: Store, import_ids: Sequence[int]) -> list[QualityNote]:

@@ -1,5 +1,5 @@
 """The rules every row keeps (``RowCheck``), the table columns each kind of file fills, as
-SQL over the read rows, and ``_Spec``: what differs between street and outcomes files."""
+SQL over the read rows, and ``KindSpec``: what differs between street and outcomes files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from crimeplan.data import categories
 from crimeplan.data.ingest import RowCheck, trimmed
 from crimeplan.data.policeuk.files import (
-    _WHAT,
+    KIND_DESCRIPTIONS,
     OUTCOMES_HEADER,
     OUTCOMES_SOURCE,
     STREET_HEADER,
@@ -115,7 +115,7 @@ OUTCOMES_COLUMNS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class _Spec:
+class KindSpec:
     """What differs between street and outcomes files."""
 
     kind: Kind
@@ -128,24 +128,27 @@ class _Spec:
 
     @property
     def what(self) -> str:
-        return _WHAT[self.kind]
+        return KIND_DESCRIPTIONS[self.kind]
 
 
-def _spec(kind: Kind) -> _Spec:
+def spec_for(kind: Kind) -> KindSpec:
+    """What differs for a kind of file: its source, table, header, checks and mapping."""
     if kind == "street":
-        return _Spec(
+        return KindSpec(
             kind, STREET_SOURCE, "crimes", STREET_HEADER, tuple(street_checks()),
             STREET_COLUMNS, tuple(categories.LEGACY),
         )  # fmt: skip
-    return _Spec(
+    return KindSpec(
         kind, OUTCOMES_SOURCE, "outcomes", OUTCOMES_HEADER, tuple(outcomes_checks()),
         OUTCOMES_COLUMNS, (),
     )  # fmt: skip
 
 
-def _bad(spec: _Spec) -> str:
+def bad_row_sql(spec: KindSpec) -> str:
+    """SQL true for a row breaking any of the kind's checks, false otherwise."""
     return "coalesce(" + " OR ".join(f"({c.bad_when})" for c in spec.checks) + ", false)"
 
 
-def _q(text: str) -> str:
+def escape_quotes(text: str) -> str:
+    """``text`` for inside a single-quoted SQL literal: each ``'`` doubled."""
     return text.replace("'", "''")

@@ -1,5 +1,5 @@
 """The fast path: one read inserting every mapped row, any row the precise path would
-reject or annotate aborting the statement; ``_Fallback`` when the precise path must run."""
+reject or annotate aborting the statement; ``FastPathFallback`` when the precise path must run."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from datetime import date
 
 from crimeplan.data.counts import plural
 from crimeplan.data.ingest import drop_staged, trimmed, unique_name
-from crimeplan.data.policeuk.checks import _bad, _q, _Spec
-from crimeplan.data.policeuk.plans import _assign_ids, _Planned
-from crimeplan.data.policeuk.precise import _columns, _write
+from crimeplan.data.policeuk.checks import KindSpec, bad_row_sql, escape_quotes
+from crimeplan.data.policeuk.plans import PlannedFile, assign_import_ids
+from crimeplan.data.policeuk.precise import column_types, write_batch
 from crimeplan.data.store import Store
 
 
-class _Fallback(Exception):
+class FastPathFallback(Exception):
     """The fast path cannot give exactly what the precise path gives: roll back, go precise."""
 
 
@@ -23,7 +23,7 @@ class _Fallback(Exception):
 _FAST_FIRST_MONTH = "2013-05-01"
 
 
-def _fast_eligible(batches: list[list[_Planned]]) -> bool:
+def fast_path_eligible(batches: list[list[PlannedFile]]) -> bool:
     """Whether a run may try the fast path: street files only, and no two new files named
     for the same month and force (which the precise path supersedes one by one)."""
     if len(batches) != 1 or batches[0][0].spec.kind != "street":
@@ -32,37 +32,37 @@ def _fast_eligible(batches: list[list[_Planned]]) -> bool:
     return len(set(names)) == len(names)
 
 
-def _fast_check(spec: _Spec) -> str:
+def _fast_check(spec: KindSpec) -> str:
     """SQL true for a row the fast path cannot take: a row breaking a rule, a legacy crime
     type, or a month before May 2013."""
-    legacy = ", ".join(f"'{_q(name)}'" for name in spec.legacy)
+    legacy = ", ".join(f"'{escape_quotes(name)}'" for name in spec.legacy)
     return (
-        f'{_bad(spec)} OR "Crime type" IN ({legacy}) '
+        f'{bad_row_sql(spec)} OR "Crime type" IN ({legacy}) '
         f"OR TRY_CAST({trimmed('Month')} || '-01' AS DATE) < DATE '{_FAST_FIRST_MONTH}'"
     )
 
 
-def _fast_read(spec: _Spec) -> str:
+def _fast_read(spec: KindSpec) -> str:
     """``read_csv`` of the files (``?``, a list of paths) as the precise path reads them,
     but strict: a malformed line raises instead of going to a rejects table; each row with
     its file's path as ``filename``."""
-    columns = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in spec.header) + "}"
+    columns = "{" + ", ".join(f"'{escape_quotes(c)}': 'VARCHAR'" for c in spec.header) + "}"
     return (
         f"read_csv(?, header = true, columns = {columns}, auto_detect = false, delim = ',', "
         "quote = '\"', escape = '\"', strict_mode = true, filename = true)"
     )
 
 
-def _fast(
+def import_fast(
     store: Store,
-    planned: list[_Planned],
-    batch: list[_Planned],
+    planned: list[PlannedFile],
+    batch: list[PlannedFile],
     step: Callable[[str, int], None],
 ) -> None:
     """The fast path: in one transaction, one read inserting every mapped row (any row the
     precise path would reject, or annotate, aborts the statement: ``error()``), then each
     file's rows per force and month tallied from what was inserted, supersession and the
-    import log as the precise path does them. Raises ``_Fallback`` or ``duckdb.Error``,
+    import log as the precise path does them. Raises ``FastPathFallback`` or ``duckdb.Error``,
     with everything rolled back, whenever the precise path must run instead."""
     spec = batch[0].spec
     con = store.con
@@ -70,7 +70,7 @@ def _fast(
     step(f"reading and importing {plural(len(batch), 'new file')}", len(planned))
     try:
         with store.transaction():
-            before = _assign_ids(store, planned)
+            before = assign_import_ids(store, planned)
             files = unique_name("policeuk_fast_files")
             temps.append(files)
             con.execute(
@@ -86,7 +86,7 @@ def _fast(
                 "error('crimeplan: a row the fast path cannot take') "
                 f"ELSE {mapping['month']} END"
             )
-            columns = _columns(store, spec.table)
+            columns = column_types(store, spec.table)
             selects = ", ".join(mapping.get(c, f"NULL::{t}") for c, t in columns)
             names = ", ".join(f'"{c}"' for c, _ in columns)
             con.execute(
@@ -103,11 +103,11 @@ def _fast(
             ).fetchall():
                 key = (str(force), month)
                 if owners.setdefault(key, int(import_id)) != int(import_id):
-                    raise _Fallback(f"{key} in two files of the run")
+                    raise FastPathFallback(f"{key} in two files of the run")
                 plan = by_id[int(import_id)]
                 plan.keys[key] = int(rows)
                 plan.total += int(rows)
-            _write(store, batch, temps, None, skip_bad=False)
+            write_batch(store, batch, temps, None, skip_bad=False)
     finally:
         drop_staged(store, *reversed(temps))
     step("imported", len(planned) + 2)

@@ -45,8 +45,10 @@ OUTCOMES_HEADER: tuple[str, ...] = (
 
 
 Kind = Literal["street", "outcomes"]
-_NAME = re.compile(r"^(\d{4})-(\d{2})-.*-(street|outcomes|stop-and-search)\.csv$", re.IGNORECASE)
-_WHAT = {"street": "police.uk street CSV", "outcomes": "police.uk outcomes CSV"}
+FILE_NAME_PATTERN = re.compile(
+    r"^(\d{4})-(\d{2})-.*-(street|outcomes|stop-and-search)\.csv$", re.IGNORECASE
+)
+KIND_DESCRIPTIONS = {"street": "police.uk street CSV", "outcomes": "police.uk outcomes CSV"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def find_files(paths: Sequence[Path]) -> FileList:
             for child in sorted(path.rglob("*")):
                 if not child.is_file():
                     continue
-                match = _NAME.match(child.name)
+                match = FILE_NAME_PATTERN.match(child.name)
                 if match is None:
                     skipped.append(f"{child}: ignored (not a police.uk street or outcomes file)")
                 elif match.group(3).lower() == "stop-and-search":
@@ -88,7 +90,7 @@ def find_files(paths: Sequence[Path]) -> FileList:
         elif not path.exists():
             raise InputFileError(f"{path}: no such file or folder")
         else:
-            match = _NAME.match(path.name)
+            match = FILE_NAME_PATTERN.match(path.name)
             if match is not None and match.group(3).lower() == "stop-and-search":
                 skipped.append(f"{path}: skipped (stop-and-search files are not imported)")
             elif match is not None:

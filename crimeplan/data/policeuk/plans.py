@@ -1,4 +1,4 @@
-"""A run's plan: a ``_Planned`` per file (already imported, the same as an earlier file of
+"""A run's plan: a ``PlannedFile`` per file (already imported, the same as an earlier file of
 the run, or new), filled in by the scan and the write, and the report and notes made from
 it."""
 
@@ -13,22 +13,22 @@ from pathlib import Path
 from crimeplan.data import categories
 from crimeplan.data.counts import plural
 from crimeplan.data.ingest import display_name
-from crimeplan.data.policeuk.checks import _Spec, _spec
-from crimeplan.data.policeuk.files import _NAME, Kind, PoliceUkFile
+from crimeplan.data.policeuk.checks import KindSpec, spec_for
+from crimeplan.data.policeuk.files import FILE_NAME_PATTERN, Kind, PoliceUkFile
 from crimeplan.data.store import ImportRecord, ImportReport, Store
 from crimeplan.periods import format_month
 
 
 @dataclass
-class _Planned:
+class PlannedFile:
     """A file of the run, once its text, header and sha256 are checked."""
 
     file: PoliceUkFile
-    spec: _Spec
+    spec: KindSpec
     name: str
     sha256: str
     earlier: ImportRecord | None = None  # already in the store (same source and sha256)
-    same_as: _Planned | None = None  # the same content earlier in this run
+    same_as: PlannedFile | None = None  # the same content earlier in this run
     rejects_path: Path | None = None
     # filled in by the scan
     total: int = 0  # rows read (good and bad; lines the CSV reader rejected are not rows)
@@ -56,22 +56,22 @@ class _Planned:
         return sorted({force for force, _ in self.keys})
 
 
-def _plan(
+def plan_files(
     store: Store,
     files: Sequence[PoliceUkFile],
     sha256s: Sequence[str],
     rejects_paths: Mapping[Path, Path] | None,
     step: Callable[[str, int], None] | None,
-) -> list[_Planned]:
+) -> list[PlannedFile]:
     """A plan per file: already imported (same source and sha256), the same as an earlier
     file of the run, or new."""
-    planned: list[_Planned] = []
-    seen: dict[tuple[str, str], _Planned] = {}
+    planned: list[PlannedFile] = []
+    seen: dict[tuple[str, str], PlannedFile] = {}
     for done, (file, sha256) in enumerate(zip(files, sha256s, strict=True)):
         if step is not None:
             step(f"checking {file.path.name}", done)
-        spec = _spec(file.kind)
-        plan = _Planned(file, spec, display_name(file.path), sha256)
+        spec = spec_for(file.kind)
+        plan = PlannedFile(file, spec, display_name(file.path), sha256)
         plan.earlier = store.find_import(spec.source, sha256)
         plan.same_as = seen.get((spec.source, sha256))
         if plan.new:
@@ -82,14 +82,14 @@ def _plan(
     return planned
 
 
-def _batches(planned: list[_Planned]) -> list[list[_Planned]]:
+def new_file_batches(planned: list[PlannedFile]) -> list[list[PlannedFile]]:
     """The new files of each kind, street first."""
     kinds: tuple[Kind, ...] = ("street", "outcomes")
     batches = [[p for p in planned if p.new and p.file.kind == kind] for kind in kinds]
     return [batch for batch in batches if batch]
 
 
-def _assign_ids(store: Store, planned: list[_Planned]) -> int:
+def assign_import_ids(store: Store, planned: list[PlannedFile]) -> int:
     """Number the run's new files after the last import; returns the last import's id."""
     row = store.con.execute("SELECT coalesce(max(import_id), 0) FROM imports").fetchone()
     last_id = before = int(row[0]) if row else 0
@@ -100,7 +100,7 @@ def _assign_ids(store: Store, planned: list[_Planned]) -> int:
     return before
 
 
-def _notes(plan: _Planned) -> list[str]:
+def file_notes(plan: PlannedFile) -> list[str]:
     """What is worth knowing about a file that is not an error: several months in one file,
     a month that differs from the file name's, legacy category names, several forces."""
     notes: list[str] = []
@@ -110,7 +110,7 @@ def _notes(plan: _Planned) -> list[str]:
             f"rows for {len(months)} months ({format_month(months[0])} to "
             f"{format_month(months[-1])}) in one file"
         )
-    match = _NAME.match(plan.file.path.name)
+    match = FILE_NAME_PATTERN.match(plan.file.path.name)
     if match and months:
         named = f"{match.group(1)}-{match.group(2)}"
         if [format_month(m) for m in months] != [named]:
@@ -134,7 +134,10 @@ def _notes(plan: _Planned) -> list[str]:
     return notes
 
 
-def _report(plan: _Planned) -> ImportReport:
+def file_report(plan: PlannedFile) -> ImportReport:
+    """The ``ImportReport`` of a file of the run: for a file already imported (or the same
+    as an earlier file of the run) no rows and that import's id and months; for a new file
+    its rows, rejects, replaced rows and notes."""
     if not plan.new:
         import_id: int | None
         if plan.earlier is not None:
@@ -165,5 +168,5 @@ def _report(plan: _Planned) -> ImportReport:
         first_month=months[0] if months else None,
         last_month=months[-1] if months else None,
         rejects_file=str(plan.rejects_file) if plan.rejects_file else None,
-        notes=tuple(_notes(plan)),
+        notes=tuple(file_notes(plan)),
     )

@@ -10,13 +10,13 @@ import duckdb
 
 from crimeplan.data.counts import plural
 from crimeplan.data.ingest import read_csv_sql, rejected_line_reasons, trimmed, unique_name
-from crimeplan.data.policeuk.checks import _bad, _q, _Spec
-from crimeplan.data.policeuk.plans import _notes, _Planned
+from crimeplan.data.policeuk.checks import KindSpec, bad_row_sql, escape_quotes
+from crimeplan.data.policeuk.plans import PlannedFile, file_notes
 from crimeplan.data.store import Store
 from crimeplan.errors import BadRowError, InputFileError
 
 
-def _read(spec: _Spec, temps: list[str]) -> tuple[str, str]:
+def _read(spec: KindSpec, temps: list[str]) -> tuple[str, str]:
     """``read_csv`` SQL for the files of one kind (``?`` is the list of paths), and the name
     of the TEMP table its rejected lines go to."""
     rejects = unique_name("policeuk_rejects")
@@ -25,8 +25,8 @@ def _read(spec: _Spec, temps: list[str]) -> tuple[str, str]:
     return sql, rejects
 
 
-def _scan(
-    store: Store, batch: list[_Planned], temps: list[str], *, skip_bad: bool
+def scan_batch(
+    store: Store, batch: list[PlannedFile], temps: list[str], *, skip_bad: bool
 ) -> tuple[str, tuple[int, BadRowError] | None]:
     """Read the batch once: every row checked; rows per file, force and month; legacy
     categories. Returns the read's rejects table and, for bad rows without ``skip_bad``,
@@ -36,7 +36,8 @@ def _scan(
     paths = [str(plan.file.path) for plan in batch]
     read, rejects = _read(spec, temps)
     legacy = "".join(
-        f", count(*) FILTER (WHERE NOT bad AND \"Crime type\" = '{_q(name)}') AS legacy_{i}"
+        f", count(*) FILTER (WHERE NOT bad AND \"Crime type\" = '{escape_quotes(name)}') "
+        f"AS legacy_{i}"
         for i, name in enumerate(spec.legacy)
     )
     legacy_sums = "".join(f", sum(legacy_{i})" for i in range(len(spec.legacy)))
@@ -45,7 +46,7 @@ def _scan(
             f"""WITH g AS (
                 SELECT file_index, "Falls within", "Month", count(*) AS total,
                        count(*) FILTER (WHERE NOT bad) AS good{legacy}
-                FROM (SELECT *, file_index, {_bad(spec)} AS bad FROM {read})
+                FROM (SELECT *, file_index, {bad_row_sql(spec)} AS bad FROM {read})
                 GROUP BY ALL)
             SELECT file_index,
                    CASE WHEN good > 0 THEN {trimmed("Falls within")} END,
@@ -75,7 +76,7 @@ def _scan(
     return rejects, _settle_bad_rows(store, batch, temps, rejects, skip_bad=skip_bad)
 
 
-def _unreadable(store: Store, batch: list[_Planned], temps: list[str]) -> InputFileError:
+def _unreadable(store: Store, batch: list[PlannedFile], temps: list[str]) -> InputFileError:
     """The error for a batch DuckDB could not read: found by reading its files one by one."""
     spec = batch[0].spec
     for plan in batch:
@@ -91,7 +92,7 @@ def _unreadable(store: Store, batch: list[_Planned], temps: list[str]) -> InputF
     )
 
 
-def _files_table(store: Store, batch: list[_Planned], temps: list[str]) -> str:
+def _files_table(store: Store, batch: list[PlannedFile], temps: list[str]) -> str:
     """A TEMP table of the batch's files: ``file_index``, ``start`` (rows read before the
     file's first row) and ``import_id``."""
     name = unique_name("policeuk_files")
@@ -149,7 +150,7 @@ def _numbered(read: str, files: str, gaps: str | None) -> str:
 
 
 def _settle_bad_rows(
-    store: Store, batch: list[_Planned], temps: list[str], scanned: str, *, skip_bad: bool
+    store: Store, batch: list[PlannedFile], temps: list[str], scanned: str, *, skip_bad: bool
 ) -> tuple[int, BadRowError] | None:
     """Find every bad row with its line (a third read, only when there are bad rows): stop on
     the first, or write each file's bad rows to its rejects file. ``scanned`` is the first
@@ -163,12 +164,12 @@ def _settle_bad_rows(
     temps += [bad_rows, problems]
     store.con.execute(
         f"CREATE TEMP TABLE {bad_rows} AS SELECT * FROM "
-        f"{_numbered(read, files, _gaps_table(store, scanned, temps))} WHERE {_bad(spec)}",
+        f"{_numbered(read, files, _gaps_table(store, scanned, temps))} WHERE {bad_row_sql(spec)}",
         [paths],
     )
     parts = [
-        f"SELECT file_index, source_line AS line, '{_q(check.column)}' AS column_name, "
-        f"'{_q(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
+        f"SELECT file_index, source_line AS line, '{escape_quotes(check.column)}' AS column_name, "
+        f"'{escape_quotes(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
         f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
         f"FROM {bad_rows} WHERE {check.bad_when}"
         for check in spec.checks
@@ -192,7 +193,7 @@ def _settle_bad_rows(
         more = f" (and {int(bad) - 1:,} more bad row{'s' if bad > 2 else ''})" if bad > 1 else ""
         plan = batch[int(file_index)]
         return int(file_index), BadRowError(plan.name, int(line), str(column), str(reason) + more)
-    columns = ", ".join(f'b."{_q(c)}"' for c in spec.header)
+    columns = ", ".join(f'b."{escape_quotes(c)}"' for c in spec.header)
     for file_index, plan in enumerate(batch):
         if not plan.bad:
             continue
@@ -204,7 +205,7 @@ def _settle_bad_rows(
                 f"FROM {problems} p LEFT JOIN {bad_rows} b "
                 f"ON b.file_index = p.file_index AND b.source_line = p.line "
                 f"WHERE p.file_index = {file_index} ORDER BY p.line) "
-                f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
+                f"TO '{escape_quotes(str(target))}' (HEADER, DELIMITER ',')"
             )
         except duckdb.IOException as error:
             raise InputFileError(
@@ -215,8 +216,8 @@ def _settle_bad_rows(
     return None
 
 
-def _write(
-    store: Store, batch: list[_Planned], temps: list[str], scanned: str | None, *, skip_bad: bool
+def write_batch(
+    store: Store, batch: list[PlannedFile], temps: list[str], scanned: str | None, *, skip_bad: bool
 ) -> None:
     """Inside the run's transaction: delete what the batch supersedes, insert its rows (the
     second read; ``scanned`` is the first read's rejects table; None when the fast path has
@@ -226,9 +227,9 @@ def _write(
     rows are written last, and only imports in the log are superseded.)"""
     spec = batch[0].spec
     con = store.con
-    owner: dict[tuple[str, date], _Planned] = {}
+    owner: dict[tuple[str, date], PlannedFile] = {}
     takers: dict[int, int] = {}  # import losing rows → the last import of the run taking some
-    firsts: dict[tuple[str, date], _Planned] = {}
+    firsts: dict[tuple[str, date], PlannedFile] = {}
     for plan in batch:
         assert plan.import_id is not None
         for key in plan.keys:
@@ -280,7 +281,7 @@ def _write(
                 plan.import_id, spec.source, plan.name, plan.sha256, plan.good, plan.bad,
                 plan.replaced, forces[0] if len(forces) == 1 else None,
                 months[0] if months else None, months[-1] if months else None,
-                "; ".join(_notes(plan)) or None,
+                "; ".join(file_notes(plan)) or None,
             ],
         )  # fmt: skip
     emptied = [p.import_id for p in batch if p.keys and p.dropped == set(p.keys) and p.import_id]
@@ -302,7 +303,7 @@ def _write(
 
 
 def _insert(
-    store: Store, batch: list[_Planned], temps: list[str], scanned: str, *, skip_bad: bool
+    store: Store, batch: list[PlannedFile], temps: list[str], scanned: str, *, skip_bad: bool
 ) -> None:
     """The precise path's insert: a second read of the batch, rows numbered by line, the
     rows of keys a later file of the run takes (``dropped``) and bad rows left out."""
@@ -310,7 +311,7 @@ def _insert(
     con = store.con
     files = _files_table(store, batch, temps)
     read, _ = _read(spec, temps)
-    where = [f"NOT {_bad(spec)}"] if skip_bad and any(plan.bad for plan in batch) else []
+    where = [f"NOT {bad_row_sql(spec)}"] if skip_bad and any(plan.bad for plan in batch) else []
     dropped = [(i, force, month) for i, p in enumerate(batch) for force, month in p.dropped]
     if dropped:
         name = unique_name("policeuk_dropped")
@@ -325,7 +326,7 @@ def _insert(
             f"AND dropped_force = {spec.mapping['force']} "
             f"AND dropped_month = {spec.mapping['month']})"
         )
-    columns = _columns(store, spec.table)
+    columns = column_types(store, spec.table)
     selects = ", ".join(spec.mapping.get(c, f"NULL::{t}") for c, t in columns)
     names = ", ".join(f'"{c}"' for c, _ in columns)
     # This read rejects the lines the scan rejected (same files): the gaps are the scan's.
@@ -344,7 +345,7 @@ def _insert(
         )
 
 
-def _columns(store: Store, table: str) -> list[tuple[str, str]]:
+def column_types(store: Store, table: str) -> list[tuple[str, str]]:
     """Every column of ``table`` but ``import_id``, with its type."""
     return [
         (str(name), str(data_type))

@@ -6,8 +6,9 @@ signal or noise; the target and the year-end forecast; the control chart's readi
 (runs, seasonal peak and trough, contributors, shares, highest since, year-on-year runs,
 monthly averages); the force against its Most Similar Group; published tables.
 
-Every number a sentence shows is a ``Figure``: its text, the value it was formatted from and
-the path of that value in the results JSON (``MeasuresResult.to_dict()``, with the measure's
+The narrative reads the results in their JSON form (``crimeplan.codec.to_dict``), because
+every number a sentence shows is a ``Figure``: its text, the value it was formatted from and
+the path of that value in the results JSON (``results.json``, with the measure's
 id in place of its index in the ``measures`` list, and facts by their index in the measure's
 ``facts`` list). A figure is only ever a value of the JSON run through one of the formatters
 in ``FORMATS``: the narrative does no arithmetic of its own, so a derived number ("about 2.5
@@ -41,17 +42,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from crimeplan.measures.results import MeasureResult, MeasuresResult
+from crimeplan.codec import to_dict
 from crimeplan.report.narrative.check import NUMBER, figures_check, number_tokens
 from crimeplan.report.narrative.context import (
     MIN_RUN_STEPS,
     MIN_YEARLY_RUN,
-    _contributors,
-    _extreme_since,
-    _monthly_average,
-    _run,
-    _seasonal,
-    _yearly_run,
+    contributor_sentences,
+    extreme_since_sentences,
+    monthly_average_sentence,
+    run_sentence,
+    seasonal_sentence,
+    yearly_run_sentence,
 )
 from crimeplan.report.narrative.figures import (
     FORMATS,
@@ -59,23 +60,24 @@ from crimeplan.report.narrative.figures import (
     Part,
     Path,
     Sentence,
-    _sentence,
     calendar_month,
     chance,
     financial_year,
     key_level,
     lower_first,
+    make_sentence,
     month_name,
     month_only,
     ordinal,
     times,
     wave,
 )
-from crimeplan.report.narrative.headline import _count_headline, _proportion_headline
-from crimeplan.report.narrative.measure import _Measure
-from crimeplan.report.narrative.outlook import _spc, _target_and_forecast
-from crimeplan.report.narrative.peers import _peers
-from crimeplan.report.narrative.published import _missing, _published
+from crimeplan.report.narrative.headline import count_headline, proportion_headline
+from crimeplan.report.narrative.measure import MeasureView
+from crimeplan.report.narrative.outlook import chart_sentences, target_and_forecast_sentences
+from crimeplan.report.narrative.peers import peer_sentence
+from crimeplan.report.narrative.published import missing_months_sentence, published_sentences
+from crimeplan.results.measure import MeasureResult, MeasuresResult
 
 __all__ = [
     "FORMATS",
@@ -107,13 +109,13 @@ __all__ = [
 # -- the paragraph ---------------------------------------------------------------------------------
 def measure_sentences(measure: MeasureResult, results: MeasuresResult) -> tuple[Sentence, ...]:
     """The paragraph for one measure, from its results only (see the module's docstring)."""
-    top = replace(results, measures=()).to_dict()
-    return sentences_from_json(measure.to_dict(), top)
+    top = {"period": to_dict(results.period), "plan": to_dict(results.plan)}
+    return sentences_from_json(to_dict(measure), top)
 
 
 def paragraphs(results: MeasuresResult) -> dict[str, tuple[Sentence, ...]]:
     """Every measure's paragraph, by measure id."""
-    data = results.to_dict()
+    data = to_dict(results)
     return {m["id"]: sentences_from_json(m, data) for m in data["measures"]}
 
 
@@ -122,11 +124,11 @@ def sentences_from_json(
 ) -> tuple[Sentence, ...]:
     """``measure_sentences`` on the JSON: one measure's dict and the results' dict (whose
     ``period`` and ``plan`` keys are read; its ``measures`` are not)."""
-    m = _Measure(measure, results)
+    m = MeasureView(measure, results)
     kind = measure["kind"]
     if measure.get("ytd") is None and not measure.get("table"):
         return (
-            _sentence(
+            make_sentence(
                 "There are no figures for ",
                 m.title(lower=True),
                 " as at ",
@@ -140,22 +142,22 @@ def sentences_from_json(
         out.extend((topic, sentence) for sentence in sentences)
 
     if kind == "published":
-        add("headline", _published(m))
+        add("headline", published_sentences(m))
     elif kind in ("count", "rate"):
-        add("headline", _count_headline(m))
+        add("headline", count_headline(m))
     else:
-        add("headline", _proportion_headline(m))
-    add("outlook", _target_and_forecast(m))
-    add("outlook", _spc(m))
+        add("headline", proportion_headline(m))
+    add("outlook", target_and_forecast_sentences(m))
+    add("outlook", chart_sentences(m))
     if kind == "count":
-        add("context", _contributors(m))
-    add("context", [_run(m)])
+        add("context", contributor_sentences(m))
+    add("context", [run_sentence(m)])
     if kind in ("count", "rate") and not m.rolling:
-        add("context", [_seasonal(m)])
+        add("context", [seasonal_sentence(m)])
     if kind == "count":
-        add("context", [_yearly_run(m)])
-        add("context", _extreme_since(m))
-        add("context", [_monthly_average(m)])
-    add("peers", [_peers(m)])
-    add("peers", [_missing(m)])
+        add("context", [yearly_run_sentence(m)])
+        add("context", extreme_since_sentences(m))
+        add("context", [monthly_average_sentence(m)])
+    add("peers", [peer_sentence(m)])
+    add("peers", [missing_months_sentence(m)])
     return tuple(replace(s, topic=topic) for topic, s in out if s is not None)

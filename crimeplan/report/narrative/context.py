@@ -3,8 +3,8 @@ trough, year-on-year runs, highest or lowest since, monthly averages."""
 
 from __future__ import annotations
 
-from crimeplan.report.narrative.figures import Part, Sentence, _Also, _sentence
-from crimeplan.report.narrative.measure import _join, _Measure, _months
+from crimeplan.report.narrative.figures import Part, RepeatedFigure, Sentence, make_sentence
+from crimeplan.report.narrative.measure import MeasureView, join_parts, month_span
 
 #: A run of monthly rises or falls is mentioned from this many month-on-month steps: two
 #: falls in a row happen in any series by chance about one time in three.
@@ -15,7 +15,7 @@ MIN_YEARLY_RUN = 2
 
 
 # -- facts -----------------------------------------------------------------------------------------
-def _contributors(m: _Measure) -> list[Sentence | None]:
+def contributor_sentences(m: MeasureView) -> list[Sentence | None]:
     found = m.facts("contributors")
     if not found:
         return []
@@ -37,7 +37,7 @@ def _contributors(m: _Measure) -> list[Sentence | None]:
         if len(period) == 2:
             when = [
                 " in ",
-                *_months(
+                *month_span(
                     m,
                     m.fig("month", "facts", i, "period", 0),
                     m.fig("month", "facts", i, "period", 1),
@@ -46,15 +46,21 @@ def _contributors(m: _Measure) -> list[Sentence | None]:
         lead: list[Part] = ["The largest contributors to ", m.title(lower=True), *when, " are "]
         if len({p.text for p in pcts}) == 1:
             # one text, several figures: each part's share formats to it
-            parts = [*lead, *_join(names), ", each about ", pcts[0], *map(_Also, pcts[1:])]
+            parts = [
+                *lead,
+                *join_parts(names),
+                ", each about ",
+                pcts[0],
+                *map(RepeatedFigure, pcts[1:]),
+            ]
         else:
             bracketed = any(str(row.get("part", "")).endswith(")") for row in top)
             items: list[list[Part]] = [
                 [*n, " at ", p] if bracketed else [*n, " (", p, ")"]
                 for n, p in zip(names, pcts, strict=True)
             ]
-            parts = [*lead, *_join(items)]
-        out.append(_sentence(*parts, "."))
+            parts = [*lead, *join_parts(items)]
+        out.append(make_sentence(*parts, "."))
     change = numbers_.get("change") or 0
     rows = numbers_.get("by_change") or []
     if change and rows and rows[0].get("share_of_change_pct") is not None:
@@ -65,7 +71,7 @@ def _contributors(m: _Measure) -> list[Sentence | None]:
         total = m.fig("signed_whole", "facts", i, "numbers", "change")
         if share > 100 and len(rows) > 1:
             out.append(
-                _sentence(
+                make_sentence(
                     "More than the whole ",
                     what,
                     " (",
@@ -79,7 +85,7 @@ def _contributors(m: _Measure) -> list[Sentence | None]:
             )
         elif 50 <= share <= 100 and len(rows) > 1:
             out.append(
-                _sentence(
+                make_sentence(
                     "Most of the ",
                     what,
                     " (",
@@ -94,7 +100,7 @@ def _contributors(m: _Measure) -> list[Sentence | None]:
     return out
 
 
-def _run(m: _Measure) -> Sentence | None:
+def run_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("run")
     if not found:
         return None
@@ -110,7 +116,7 @@ def _run(m: _Measure) -> Sentence | None:
     frm = m.fig("month", "facts", i, "numbers", "from_month")
     to = m.fig("month", "facts", i, "numbers", "to_month")
     if m.waves:
-        return _sentence(
+        return make_sentence(
             subject,
             f" has {verb} in each of the last ",
             m.fig("count", "facts", i, "numbers", "months"),
@@ -158,10 +164,10 @@ def _run(m: _Measure) -> Sentence | None:
         parts += [" (", m.fig("points", "facts", i, "numbers", "change"), " points", lower]
     elif n.get("change_pct") is not None:
         parts += [" (", m.fig("pct", "facts", i, "numbers", "change_pct"), lower]
-    return _sentence(*parts, ".")
+    return make_sentence(*parts, ".")
 
 
-def _seasonal(m: _Measure) -> Sentence | None:
+def seasonal_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("seasonal")
     if not found:
         return None
@@ -182,7 +188,7 @@ def _seasonal(m: _Measure) -> Sentence | None:
             " it peaks",
         ]
         low = " and is lowest in "
-    return _sentence(
+    return make_sentence(
         *years,
         " in ",
         m.fig("calendar_month", "facts", i, "numbers", "peak_month"),
@@ -197,7 +203,7 @@ def _seasonal(m: _Measure) -> Sentence | None:
     )
 
 
-def _yearly_run(m: _Measure) -> Sentence | None:
+def yearly_run_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("yearly_run")
     if not found:
         return None
@@ -222,10 +228,10 @@ def _yearly_run(m: _Measure) -> Sentence | None:
             m.fig("pct", "facts", i, "numbers", "change_pct"),
             " lower)" if n["direction"] == "fall" else " higher)",
         ]
-    return _sentence(*parts, ".")
+    return make_sentence(*parts, ".")
 
 
-def _extreme_since(m: _Measure) -> list[Sentence | None]:
+def extreme_since_sentences(m: MeasureView) -> list[Sentence | None]:
     out: list[Sentence | None] = []
     for kind, word in (("highest_since", "highest"), ("lowest_since", "lowest")):
         for i, fact in m.facts(kind):
@@ -239,7 +245,7 @@ def _extreme_since(m: _Measure) -> list[Sentence | None]:
             ]
             if n.get("since") is not None:
                 out.append(
-                    _sentence(
+                    make_sentence(
                         *lead,
                         " since ",
                         m.fig("text", "facts", i, "numbers", "since"),
@@ -250,7 +256,7 @@ def _extreme_since(m: _Measure) -> list[Sentence | None]:
                 )
             else:
                 out.append(
-                    _sentence(
+                    make_sentence(
                         *lead,
                         " in the store, which begins in ",
                         m.fig("text", "facts", i, "numbers", "first_year"),
@@ -260,7 +266,7 @@ def _extreme_since(m: _Measure) -> list[Sentence | None]:
     return out
 
 
-def _monthly_average(m: _Measure) -> Sentence | None:
+def monthly_average_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("monthly_average")
     if not found:
         return None
@@ -277,7 +283,7 @@ def _monthly_average(m: _Measure) -> Sentence | None:
             " to ",
             m.fig("count", "facts", i, "numbers", "band", 1),
         ]
-    when = _months(
+    when = month_span(
         m, m.fig("month", "facts", i, "period", 0), m.fig("month", "facts", i, "period", 1)
     )
-    return _sentence("On average there are ", *amount, " a month (", *when, ").")
+    return make_sentence("On average there are ", *amount, " a month (", *when, ").")

@@ -48,8 +48,7 @@ def chance(p: float) -> str:
 
 
 def times(index: float) -> str:
-    """An overdispersion index as ``significance.overdispersion_note`` words it: ``2.5``,
-    ``13``."""
+    """An overdispersion index in words: ``2.5``, ``13``."""
     return f"{index:.0f}" if index >= 10 else f"{index:.1f}"
 
 
@@ -76,8 +75,11 @@ def financial_year(month: str) -> str:
 
 
 def key_level(key: str) -> str:
-    """The level of an interval from its key: ``pi80`` → ``80%``."""
-    return f"{int(key.removeprefix('pi'))}%"
+    """The level of an interval or limits from its key: ``pi80`` → ``80%``, ``limits998`` →
+    ``99.8%``."""
+    digits = key.removeprefix("pi").removeprefix("limits")
+    level = int(digits) if len(digits) <= 2 else int(digits) / 10
+    return f"{level:g}%"
 
 
 #: Every way a figure's text is made from its value. ``figures_check`` formats again with the
@@ -140,22 +142,24 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class _Also:
+class RepeatedFigure:
     """A figure the sentence's text already shows (several shares that each read "10%")."""
 
     figure: Figure
 
 
-Part = str | Figure | _Also
+Part = str | Figure | RepeatedFigure
 
 
-def _sentence(*parts: Part | None) -> Sentence:
+def make_sentence(*parts: Part | None) -> Sentence:
+    """A sentence from its parts: text, figures (their text is shown) and
+    ``RepeatedFigure``s (their figure only); None parts are left out."""
     text = []
     figures = []
     for part in parts:
         if part is None:
             continue
-        if isinstance(part, _Also):
+        if isinstance(part, RepeatedFigure):
             figures.append(part.figure)
         elif isinstance(part, Figure):
             text.append(part.text)

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import re
 
-from crimeplan.report.narrative.figures import Part, Sentence, _sentence, lower_first
-from crimeplan.report.narrative.measure import _Measure, _numbers, _period_before, _period_now
-from crimeplan.report.narrative.outlook import _special
+from crimeplan.report.narrative.figures import Part, Sentence, lower_first, make_sentence
+from crimeplan.report.narrative.measure import (
+    MeasureView,
+    baseline_period,
+    current_period,
+    fact_numbers,
+)
+from crimeplan.report.narrative.outlook import is_special_cause
 
 
 # -- headline and signal ---------------------------------------------------------------------------
-def _count_headline(m: _Measure) -> list[Sentence | None]:
+def count_headline(m: MeasureView) -> list[Sentence | None]:
     d = m.d
     counting = d["kind"] == "count"
-    now = _period_now(m)
-    before = _period_before(m) or ["the baseline"]
+    now = current_period(m)
+    before = baseline_period(m) or ["the baseline"]
     ytd = m.fig(m.value_format, "ytd")
     head: list[Part] = [m.title(), ": ", ytd, " recorded in " if counting else " in ", *now]
     base, change_pct = d.get("baseline_ytd"), d.get("change_pct")
     if base is None:
         head += ["; there is no figure for ", *before, " to compare with."]
-        return [_sentence(*head)]
+        return [make_sentence(*head)]
     if d.get("change") == 0:
         head += [", the same as in ", *before, "."]
     elif base == 0:
@@ -44,8 +49,8 @@ def _count_headline(m: _Measure) -> list[Sentence | None]:
     else:
         head += [", against ", m.fig(m.value_format, "baseline_ytd"), " in ", *before, "."]
     if not d.get("change_test") and d.get("change"):
-        return [_sentence(*head), _UNTESTED]
-    return [_sentence(*head), _poisson_verdict(m)]
+        return [make_sentence(*head), _UNTESTED]
+    return [make_sentence(*head), _poisson_verdict(m)]
 
 
 #: Said when a change has no test in the results: a change is never shown without saying
@@ -53,7 +58,7 @@ def _count_headline(m: _Measure) -> list[Sentence | None]:
 _UNTESTED = Sentence("There is no test of this change in the results, so it may be chance alone.")
 
 
-def _poisson_verdict(m: _Measure) -> Sentence | None:
+def _poisson_verdict(m: MeasureView) -> Sentence | None:
     test = m.d.get("change_test")
     if not test or test.get("test") != "poisson_rate_ratio":
         return None
@@ -92,9 +97,10 @@ def _poisson_verdict(m: _Measure) -> Sentence | None:
                 f" times more than chance would give, so the {what} may still lie within"
                 " the chart's natural variation",
             ]
-        return _sentence(*parts, ".")
+        return make_sentence(*parts, ".")
     parts = [f"The {what} is not more than chance alone would give", *interval]
-    if not _special(m):  # a special cause on the chart is said with it (``_spc``)
+    # a special cause on the chart is said with it (``chart_sentences``)
+    if not is_special_cause(m):
         parts += [", so the level is stable"]
     if times_fig is not None:
         parts += [
@@ -102,25 +108,25 @@ def _poisson_verdict(m: _Measure) -> Sentence | None:
             times_fig,
             " times more than chance would give",
         ]
-    return _sentence(*parts, ".")
+    return make_sentence(*parts, ".")
 
 
-def _proportion_headline(m: _Measure) -> list[Sentence | None]:
+def proportion_headline(m: MeasureView) -> list[Sentence | None]:
     d = m.d
     test = (
         d.get("change_test")
         if (d.get("change_test") or {}).get("test") == ("two_proportions")
         else None
     )
-    now = _period_now(m)
-    before = _period_before(m) or ["the baseline"]
+    now = current_period(m)
+    before = baseline_period(m) or ["the baseline"]
     title = str(d["title"])
     share = m.facts("share")
     if " as a share of " in title and share and not re.search(r"\d", title):
         part, whole = title.split(" as a share of ", 1)
         i, fact = share[0]
         share_format = (
-            "pct0" if min(_numbers(fact, "share_pct", "share_before_pct")) >= 10 else "percent"
+            "pct0" if min(fact_numbers(fact, "share_pct", "share_before_pct")) >= 10 else "percent"
         )
         head: list[Part] = [
             part,
@@ -135,7 +141,7 @@ def _proportion_headline(m: _Measure) -> list[Sentence | None]:
                 " in ",
                 *before,
             ]
-        first = _sentence(*head, ".")
+        first = make_sentence(*head, ".")
     else:
         head = [m.title(), ": ", m.fig(m.value_format, "ytd"), " in ", *now]
         if test is not None:
@@ -162,14 +168,14 @@ def _proportion_headline(m: _Measure) -> list[Sentence | None]:
                 ]
         else:
             head += ["; there is no figure for ", *before, " to compare with"]
-        first = _sentence(*head, ".")
+        first = make_sentence(*head, ".")
     if d.get("baseline_ytd") is None:
         return [first]
     if test is None:
         return [first, _UNTESTED] if d.get("change") else [first]
     difference = test.get("difference") or 0
     where = " above " if difference > 0 else " below " if difference < 0 else None
-    verdict: list[Part] = [*_period_now(m, capital=True), " is "]
+    verdict: list[Part] = [*current_period(m, capital=True), " is "]
     if where is None:
         verdict += ["the same as ", *before]
     else:
@@ -184,4 +190,4 @@ def _proportion_headline(m: _Measure) -> list[Sentence | None]:
         " points): ",
         "more than chance." if test.get("significant") else "not more than chance.",
     ]
-    return [first, _sentence(*verdict)]
+    return [first, make_sentence(*verdict)]

@@ -1,4 +1,4 @@
-"""One measure's JSON and the figures made from it (``_Measure``), and the periods and
+"""One measure's JSON and the figures made from it (``MeasureView``), and the periods and
 lists the sentences share."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ _UNIT_FORMAT = {"count": "count", "percent": "percent", "rate": "rate"}
 _LEVEL_FORMAT = {"count": "whole", "percent": "percent", "rate": "rate"}
 
 
-class _Measure:
+class MeasureView:
     """One measure's JSON, and figures made from it."""
 
     def __init__(self, measure: Mapping[str, Any], top: Mapping[str, Any]) -> None:
@@ -49,13 +49,18 @@ class _Measure:
         return lower_first(text) if lower else text
 
     @property
+    def basis(self) -> str:
+        """What the current figure is (``Comparison.basis``): ``year_to_date``, ``rolling_12``,
+        ``month``, ``wave`` or ``published``."""
+        return str(self.d["comparison"]["basis"])
+
+    @property
     def rolling(self) -> bool:
-        return str(self.d.get("comparison") or "").startswith("rolling 12 months")
+        return self.basis == "rolling_12"
 
     @property
     def waves(self) -> bool:
-        series = self.d.get("series") or []
-        return bool(series) and series[-1].get("label") is not None
+        return self.basis == "wave"
 
     def facts(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
         return [(i, f) for i, f in enumerate(self.d.get("facts") or []) if f["kind"] == kind]
@@ -68,7 +73,7 @@ def _lookup(data: Any, path: Sequence[str | int]) -> Any:
 
 
 # -- periods ---------------------------------------------------------------------------------------
-def _months(m: _Measure, first: Figure, last: Figure) -> list[Part]:
+def month_span(m: MeasureView, first: Figure, last: Figure) -> list[Part]:
     """``April 2013`` for one month, ``April to September 2013`` for several in one year."""
     if first.value == last.value:
         return [last]
@@ -77,7 +82,7 @@ def _months(m: _Measure, first: Figure, last: Figure) -> list[Part]:
     return [first, " to ", last]
 
 
-def _period_now(m: _Measure, capital: bool = False) -> list[Part]:
+def current_period(m: MeasureView, capital: bool = False) -> list[Part]:
     """When the measure's current value is: the year to date, a wave, a rolling year."""
     if m.waves:
         index = len(m.d["series"]) - 1
@@ -86,14 +91,14 @@ def _period_now(m: _Measure, capital: bool = False) -> list[Part]:
         return ["The year to " if capital else "the year to ", m.fig("month", "month")]
     if m.d["kind"] in ("survey",):
         return [m.fig("month", "month")]
-    return _months(
+    return month_span(
         m,
         m.top_fig("month", "period", "year_to_date", 0),
         m.top_fig("month", "period", "year_to_date", 1),
     )
 
 
-def _period_before(m: _Measure) -> list[Part] | None:
+def baseline_period(m: MeasureView) -> list[Part] | None:
     """When the baseline is; None when the JSON does not say."""
     series = m.d.get("series") or []
     if m.waves:
@@ -108,14 +113,14 @@ def _period_before(m: _Measure) -> list[Part] | None:
                 prefix = ["the year to "] if m.rolling else []
                 return [*prefix, m.fig("month", "series", index, "month")]
         return None
-    return _months(
+    return month_span(
         m,
         m.top_fig("month", "period", "baseline", 0),
         m.top_fig("month", "period", "baseline", 1),
     )
 
 
-def _baseline_index(m: _Measure) -> int | None:
+def _baseline_index(m: MeasureView) -> int | None:
     """The series point that is the baseline (the wave before), by its counts."""
     series = m.d.get("series") or []
     for index in range(len(series) - 2, -1, -1):
@@ -129,13 +134,15 @@ def _baseline_index(m: _Measure) -> int | None:
     return None
 
 
-def _numbers(fact: Mapping[str, Any], *keys: str) -> list[float]:
+def fact_numbers(fact: Mapping[str, Any], *keys: str) -> list[float]:
     """The fact's numbers at ``keys`` that are present (for choosing words, not for printing)."""
     values = (fact["numbers"].get(key) for key in keys)
     return [float(v) for v in values if v is not None]
 
 
-def _join(items: Sequence[Sequence[Part]], word: str = "and") -> list[Part]:
+def join_parts(items: Sequence[Sequence[Part]], word: str = "and") -> list[Part]:
+    """Items of parts as a list in words: ``a``, ``a and b``, ``a, b and c`` (``word`` for
+    "and")."""
     out: list[Part] = []
     for i, item in enumerate(items):
         if i:

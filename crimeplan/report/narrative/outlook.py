@@ -3,15 +3,15 @@ reading."""
 
 from __future__ import annotations
 
-from crimeplan.report.narrative.figures import FORMATS, Part, Sentence, _sentence
-from crimeplan.report.narrative.measure import _Measure, _period_before
+from crimeplan.report.narrative.figures import FORMATS, Part, Sentence, make_sentence
+from crimeplan.report.narrative.measure import MeasureView, baseline_period, join_parts
 
 # -- target and forecast ---------------------------------------------------------------------------
 #: Fewer earlier months than this (two years) and the forecast says how little it rests on.
 SHORT_HISTORY = 24
 
 
-def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
+def target_and_forecast_sentences(m: MeasureView) -> list[Sentence | None]:
     target = m.d.get("target")
     if not target:
         return []
@@ -27,21 +27,17 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
         ]
         if forecast.get("baseline_total") is not None:
             parts += [" (", m.fig("whole", "forecast", "baseline_total"), ")"]
-        out.append(_sentence(*parts, "."))
+        out.append(make_sentence(*parts, "."))
     else:
         word = "at least" if target["kind"] == "at_least" else "at most"
         out.append(
-            _sentence(f"The target is {word} ", m.fig(m.level_format, "target", "value"), ".")
+            make_sentence(f"The target is {word} ", m.fig(m.level_format, "target", "value"), ".")
         )
     if not forecast:
         return out
     if forecast.get("year_end") is None:
         if forecast.get("reason"):
-            out.append(
-                _sentence(
-                    "There is no year-end forecast: ", m.fig("text", "forecast", "reason"), "."
-                )
-            )
+            out.append(make_sentence("There is no year-end forecast: ", *_gap(m), "."))
         return out
     change: list[Part] = []
     if forecast.get("change_pct") is not None and forecast.get("baseline_total") is not None:
@@ -64,7 +60,7 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
             else ["; the target was met" if met >= 0.5 else "; the target was not met"]
         )
         out.append(
-            _sentence(
+            make_sentence(
                 year, " ended at ", m.fig("whole", "forecast", "year_end"), *change, *verdict, "."
             )
         )
@@ -91,17 +87,36 @@ def _target_and_forecast(m: _Measure) -> list[Sentence | None]:
             "; the chance of meeting the target is ",
             m.fig("chance", "forecast", "p_meet_target"),
         ]
-    out.append(_sentence(*parts, "."))
+    out.append(make_sentence(*parts, "."))
     history = forecast.get("history_months")
     if history is not None and history < SHORT_HISTORY:
         out.append(
-            _sentence(
+            make_sentence(
                 "The seasonal pattern rests on only ",
                 m.fig("whole", "forecast", "history_months"),
                 " earlier months, so the forecast is less sure than its interval suggests.",
             )
         )
     return out
+
+
+def _gap(m: MeasureView) -> list[Part]:
+    """Why there is no forecast: ``no seasonal profile: the history holds no earlier
+    January``; ``too short a history: 11 months for 11 months of the year; …``."""
+    reason = m.d["forecast"]["reason"]
+    if reason["code"] == "no_seasonal_profile":
+        names: list[list[Part]] = [
+            [m.fig("calendar_month", "forecast", "reason", "months", i)]
+            for i in range(len(reason["months"]))
+        ]
+        return ["no seasonal profile: the history holds no earlier ", *join_parts(names)]
+    return [
+        "too short a history: ",
+        m.fig("count", "forecast", "reason", "months"),
+        " months for ",
+        m.fig("count", "forecast", "reason", "months_of_year"),
+        " months of the year; at least one month must repeat",
+    ]
 
 
 # -- the control chart -----------------------------------------------------------------------------
@@ -123,7 +138,7 @@ _ASSURANCE = {
 _SUSTAINED = ": a sustained change, not chance"
 
 
-def _special(m: _Measure) -> bool | None:
+def is_special_cause(m: MeasureView) -> bool | None:
     """Whether the control chart reads the latest point as a special cause (None: no chart)."""
     spc = m.d.get("spc") or {}
     icon = spc.get("variation_icon")
@@ -132,7 +147,7 @@ def _special(m: _Measure) -> bool | None:
     return bool(icon != "common_cause")
 
 
-def _shift_words(m: _Measure) -> list[Part]:
+def _shift_words(m: MeasureView) -> list[Part]:
     """``the 9th month in a row below the average of 1,012``."""
     run = m.d["spc"]["last_run"]
     return [
@@ -146,7 +161,7 @@ def _shift_words(m: _Measure) -> list[Part]:
     ]
 
 
-def _trend_words(m: _Measure) -> list[Part]:
+def _trend_words(m: MeasureView) -> list[Part]:
     """``the 6th monthly fall in a row`` (month-on-month steps, as the run fact counts)."""
     run = m.d["spc"]["last_run"]
     what = "rise" if run["direction"] == "rise" else "fall"
@@ -157,7 +172,7 @@ def _trend_words(m: _Measure) -> list[Part]:
     ]
 
 
-def _close_words(m: _Measure, high: bool) -> list[Part]:
+def _close_words(m: MeasureView, high: bool) -> list[Part]:
     """``close to the lower process limit in two of the last three months``."""
     close = m.d["spc"].get("last_close") or {}
     unit = "waves" if m.waves else "months"
@@ -166,7 +181,7 @@ def _close_words(m: _Measure, high: bool) -> list[Part]:
     return [f"close to the {limit} process limit in {how_many} of the last three {unit}"]
 
 
-def _reading(m: _Measure, icon: str) -> list[Part]:
+def _reading(m: MeasureView, icon: str) -> list[Part]:
     """Why the latest point is a special cause, by the first rule that flags it: outside the
     limits, a trend, two of three close to a limit, a shift (the order the chart labels a
     point in); a run that also ends there is added after the limits or two of three."""
@@ -194,7 +209,7 @@ def _reading(m: _Measure, icon: str) -> list[Part]:
     return ["unusually high" if high else "unusually low"]
 
 
-def _contrast(m: _Measure, special: bool) -> list[Part]:
+def _contrast(m: MeasureView, special: bool) -> list[Part]:
     """The headline's test and the chart disagreeing, said as such: the test compares the
     period with the one before, the chart the latest point with the whole series."""
     test = m.d.get("change_test") or {}
@@ -202,14 +217,14 @@ def _contrast(m: _Measure, special: bool) -> list[Part]:
         return []
     if bool(test["significant"]) == special:
         return []
-    before = _period_before(m) or ["the baseline"]
+    before = baseline_period(m) or ["the baseline"]
     verdict = " is within chance, but " if special else " is more than chance, but "
     return ["The change against ", *before, verdict]
 
 
-def _spc(m: _Measure) -> list[Sentence | None]:
+def chart_sentences(m: MeasureView) -> list[Sentence | None]:
     spc = m.d.get("spc")
-    special = _special(m)
+    special = is_special_cause(m)
     if not spc or special is None:
         return []
     last = len(spc["months"]) - 1
@@ -255,7 +270,7 @@ def _spc(m: _Measure) -> list[Sentence | None]:
             )
             parts += [" since ", since]
         parts += [")"]
-    out = [_sentence(*parts, ".")]
+    out = [make_sentence(*parts, ".")]
     assurance = spc.get("assurance_icon")
     if has_range and assurance in _ASSURANCE and spc.get("target") is not None:
         target = m.d.get("target") or {}
@@ -265,7 +280,7 @@ def _spc(m: _Measure) -> list[Sentence | None]:
             else "The target"
         )
         out.append(
-            _sentence(
+            make_sentence(
                 name, " (", m.fig(m.level_format, "spc", "target"), ")", _ASSURANCE[assurance]
             )
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from crimeplan.report.narrative.figures import Part, Sentence, _sentence
-from crimeplan.report.narrative.measure import _Measure
+from crimeplan.codec import to_dict
+from crimeplan.report.narrative.figures import Part, Sentence, make_sentence
+from crimeplan.report.narrative.measure import MeasureView
+from crimeplan.stats.peers import PeerComparison
 
 
 # -- peers -----------------------------------------------------------------------------------------
-def _peers(m: _Measure) -> Sentence | None:
+def peer_sentence(m: MeasureView) -> Sentence | None:
     peers = m.d.get("peers")
     if not peers or peers.get("value") is None or peers.get("group_value") is None:
         return None
@@ -43,6 +45,40 @@ def _peers(m: _Measure) -> Sentence | None:
             m.fig("count", "peers", "n_forces"),
             " forces)",
         ]
-    if peers.get("statement"):
-        parts += [": ", m.fig("text", "peers", "statement")]
-    return _sentence(*parts, ".")
+    return make_sentence(*parts, ": ", *statement(m), ".")
+
+
+def statement(m: MeasureView) -> list[Part]:
+    """Where the force lies against the MSG average's funnel limits, in words: ``below the
+    MSG average beyond chance (outside the 99.8% limits)``."""
+    peers = m.d["peers"]
+    v95, v998 = peers["verdict_95"], peers["verdict_998"]
+    if v998 != "within":
+        return [
+            m.fig("text", "peers", "verdict_998"),
+            " the MSG average beyond chance (outside the ",
+            m.fig("key_level", "peers", "limits998"),
+            " limits)",
+        ]
+    if v95 != "within":
+        return [
+            m.fig("text", "peers", "verdict_95"),
+            " the MSG average beyond chance at ",
+            m.fig("key_level", "peers", "limits95"),
+            " (outside the ",
+            m.fig("key_level", "peers", "limits95"),
+            " limits, within the ",
+            m.fig("key_level", "peers", "limits998"),
+            " limits)",
+        ]
+    return [
+        "equal to the MSG average, allowing for chance (inside the ",
+        m.fig("key_level", "peers", "limits95"),
+        " limits)",
+    ]
+
+
+def peer_statement(peers: PeerComparison) -> str:
+    """``statement``'s words on their own, for a table's caption."""
+    m = MeasureView({"id": peers.force, "unit": peers.unit, "peers": to_dict(peers)}, {})
+    return make_sentence(*statement(m)).text

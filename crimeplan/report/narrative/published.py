@@ -3,12 +3,12 @@ no figures for."""
 
 from __future__ import annotations
 
-from crimeplan.report.narrative.figures import Part, Sentence, _sentence
-from crimeplan.report.narrative.measure import _join, _Measure
+from crimeplan.report.narrative.figures import Part, Sentence, make_sentence
+from crimeplan.report.narrative.measure import MeasureView, join_parts
 
 
 # -- published tables ------------------------------------------------------------------------------
-def _published(m: _Measure) -> list[Sentence | None]:
+def published_sentences(m: MeasureView) -> list[Sentence | None]:
     table = m.d.get("table") or []
     if not table:
         return []
@@ -33,7 +33,7 @@ def _published(m: _Measure) -> list[Sentence | None]:
             m.fig("pct2", "table", index, "baseline_change_pct"),
             " from the baseline",
         ]
-    out: list[Sentence | None] = [_sentence(*parts, ".")]
+    out: list[Sentence | None] = [make_sentence(*parts, ".")]
     local = [
         i
         for i, r in enumerate(table)
@@ -44,7 +44,7 @@ def _published(m: _Measure) -> list[Sentence | None]:
         best = min(local, key=lambda i: (table[i]["baseline_change_pct"], i))
         if table[best]["baseline_change_pct"] < 0:
             out.append(
-                _sentence(
+                make_sentence(
                     "The largest reduction among the local authorities is in ",
                     m.fig("text", "table", best, "area"),
                     " (",
@@ -54,7 +54,7 @@ def _published(m: _Measure) -> list[Sentence | None]:
             )
         above = [i for i in local if table[i]["baseline_change_pct"] > 0]
         if not above:
-            out.append(_sentence("Every local authority is below its predicted rate."))
+            out.append(make_sentence("Every local authority is below its predicted rate."))
         else:
             names: list[list[Part]] = [
                 [
@@ -70,15 +70,31 @@ def _published(m: _Measure) -> list[Sentence | None]:
                 if len(above) == 1
                 else (" are above their predicted rates.")
             )
-            out.append(_sentence(*_join(names), verb))
-    if m.d.get("comparison"):
-        out.append(_sentence("The figures compare the ", m.fig("text", "comparison"), "."))
+            out.append(make_sentence(*join_parts(names), verb))
+    comparison = m.d["comparison"]
+    if comparison.get("period"):
+        baseline: Part = (
+            m.fig("text", "comparison", "baseline_label")
+            if comparison.get("baseline_label")
+            else "as published"
+        )
+        out.append(
+            make_sentence(
+                "The figures compare the actual against predicted rate, ",
+                m.fig("text", "comparison", "period"),
+                " (",
+                m.fig("text", "comparison", "publication"),
+                "; baseline ",
+                baseline,
+                ").",
+            )
+        )
     return out
 
 
-def _missing(m: _Measure) -> Sentence | None:
+def missing_months_sentence(m: MeasureView) -> Sentence | None:
     missing = m.d.get("months_missing") or []
     if not missing:
         return None
     months: list[list[Part]] = [[m.fig("month", "months_missing", i)] for i in range(len(missing))]
-    return _sentence("The store has no figures for ", *_join(months), ".")
+    return make_sentence("The store has no figures for ", *join_parts(months), ".")

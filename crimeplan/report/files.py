@@ -1,4 +1,5 @@
-"""Small file helpers the commands share."""
+"""Files written whole or not at all: a reader (or a board secretary opening the pack) never
+sees half of one."""
 
 from __future__ import annotations
 

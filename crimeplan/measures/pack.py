@@ -1,0 +1,259 @@
+"""Everything a board pack shows, computed once: ``evaluate_pack``.
+
+``evaluate_pack(plan, engine, as_at, board_date)`` returns ``PackResults``: the measures with
+their statistics (``analyse``), the paper's structure and text from the plan file, the
+milestones at the board meeting (leads' updates from the store and the plan file, with what
+is due and overdue), repeat demand (the highest repeat callers and repeat victims,
+pseudonymised ids and counts only), survey results by local policing unit, the experiments
+the plan defines and data-quality notes. Every query the pack needs happens here, through the
+engine, so that the same pack comes from DuckDB, PostgreSQL or any engine the seam takes;
+the renderers read only the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import ibis
+
+from crimeplan.data.counts import QualityNote as RowNote
+from crimeplan.data.counts import quality_notes
+from crimeplan.data.engine import Engine
+from crimeplan.measures.analysis import analyse
+from crimeplan.measures.experiments import evaluate_experiment
+from crimeplan.milestones.listing import milestone_listing
+from crimeplan.milestones.schedule import default_board_date, plan_updates
+from crimeplan.milestones.updates import read_updates
+from crimeplan.periods import FinancialYear, add_months, format_month
+from crimeplan.plan.model import Measure, Milestone, Plan
+from crimeplan.results.pack import (
+    Board,
+    MilestoneOutline,
+    ObjectiveOutline,
+    PackResults,
+    Paper,
+    QualityCode,
+    QualityNote,
+    RepeatEntry,
+    Repeats,
+    SurveyArea,
+)
+from crimeplan.stats.significance import wilson_interval
+
+#: How many of the highest repeat callers and victims the pack lists.
+TOP = 10
+#: The window for repeat demand: the 12 months to the as-at month.
+REPEAT_MONTHS = 12
+
+
+def evaluate_pack(
+    plan: Plan, engine: Engine, as_at: date, board_date: date | None = None
+) -> PackResults:
+    """Compute everything the pack for ``plan`` as at ``as_at`` shows (see the module
+    docstring). ``board_date`` is the meeting the pack goes to (default: the plan's first
+    meeting after the as-at month)."""
+    measures = analyse(plan, engine, as_at)
+    meeting = board_date or default_board_date(plan.board.meetings, as_at)
+    listing = None
+    if plan.board.meetings or board_date:
+        day = meeting or add_months(as_at, 1)
+        listing = milestone_listing(
+            plan, read_updates(engine, plan.title), today=day, due_at=day, extra_meeting=True
+        )
+    first = add_months(as_at, -(REPEAT_MONTHS - 1))
+    period = (format_month(first), format_month(as_at))
+    ytd_first = FinancialYear.of(as_at).shift(-1).first_month
+    notes = quality_notes(engine, force=plan.force, first=ytd_first, last=as_at)
+    return PackResults.of(
+        measures,
+        board_date=meeting,
+        paper=paper(plan),
+        milestones=listing,
+        repeat_callers=repeats(engine, plan, "incidents", "caller_id", first, as_at, period),
+        repeat_victims=repeats(engine, plan, "crimes", "victim_id", first, as_at, period),
+        by_area={
+            m.id: rows
+            for m in plan.measures
+            if m.kind == "survey" and (rows := survey_by_lpu(engine, plan, m, as_at))
+        },
+        data_quality=summarise_quality(notes),
+        experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
+    )
+
+
+# -- the paper ---------------------------------------------------------------------------------
+def paper(plan: Plan) -> Paper:
+    """The paper's structure and fixed text, as the plan file writes them."""
+    board = plan.board
+    return Paper(
+        board=Board(
+            name=board.name,
+            agenda_item=board.agenda_item,
+            report_title=board.report_title,
+            meetings=tuple(board.meetings),
+            purpose=tuple(board.purpose),
+            background=tuple(board.background),
+            financial_implications=tuple(board.financial_implications),
+            legal_implications=tuple(board.legal_implications),
+            recommendations=tuple(board.recommendations),
+            authors=tuple(board.authors),
+        ),
+        objectives=tuple(
+            ObjectiveOutline(
+                id=o.id,
+                title=o.title,
+                milestones=tuple(_milestone(m) for m in o.milestones),
+            )
+            for o in plan.objectives
+        ),
+    )
+
+
+def _milestone(milestone: Milestone) -> MilestoneOutline:
+    updates = plan_updates(milestone)
+    return MilestoneOutline(
+        id=milestone.id,
+        title=milestone.title,
+        leads=tuple(milestone.leads),
+        cadence=milestone.cadence,
+        cadence_note=milestone.cadence_note,
+        status=milestone.status,
+        reported_with=milestone.reported_with,
+        measures=tuple(milestone.measures),
+        targets=tuple(t.measure for t in milestone.targets),
+        latest_update=max(updates, key=lambda u: u.order) if updates else None,
+    )
+
+
+# -- repeat demand -----------------------------------------------------------------------------
+def repeats(
+    engine: Engine,
+    plan: Plan,
+    source: str,
+    column: str,
+    first: date,
+    last: date,
+    period: tuple[str, str],
+) -> Repeats | None:
+    """Callers (or victims) by how many calls (or crimes) they made, in one grouped query."""
+    table = engine.table(source)
+    records = table.filter(
+        table.force == plan.force,
+        table.month >= first,
+        table.month <= last,
+        table[column].notnull(),
+    )
+    per_person = records.group_by(column).aggregate(n=records.count())
+    summary = (
+        per_person.aggregate(
+            people=per_person.count(),
+            records=per_person.n.sum(),
+            repeat_people=engine.count_where(per_person, per_person.n >= 2),
+            repeat_records=per_person.n.sum(where=per_person.n >= 2),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    if not summary["people"]:
+        return None
+    top = (
+        per_person.filter(per_person.n >= 2)
+        .order_by([ibis.desc("n"), column])
+        .limit(TOP)
+        .to_pyarrow()
+        .to_pylist()
+    )
+    records_n = int(summary["records"] or 0)
+    repeat_records = int(summary["repeat_records"] or 0)
+    return Repeats(
+        kind="callers" if source == "incidents" else "victims",
+        period=period,
+        people=int(summary["people"]),
+        records=records_n,
+        repeat_people=int(summary["repeat_people"] or 0),
+        repeat_records=repeat_records,
+        repeat_share_pct=round(100 * repeat_records / records_n, 2) if records_n else None,
+        top=tuple(RepeatEntry(id=str(r[column])[:12], count=int(r["n"])) for r in top),
+    )
+
+
+# -- surveys by area ---------------------------------------------------------------------------
+def survey_by_lpu(
+    engine: Engine, plan: Plan, measure: Measure, as_at: date
+) -> tuple[SurveyArea, ...]:
+    """A survey measure's latest period by local policing unit, with Wilson intervals."""
+    table = engine.table("survey_responses")
+    rows = table.filter(
+        table.force == plan.force,
+        table.survey == measure.survey,
+        table.question == measure.question,
+        table.area_level == "lpu",
+        table.period_end < add_months(as_at, 1),
+    )
+    latest = rows.aggregate(end=rows.period_end.max()).to_pyarrow().to_pylist()[0]["end"]
+    if latest is None:
+        return ()
+    if measure.window == "rolling_12":
+        first = add_months(date(latest.year, latest.month, 1), -11)
+        chosen = rows.filter(rows.period_start >= first, rows.period_end <= latest)
+    else:
+        chosen = rows.filter(rows.period_end == latest)
+    grouped = (
+        chosen.group_by("area")
+        .aggregate(
+            positive=chosen.positive.sum(),
+            respondents=chosen.respondents.sum(),
+            wave=chosen.wave.max(),
+        )
+        .order_by("area")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    out = []
+    for row in grouped:
+        n, x = int(row["respondents"]), int(row["positive"])
+        if not n:
+            continue
+        low, high = wilson_interval(x, n)
+        out.append(
+            SurveyArea(
+                area=row["area"],
+                wave=None if row["wave"] is None else str(row["wave"]),
+                positive=x,
+                respondents=n,
+                value_pct=round(100 * x / n, 2),
+                ci95=(round(low, 2), round(high, 2)),
+            )
+        )
+    return tuple(out)
+
+
+# -- data quality ------------------------------------------------------------------------------
+def summarise_quality(notes: Sequence[RowNote]) -> tuple[QualityNote, ...]:
+    """The data layer's notes (one per force, kind and month) as one note per force and kind,
+    with the months they were found in and the rows in all."""
+    groups: dict[tuple[str, str], list[RowNote]] = {}
+    for note in notes:
+        groups.setdefault((note.force, note.kind), []).append(note)
+    out = []
+    for (force, kind), group in groups.items():
+        code: QualityCode = kind  # type: ignore[assignment]
+        first = group[0]
+        out.append(
+            QualityNote(
+                code=code,
+                force=force,
+                rows=sum(n.rows for n in group),
+                months=tuple(sorted(format_month(n.month) for n in group if n.month)),
+                crime_ids=sum(n.ids for n in group if n.ids is not None) if first.ids else None,
+                example=first.example,
+                example_months=(
+                    tuple(format_month(m) for m in first.example_months)
+                    if first.example_months
+                    else None
+                ),
+                share_pct=None if first.share_pct is None else round(first.share_pct, 1),
+            )
+        )
+    return tuple(out)
