@@ -23,7 +23,7 @@ from crimeplan.measures.breakdown import area_set_counts
 from crimeplan.measures.experiments import evaluate_experiment
 from crimeplan.periods import format_month, months_between, parse_month
 from crimeplan.plan import load_plan
-from crimeplan.plan.model import Experiment, Plan
+from crimeplan.plan.model import Experiment, Plan, RecordCountMeasure
 from crimeplan.report.narrative import experiments as experiment_words
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.stats.experiment import DiD, Estimate, difference_in_differences
@@ -357,8 +357,9 @@ def _check_measure(plan: Plan, measure_id: str) -> None:
 def _last_month(engine: Engine, plan: Plan, experiment: Experiment) -> date | None:
     """The last month the store holds records of the experiment's source for the force."""
     source = "crimes"
-    if experiment.measure is not None:
-        source = plan.measure(experiment.measure).source
+    measure = plan.measure(experiment.measure) if experiment.measure is not None else None
+    if isinstance(measure, RecordCountMeasure):
+        source = measure.source
     table = engine.table(source)
     value = table.filter(table.force == plan.force).month.max().to_pyarrow().as_py()
     if value is None:

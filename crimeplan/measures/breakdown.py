@@ -23,7 +23,7 @@ from crimeplan.data.engine import Engine
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
 from crimeplan.periods import FinancialYear
-from crimeplan.plan.model import AreaRef, Measure, Plan, Where
+from crimeplan.plan.model import AreaRef, MeasureBase, Plan, RecordCountMeasure, Where
 
 By = Literal["offence_group", "offence", "category"]
 BY_COLUMNS: tuple[By, ...] = ("offence_group", "offence", "category")
@@ -32,19 +32,22 @@ BY_COLUMNS: tuple[By, ...] = ("offence_group", "offence", "category")
 NOT_RECORDED = "(none)"
 
 
-def _measure(plan: Plan, measure: Measure | str) -> Measure:
-    if isinstance(measure, Measure):
-        return measure
-    try:
-        return plan.measure(measure)
-    except KeyError:
-        known = ", ".join(m.id for m in plan.measures if m.kind in ("count", "rate")) or "none"
-        raise MeasureError(f"no measure '{measure}' in the plan; count measures: {known}") from None
-
-
-def _count_measure(plan: Plan, measure: Measure | str) -> Measure:
-    found = _measure(plan, measure)
-    if found.kind not in ("count", "rate"):
+def _count_measure(plan: Plan, measure: MeasureBase | str) -> RecordCountMeasure:
+    """The count (or rate) measure named, or a one-line error."""
+    if isinstance(measure, str):
+        try:
+            found: MeasureBase = plan.measure(measure)
+        except KeyError:
+            known = (
+                ", ".join(m.id for m in plan.measures if isinstance(m, RecordCountMeasure))
+                or "none"
+            )
+            raise MeasureError(
+                f"no measure '{measure}' in the plan; count measures: {known}"
+            ) from None
+    else:
+        found = measure
+    if not isinstance(found, RecordCountMeasure):
         raise MeasureError(
             f"measure '{found.id}' is a {found.kind} measure; only a count (or rate) measure's "
             "records can be counted here"
@@ -81,7 +84,7 @@ def _month(value: object) -> date:
 def breakdown(
     engine: Engine,
     plan: Plan,
-    measure: Measure | str,
+    measure: MeasureBase | str,
     by: By,
     months: Sequence[date],
     area: AreaRef | None = None,
@@ -113,7 +116,7 @@ def breakdown(
 def breakdown_periods(
     engine: Engine,
     plan: Plan,
-    measure: Measure | str,
+    measure: MeasureBase | str,
     by: Sequence[By],
     periods: Mapping[str, Sequence[date]],
     area: AreaRef | None = None,
@@ -142,7 +145,7 @@ def breakdown_periods(
 def yearly_totals(
     engine: Engine,
     plan: Plan,
-    measure: Measure | str,
+    measure: MeasureBase | str,
     *,
     area: AreaRef | None = None,
     complete_only: bool = True,
@@ -187,7 +190,7 @@ def area_set_counts(
     plan: Plan,
     area_sets: Sequence[str],
     periods: Mapping[str, Sequence[date]],
-    measure: Measure | str | None = None,
+    measure: MeasureBase | str | None = None,
 ) -> dict[tuple[str, str], int]:
     """Records in each of the plan's ``area_sets`` in each named period of months.
 

@@ -22,11 +22,12 @@ from crimeplan.data.counts import quality_notes
 from crimeplan.data.engine import Engine
 from crimeplan.measures.analysis import analyse
 from crimeplan.measures.experiments import evaluate_experiment
+from crimeplan.measures.kinds import KINDS
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.schedule import default_board_date, plan_updates
 from crimeplan.milestones.updates import read_updates
 from crimeplan.periods import FinancialYear, add_months, format_month
-from crimeplan.plan.model import Measure, Milestone, Plan
+from crimeplan.plan.model import Milestone, Plan
 from crimeplan.results.pack import (
     Board,
     MilestoneOutline,
@@ -37,9 +38,7 @@ from crimeplan.results.pack import (
     QualityNote,
     RepeatEntry,
     Repeats,
-    SurveyArea,
 )
-from crimeplan.stats.significance import wilson_interval
 
 #: How many of the highest repeat callers and victims the pack lists.
 TOP = 10
@@ -75,7 +74,7 @@ def evaluate_pack(
         by_area={
             m.id: rows
             for m in plan.measures
-            if m.kind == "survey" and (rows := survey_by_lpu(engine, plan, m, as_at))
+            if (rows := KINDS[m.kind].by_area(m, engine, plan, as_at))
         },
         data_quality=summarise_quality(notes),
         experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
@@ -176,57 +175,6 @@ def repeats(
         repeat_share_pct=round(100 * repeat_records / records_n, 2) if records_n else None,
         top=tuple(RepeatEntry(id=str(r[column])[:12], count=int(r["n"])) for r in top),
     )
-
-
-# -- surveys by area ---------------------------------------------------------------------------
-def survey_by_lpu(
-    engine: Engine, plan: Plan, measure: Measure, as_at: date
-) -> tuple[SurveyArea, ...]:
-    """A survey measure's latest period by local policing unit, with Wilson intervals."""
-    table = engine.table("survey_responses")
-    rows = table.filter(
-        table.force == plan.force,
-        table.survey == measure.survey,
-        table.question == measure.question,
-        table.area_level == "lpu",
-        table.period_end < add_months(as_at, 1),
-    )
-    latest = rows.aggregate(end=rows.period_end.max()).to_pyarrow().to_pylist()[0]["end"]
-    if latest is None:
-        return ()
-    if measure.window == "rolling_12":
-        first = add_months(date(latest.year, latest.month, 1), -11)
-        chosen = rows.filter(rows.period_start >= first, rows.period_end <= latest)
-    else:
-        chosen = rows.filter(rows.period_end == latest)
-    grouped = (
-        chosen.group_by("area")
-        .aggregate(
-            positive=chosen.positive.sum(),
-            respondents=chosen.respondents.sum(),
-            wave=chosen.wave.max(),
-        )
-        .order_by("area")
-        .to_pyarrow()
-        .to_pylist()
-    )
-    out = []
-    for row in grouped:
-        n, x = int(row["respondents"]), int(row["positive"])
-        if not n:
-            continue
-        low, high = wilson_interval(x, n)
-        out.append(
-            SurveyArea(
-                area=row["area"],
-                wave=None if row["wave"] is None else str(row["wave"]),
-                positive=x,
-                respondents=n,
-                value_pct=round(100 * x / n, 2),
-                ci95=(round(low, 2), round(high, 2)),
-            )
-        )
-    return tuple(out)
 
 
 # -- data quality ------------------------------------------------------------------------------

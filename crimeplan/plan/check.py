@@ -25,7 +25,16 @@ from typing import Any, NamedTuple
 
 from crimeplan.errors import CrimeplanError, Problem
 from crimeplan.periods import parse_month
-from crimeplan.plan.model import Count, Measure, Plan, Where, slug
+from crimeplan.plan.model import (
+    Count,
+    MeasureBase,
+    Plan,
+    ProportionMeasure,
+    PublishedMeasure,
+    RecordCountMeasure,
+    Where,
+    slug,
+)
 
 Path = tuple[str | int, ...]
 
@@ -181,12 +190,13 @@ class _Checker:
     def wheres(self) -> Iterator[tuple[Path, Where, str]]:
         """Every filter in the plan with its path and the source its records come from."""
         for i, measure in enumerate(self.plan.measures):
-            if measure.where is not None:
+            if isinstance(measure, RecordCountMeasure) and measure.where is not None:
                 yield ("measures", i, "where"), measure.where, measure.source
-            for part in ("numerator", "denominator"):
-                count: Count | None = getattr(measure, part)
-                if count is not None and "where" in count.model_fields_set:
-                    yield ("measures", i, part, "where"), count.where, count.count
+            if isinstance(measure, ProportionMeasure):
+                parts = (("numerator", measure.numerator), ("denominator", measure.denominator))
+                for part, count in parts:
+                    if "where" in count.model_fields_set:
+                        yield ("measures", i, part, "where"), count.where, count.count
 
     # checks -------------------------------------------------------------------------------
 
@@ -264,7 +274,7 @@ class _Checker:
             self.add((*path, "measure"), f"no measure '{name}'", self.unknown_measure_hint(name))
             return
         if target.change_pct is not None:
-            if measure.kind == "published":
+            if isinstance(measure, PublishedMeasure):
                 self.add(
                     (*path, "change_pct"),
                     f"measure '{name}' is published (table {measure.table}); crimeplan does "
@@ -386,23 +396,8 @@ class _Checker:
                 )
 
     def measure_keys(self) -> None:
-        """Keys a measure of one kind has but does not use: probably a mistake."""
-        belongs = {
-            "count": {"count", "where"},
-            "rate": {"count", "where", "per"},
-            "proportion": {"numerator", "denominator"},
-            "survey": {"survey", "question", "window"},
-            "published": {"table"},
-        }
-        kind_keys = set().union(*belongs.values())
+        """Keys every kind of measure has, used where they cannot work."""
         for i, measure in enumerate(self.plan.measures):
-            for key in sorted((measure.model_fields_set & kind_keys) - belongs[measure.kind]):
-                owners = [kind for kind, keys in belongs.items() if key in keys]
-                self.add(
-                    ("measures", i, key),
-                    f"a {measure.kind} measure does not use {key}",
-                    f"{key} belongs to a {' or '.join(owners)} measure",
-                )
             if measure.peer_measure is not None and self.plan.peers is None:
                 self.add(
                     ("measures", i, "peer_measure"),
@@ -417,10 +412,8 @@ class _Checker:
 
     def proportions(self) -> None:
         for i, measure in enumerate(self.plan.measures):
-            if measure.kind != "proportion":
+            if not isinstance(measure, ProportionMeasure):
                 continue
-            if measure.numerator is None or measure.denominator is None:
-                continue  # the model has already said so
             parts = (("numerator", measure.numerator), ("denominator", measure.denominator))
             resolved: dict[str, tuple[str, Where] | None] = {}
             for part, count in parts:
@@ -455,7 +448,7 @@ class _Checker:
                     f"add {key}: {_show(wanted)} to the numerator's where",
                 )
 
-    def resolve(self, path: Path, measure: Measure, count: Count) -> tuple[str, Where] | None:
+    def resolve(self, path: Path, measure: MeasureBase, count: Count) -> tuple[str, Where] | None:
         """What a numerator or denominator counts: (source, filter), following ``measure:``."""
         if count.measure is None:
             return count.count, count.where
@@ -477,7 +470,7 @@ class _Checker:
         if other.id == measure.id:
             self.add((*path, "measure"), "a proportion cannot count itself")
             return None
-        if other.kind not in ("count", "rate"):
+        if not isinstance(other, RecordCountMeasure):
             self.add(
                 (*path, "measure"),
                 f"measure '{other.id}' is a {other.kind} measure, not a count",
@@ -573,7 +566,7 @@ class _Checker:
                         f"no measure '{experiment.measure}'",
                         self.unknown_measure_hint(experiment.measure),
                     )
-                elif measure.kind not in ("count", "rate"):
+                elif not isinstance(measure, RecordCountMeasure):
                     self.add(
                         (*base, "measure"),
                         f"measure '{measure.id}' is a {measure.kind} measure, not a count",

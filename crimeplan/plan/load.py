@@ -28,7 +28,7 @@ import types
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeGuard, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -222,11 +222,62 @@ def _unwrap(tp: Any) -> Any:
     return tp
 
 
-def _type_at(loc: Sequence[PathPart], root: type[BaseModel] = Plan) -> Any:
-    """The declared type of the thing at ``loc`` in a plan, or None if there is none."""
+def _members(tp: Any) -> dict[str, type[BaseModel]]:
+    """A tagged union of models (``Measure``) by tag (``kind``); empty for any other type."""
+    if get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if get_origin(tp) not in (Union, types.UnionType):
+        return {}
+    out: dict[str, type[BaseModel]] = {}
+    for member in get_args(tp):
+        if not (isinstance(member, type) and issubclass(member, BaseModel)):
+            return {}
+        info = member.model_fields.get("kind")
+        tags = get_args(info.annotation) if info is not None else ()
+        if get_origin(info.annotation if info else None) is not Literal:
+            return {}
+        out.update(dict.fromkeys((str(t) for t in tags), member))
+    return out
+
+
+def _untagged(loc: Sequence[PathPart], root: Any = Plan) -> tuple[PathPart, ...]:
+    """``loc`` without the tags pydantic puts in it at a tagged union: ``("measures", 3,
+    "count", "per")`` → ``("measures", 3, "per")``, the path in the YAML."""
+    out: list[PathPart] = []
     tp: Any = root
     for part in loc:
+        members = _members(_unwrap(tp))
+        if members and isinstance(part, str) and part in members:
+            tp = members[part]
+            continue
+        out.append(part)
+        tp = _type_at((part,), tp) if isinstance(tp, type) else _step(tp, part)
+    return tuple(out)
+
+
+def _step(tp: Any, part: PathPart) -> Any:
+    tp = _unwrap(tp)
+    if get_origin(tp) is list and isinstance(part, int):
+        return get_args(tp)[0]
+    if get_origin(tp) is dict:
+        return get_args(tp)[1]
+    return None
+
+
+def _type_at(loc: Sequence[PathPart], root: Any = Plan, data: Any = None) -> Any:
+    """The declared type of the thing at ``loc`` in a plan, or None if there is none. At a
+    tagged union (a measure) the member is the one ``data`` (the YAML) names by its tag."""
+    tp: Any = root
+    node = data
+    for part in loc:
         tp = _unwrap(tp)
+        members = _members(tp)
+        if members:
+            tag = str(node.get("kind")) if isinstance(node, dict) else ""
+            # a misspelt kind: the kind it is closest to (as its problems are reported)
+            tp = members.get(tag) or members.get(_closest(tag, list(members)) or "")
+            if tp is None:
+                return None
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             found = None
             for name, info in tp.model_fields.items():
@@ -241,7 +292,26 @@ def _type_at(loc: Sequence[PathPart], root: type[BaseModel] = Plan) -> Any:
             tp = get_args(tp)[1]
         else:
             return None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    members = _members(_unwrap(tp))
+    if members and isinstance(node, dict):
+        tag = str(node.get("kind"))
+        found = members.get(tag) or members.get(_closest(tag, list(members)) or "")
+        if found is not None:
+            return found
     return _unwrap(tp)
+
+
+def _kinds_with_key(loc: Sequence[PathPart], key: str) -> list[str]:
+    """The kinds of a tagged union at ``loc`` whose model has ``key``: where a key given to
+    one kind of measure belongs."""
+    members = _members(_type_at(loc))
+    return [tag for tag, model in members.items() if key in allowed_keys(model)]
 
 
 def allowed_keys(model: type[BaseModel]) -> list[str]:
@@ -300,15 +370,45 @@ EXPECTED_BY_ERROR = {
 
 def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) -> Problem:
     """One pydantic error as a :class:`Problem` a person can act on."""
-    loc = tuple(error["loc"])
+    loc = _untagged(tuple(error["loc"]))
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     field_path = readable_path(loc, data)
 
+    if kind == "union_tag_not_found":
+        return Problem(
+            file,
+            lines.value_line(loc) if loc else 1,
+            readable_path((*loc, "kind"), data),
+            "required key is missing",
+            f"say which kind of measure it is: one of {_quote_all(list(_members(_type_at(loc))))}",
+        )
+    if kind == "union_tag_invalid":
+        tags = list(_members(_type_at(loc)))
+        tag = ctx.get("tag")
+        close = _closest(tag, tags)
+        return Problem(
+            file,
+            lines.value_line((*loc, "kind")),
+            readable_path((*loc, "kind"), data),
+            f"expected one of {_quote_all(tags)}; got {describe_value(tag)}",
+            f"did you mean '{close}'?" if close else None,
+        )
+
     if kind == "extra_forbidden":
-        parent = _type_at(loc[:-1])
+        parent = _type_at(loc[:-1], data=data)
         keys = allowed_keys(parent) if isinstance(parent, type) else []
+        owners = _kinds_with_key(loc[:-1], str(loc[-1]))
+        if owners and _is_model(parent) and "kind" in parent.model_fields:
+            own = get_args(parent.model_fields["kind"].annotation)[0]
+            return Problem(
+                file,
+                lines.key_line(loc),
+                field_path,
+                f"a {own} measure does not use {loc[-1]}",
+                f"{loc[-1]} belongs to a {' or '.join(owners)} measure",
+            )
         close = _closest(loc[-1], keys)
         suggestion = f"did you mean '{close}'?" if close else f"allowed keys: {', '.join(keys)}"
         return Problem(file, lines.key_line(loc), field_path, "unknown key", suggestion)
@@ -319,7 +419,7 @@ def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) ->
 
     line = lines.value_line(loc)
     if kind == "literal_error":
-        tp = _type_at(loc)
+        tp = _type_at(loc, data=data)
         allowed = [str(a) for a in get_args(tp)] if get_origin(tp) is Literal else []
         expected = _quote_all(allowed) if allowed else str(ctx.get("expected", ""))
         close = _closest(value, allowed)
@@ -363,13 +463,45 @@ def error_to_problem(error: ErrorDetails, data: Any, lines: Lines, file: str) ->
     return Problem(file, line, field_path, f"{error['msg']}; got {describe_value(value)}")
 
 
+def _unknown_keys(error: ValidationError, model: Any) -> set[str] | None:
+    """The keys of one item (of type ``model``) that are its only faults (unknown to its
+    model), or None."""
+    keys = set()
+    for detail in error.errors():
+        loc = _untagged(detail["loc"], model)
+        if detail["type"] != "extra_forbidden" or len(loc) != 1:
+            return None
+        keys.add(str(loc[0]))
+    return keys
+
+
+def _as_closest_kind(detail: ErrorDetails, data: Any) -> list[ErrorDetails]:
+    """For a measure whose ``kind`` is misspelt, the other errors it has as the kind it is
+    closest to (``cuont`` → ``count``), so that they are reported at once too."""
+    loc = _untagged(detail["loc"])
+    members = _members(_type_at(loc))
+    close = _closest((detail.get("ctx") or {}).get("tag"), list(members))
+    item = detail.get("input")
+    if close is None or not isinstance(item, dict):
+        return []
+    try:
+        members[close].model_validate({**item, "kind": close})
+    except ValidationError as error:
+        return [{**e, "loc": (*loc, *e["loc"])} for e in error.errors()]
+    return []
+
+
 def validation_problems(
     error: ValidationError, data: Any, lines: Lines, file: str
 ) -> list[Problem]:
     """Every error pydantic found, once each."""
     problems: list[Problem] = []
     seen: set[tuple[Hashable, ...]] = set()
-    for detail in error.errors():
+    details = list(error.errors())
+    for detail in list(details):
+        if detail["type"] == "union_tag_invalid":
+            details += _as_closest_kind(detail, data)
+    for detail in details:
         problem = error_to_problem(detail, data, lines, file)
         key = (problem.line, problem.field, problem.message)
         if key not in seen:
@@ -416,14 +548,16 @@ class _Partial:
         for name, info in Plan.model_fields.items():
             key = info.alias or name
             if key not in self.data:
-                if name in _STAND_INS:
-                    fields[name] = _STAND_INS[name]
+                if name in _STAND_INS and info.is_required():
+                    fields[name] = _STAND_INS[name]  # missing: said once, not in every check
                 continue
             value = self.data[key]
             tp = _type_at((key,))
             if name == "objectives":
                 fields[name] = self.objectives(value)
-            elif get_origin(tp) is list and _is_model(get_args(tp)[0]):
+            elif get_origin(tp) is list and (
+                _is_model(get_args(tp)[0]) or _members(get_args(tp)[0])
+            ):
                 fields[name] = self.listed((key,), get_args(tp)[0], value)
             elif get_origin(tp) is dict and _is_model(get_args(tp)[1]):
                 fields[name] = self.mapped((key,), get_args(tp)[1], value)
@@ -439,19 +573,32 @@ class _Partial:
         what = "milestone" if "milestones" in path else _WHAT.get(str(path[0]), str(path[0]))
         self.items.append(LeftOutItem(what, path, ident, readable_path(path, self.data)))
 
-    def listed(self, path: YamlPath, model: type[BaseModel], value: Any) -> list[Any]:
-        """The items of a list that validate; their indices are kept under ``path``."""
+    def listed(self, path: YamlPath, model: Any, value: Any) -> list[Any]:
+        """The items of a list that validate (each a model, or a tagged union of models);
+        their indices are kept under ``path``."""
         if not isinstance(value, list):
             self.leave_out(path, None)
             return []
         kept: list[Any] = []
         self.kept[path] = []
+        adapter: TypeAdapter[Any] = TypeAdapter(model)
         for index, item in enumerate(value):
             try:
-                kept.append(model.model_validate(item))
-            except ValidationError:
-                self.leave_out((*path, index), _item_id(item))
-                continue
+                kept.append(adapter.validate_python(item))
+            except ValidationError as error:
+                # an item whose only fault is a key it does not use (a key of another kind
+                # of measure) is checked without it, so that its other problems are found
+                unknown = _unknown_keys(error, model)
+                if unknown is None or not isinstance(item, dict):
+                    self.leave_out((*path, index), _item_id(item))
+                    continue
+                try:
+                    kept.append(
+                        adapter.validate_python({k: v for k, v in item.items() if k not in unknown})
+                    )
+                except ValidationError:
+                    self.leave_out((*path, index), _item_id(item))
+                    continue
             self.kept[path].append(index)
         return kept
 
@@ -504,7 +651,7 @@ class _Partial:
         return kept
 
 
-def _is_model(tp: Any) -> bool:
+def _is_model(tp: Any) -> TypeGuard[type[BaseModel]]:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -169,51 +169,45 @@ class Annotation(Strict):
     text: str
 
 
-class Measure(Strict):
-    """Something the plan counts. ``kind`` decides which other keys it needs."""
+Unit = Literal["count", "percent", "rate"]
+
+
+class MeasureBase(Strict):
+    """What every measure has. Each kind of measure (``kind``) is its own model below, with
+    the keys it needs; ``Measure`` is their union, told apart by ``kind``. The kind's
+    computing is in ``crimeplan.measures.kinds``."""
 
     id: Annotated[str, Field(pattern=ID_PATTERN)]
     title: str
     kind: MeasureKind
     improvement: Improvement = "decrease"
     description: str | None = None
-    # count and rate
-    count: Source | None = None
-    where: Where | None = None
-    # rate
-    per: int = 1000
-    # proportion
-    numerator: Count | None = None
-    denominator: Count | None = None
-    # survey
-    survey: str | None = None
-    question: str | None = None
-    window: Literal["month", "rolling_12", "wave"] | None = None
-    # published
-    table: Literal["reoffending"] | None = None
     # peers: the key of this measure in the peer figures, if the store holds them
     peer_measure: str | None = None
     # SPC: months at which the process changed (e.g. a change of recording practice)
     rebase: list[str] = Field(default_factory=list)
-    unit: Literal["count", "percent", "rate"] | None = None
+    unit: Unit | None = None
     # interventions to mark on the chart
     annotations: list[Annotation] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _keys_for_kind(self) -> Measure:
-        needs: dict[str, tuple[str, ...]] = {
-            "count": (),
-            "rate": (),
-            "proportion": ("numerator", "denominator"),
-            "survey": ("survey", "question"),
-            "published": ("table",),
-        }
-        missing = [key for key in needs[self.kind] if getattr(self, key) is None]
-        if missing:
-            raise ValueError(f"a {self.kind} measure needs {', '.join(missing)}")
-        if self.kind != "proportion" and (self.numerator or self.denominator):
-            raise ValueError("numerator and denominator belong to a proportion measure")
-        return self
+    #: the unit of the kind's values, unless the plan file gives ``unit``
+    default_unit: ClassVar[Unit] = "count"
+
+    @property
+    def display_unit(self) -> Unit:
+        return self.unit or self.default_unit
+
+    @property
+    def peer_per(self) -> int:
+        """Peers' rates are per this many of the population."""
+        return 1000
+
+
+class RecordCountMeasure(MeasureBase):
+    """A measure that counts records of one source: ``count`` and ``rate``."""
+
+    count: Source | None = None
+    where: Where | None = None
 
     @property
     def source(self) -> Source:
@@ -223,18 +217,67 @@ class Measure(Strict):
     def filters(self) -> Where:
         return self.where or Where()
 
+
+class CountMeasure(RecordCountMeasure):
+    """A count of records a month: ``{kind: count, where: {category: Burglary}}``."""
+
+    kind: Literal["count"]
+
+
+class RateMeasure(RecordCountMeasure):
+    """Records a month per ``per`` of the area's population."""
+
+    kind: Literal["rate"]
+    per: int = 1000
+    default_unit: ClassVar[Unit] = "rate"
+
     @property
-    def display_unit(self) -> Literal["count", "percent", "rate"]:
-        if self.unit:
-            return self.unit
-        units: dict[str, Literal["count", "percent", "rate"]] = {
-            "count": "count",
-            "rate": "rate",
-            "proportion": "percent",
-            "survey": "percent",
-            "published": "percent",
-        }
-        return units[self.kind]
+    def peer_per(self) -> int:
+        return self.per
+
+
+class ProportionMeasure(MeasureBase):
+    """One count as a per cent of another: a solved rate, a share of total crime."""
+
+    kind: Literal["proportion"]
+    numerator: Count
+    denominator: Count
+    default_unit: ClassVar[Unit] = "percent"
+
+
+class SurveyMeasure(MeasureBase):
+    """Positive answers to a survey question, per cent of respondents, by month, rolling 12
+    months or wave."""
+
+    kind: Literal["survey"]
+    survey: str
+    question: str
+    window: Literal["month", "rolling_12", "wave"] | None = None
+    default_unit: ClassVar[Unit] = "percent"
+
+
+class PublishedMeasure(MeasureBase):
+    """A figure published by someone else (the Ministry of Justice's proven reoffending
+    table), shown as published."""
+
+    kind: Literal["published"]
+    table: Literal["reoffending"]
+    default_unit: ClassVar[Unit] = "percent"
+
+
+#: Something the plan counts: one model per kind, told apart by ``kind``.
+Measure = Annotated[
+    CountMeasure | RateMeasure | ProportionMeasure | SurveyMeasure | PublishedMeasure,
+    Field(discriminator="kind"),
+]
+#: Every kind's model, for the loader's messages and the kinds registry.
+MEASURE_MODELS: tuple[type[MeasureBase], ...] = (
+    CountMeasure,
+    RateMeasure,
+    ProportionMeasure,
+    SurveyMeasure,
+    PublishedMeasure,
+)
 
 
 class AreaSet(Strict):

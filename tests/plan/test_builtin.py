@@ -139,23 +139,24 @@ def test_builtin_measures_use_the_demo_vocabulary(plan: plan_model.Plan) -> None
     offences = {o.offence for o in vocabulary.OFFENCES}
     groups = {o.offence_group for o in vocabulary.OFFENCES}
     categories = {o.category for o in vocabulary.OFFENCES} | {"Anti-social behaviour"}
-    wheres = []
+    wheres: list[tuple[str, str, plan_model.Where]] = []
     for measure in plan.measures:
-        wheres.append((measure, measure.where))
-        for count in (measure.numerator, measure.denominator):
-            if count is not None:
-                wheres.append((measure, count.where))
-    for measure, where in wheres:
-        if where is None:
-            continue
+        if isinstance(measure, plan_model.RecordCountMeasure) and measure.where is not None:
+            wheres.append((measure.id, measure.source, measure.where))
+        if isinstance(measure, plan_model.ProportionMeasure):
+            for count in (measure.numerator, measure.denominator):
+                wheres.append((measure.id, count.count, count.where))
+    for measure_id, source, where in wheres:
         source_categories = (
-            set(vocabulary.INCIDENT_CATEGORIES) if measure.count == "incidents" else categories
+            set(vocabulary.INCIDENT_CATEGORIES) if source == "incidents" else categories
         )
-        assert set(where.offence or ()) <= offences, measure.id
-        assert set(where.offence_group or ()) <= groups, measure.id
-        assert set(where.category or ()) <= source_categories, measure.id
-        assert set(where.exclude_category or ()) <= categories, measure.id
-    surveys = {(m.survey, m.question) for m in plan.measures if m.kind == "survey"}
+        assert set(where.offence or ()) <= offences, measure_id
+        assert set(where.offence_group or ()) <= groups, measure_id
+        assert set(where.category or ()) <= source_categories, measure_id
+        assert set(where.exclude_category or ()) <= categories, measure_id
+    surveys = {
+        (m.survey, m.question) for m in plan.measures if isinstance(m, plan_model.SurveyMeasure)
+    }
     assert surveys == {
         (vocabulary.SATISFACTION_SURVEY, vocabulary.SATISFACTION_CRIME),
         (vocabulary.SATISFACTION_SURVEY, vocabulary.SATISFACTION_ASB),
@@ -190,7 +191,11 @@ def test_policeuk_example_plan_loads() -> None:
     assert plan.force == "Leicestershire Police"
     assert plan.targets()
     for measure in plan.measures:
-        wheres = [measure.where] + [c.where for c in (measure.numerator, measure.denominator) if c]
+        wheres = []
+        if isinstance(measure, plan_model.RecordCountMeasure):
+            wheres.append(measure.where)
+        if isinstance(measure, plan_model.ProportionMeasure):
+            wheres += [measure.numerator.where, measure.denominator.where]
         for where in wheres:
             if where is None:
                 continue

@@ -70,7 +70,8 @@ def test_unknown_key_suggests_closest() -> None:
     with pytest.raises(PlanError) as caught:
         load_plan_text(text, "plan.yaml")
     assert str(caught.value) == (
-        "plan.yaml has 1 problem\n"
+        "plan.yaml has 2 problems\n"
+        "  plan.yaml:16  measures[0] 'burglary'.numerator: required key is missing\n"
         "  plan.yaml:19  measures[0] 'burglary'.numerater: unknown key "
         "(did you mean 'numerator'?)"
     )
@@ -80,8 +81,8 @@ def test_unknown_key_without_a_close_one_lists_the_allowed_keys() -> None:
     text = plan_text(MEASURES + "    colour: blue\n")
     assert problems_of(text) == [
         "plan.yaml:20  measures[0] 'burglary'.colour: unknown key (allowed keys: id, title, "
-        "kind, improvement, description, count, where, per, numerator, denominator, survey, "
-        "question, window, table, peer_measure, rebase, unit, annotations)"
+        "kind, improvement, description, peer_measure, rebase, unit, annotations, count, "
+        "where)"
     ]
 
 
@@ -133,7 +134,9 @@ def test_number_where_text_is_expected_says_quote_it() -> None:
 
 def test_wrong_types_say_what_was_expected() -> None:
     text = plan_text(
-        MEASURES.replace("{category: Burglary}", "{category: Burglary, domestic: maybe}")
+        MEASURES.replace("{category: Burglary}", "{category: Burglary, domestic: maybe}").replace(
+            "kind: count", "kind: rate"
+        )
         + "    per: lots\n"
         + "    rebase: 2013-04\n"
         + "area_sets:\n  priority: [Aston]\n"
@@ -205,7 +208,10 @@ def test_rule_of_a_model_points_at_the_item() -> None:
 def test_kind_needs_its_keys() -> None:
     text = plan_text(MEASURES.replace("kind: count", "kind: survey"))
     assert problems_of(text) == [
-        "plan.yaml:16  measures[0] 'burglary': a survey measure needs survey, question"
+        "plan.yaml:16  measures[0] 'burglary'.question: required key is missing",
+        "plan.yaml:16  measures[0] 'burglary'.survey: required key is missing",
+        "plan.yaml:19  measures[0] 'burglary'.where: a survey measure does not use where "
+        "(where belongs to a count or rate measure)",
     ]
 
 

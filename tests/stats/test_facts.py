@@ -11,16 +11,13 @@ import json
 import pytest
 
 from crimeplan.codec import to_dict
-from crimeplan.measures.analysis import measure_facts
 from crimeplan.periods import add_months, format_month, parse_month
-from crimeplan.results.measure import Comparison, MeasureResult, SeriesPoint
+from crimeplan.results.measure import SeriesPoint
 from crimeplan.stats.facts import (
     ExtremeSinceNumbers,
     PartShare,
     RunFact,
     RunNumbers,
-    SeasonalFact,
-    ShareFact,
     contributors,
     highest_since,
     lowest_since,
@@ -345,46 +342,3 @@ def test_facts_are_json() -> None:
             "denominator_before": 4,
         },
     }
-
-
-# -- one measure's result -------------------------------------------------------------------------
-def _result(kind: str, values: list[float | int | None], **extra: object) -> MeasureResult:
-    series = tuple(SeriesPoint(month=m, value=v) for m, v in monthly("2011-04", values))
-    fields: dict[str, object] = {
-        "id": "m", "title": "M", "kind": kind, "unit": "count", "improvement": "decrease",
-        "month": series[-1].month, "month_value": values[-1], "ytd": None, "baseline_ytd": None,
-        "change": None, "change_pct": None, "target": None, "on_course": None, "series": series,
-        "comparison": Comparison(basis="year_to_date"),
-    }  # fmt: skip
-    fields.update(extra)
-    return MeasureResult(**fields)  # type: ignore[arg-type]
-
-
-def test_measure_facts_of_a_count() -> None:
-    # two whole years ending 20, 12, 9, 8, 5 (November 2012 to March 2013), then 4, 3, 2:
-    # seven falls from November
-    result = _result("count", [*FY_SHAPE, *FY_SHAPE, 4, 3, 2])
-    facts = measure_facts(result)
-    assert [f.kind for f in facts] == ["run", "seasonal", "monthly_average"]
-    run, seasonal = facts[0], facts[1]
-    assert isinstance(run, RunFact) and isinstance(seasonal, SeasonalFact)
-    assert (run.numbers.direction, run.numbers.months) == ("fall", 7)
-    assert seasonal.numbers.peak_month_name == "November"
-
-
-def test_measure_facts_of_a_proportion() -> None:
-    result = _result(
-        "proportion",
-        [40.0, 43.0],
-        ytd_numerator=43,
-        ytd_denominator=100,
-        baseline_numerator=34,
-        baseline_denominator=100,
-    )
-    facts = measure_facts(result, ytd_months=("2013-04", "2013-04"), baseline_months=("2012-04",
-                          "2012-04"))  # fmt: skip
-    assert [f.kind for f in facts] == ["run", "share"]
-    share = facts[1]
-    assert isinstance(share, ShareFact)
-    assert share.period == ("2012-04", "2012-04", "2013-04", "2013-04")
-    assert share.numbers.change_points == pytest.approx(9.0)

@@ -38,11 +38,12 @@ month-on-month steps. The forecast's interval level ("80%") is formatted from it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from crimeplan.codec import to_dict
+from crimeplan.measures.kinds import KINDS
 from crimeplan.report.narrative.check import NUMBER, figures_check, number_tokens
 from crimeplan.report.narrative.context import (
     MIN_RUN_STEPS,
@@ -88,6 +89,7 @@ __all__ = [
     "Part",
     "Path",
     "Sentence",
+    "TOPICS",
     "calendar_month",
     "chance",
     "figures_check",
@@ -104,6 +106,31 @@ __all__ = [
     "times",
     "wave",
 ]
+
+
+def _one(make: Callable[[MeasureView], Sentence | None]) -> Topic:
+    return lambda m: [make(m)]
+
+
+Topic = Callable[[MeasureView], Sequence[Sentence | None]]
+
+#: The narrative's sentences, by the name a measure kind lists them under
+#: (``crimeplan.measures.kinds``), with the paragraph (topic) each goes in.
+TOPICS: dict[str, tuple[str, Topic]] = {
+    "count_headline": ("headline", count_headline),
+    "proportion_headline": ("headline", proportion_headline),
+    "published": ("headline", published_sentences),
+    "outlook": ("outlook", target_and_forecast_sentences),
+    "chart": ("outlook", chart_sentences),
+    "contributors": ("context", contributor_sentences),
+    "run": ("context", _one(run_sentence)),
+    "seasonal": ("context", _one(seasonal_sentence)),
+    "yearly_run": ("context", _one(yearly_run_sentence)),
+    "extreme_since": ("context", extreme_since_sentences),
+    "monthly_average": ("context", _one(monthly_average_sentence)),
+    "peers": ("peers", _one(peer_sentence)),
+    "missing": ("peers", _one(missing_months_sentence)),
+}
 
 
 # -- the paragraph ---------------------------------------------------------------------------------
@@ -137,27 +164,9 @@ def sentences_from_json(
             ),
         )
     out: list[tuple[str, Sentence | None]] = []
-
-    def add(topic: str, sentences: Sequence[Sentence | None]) -> None:
-        out.extend((topic, sentence) for sentence in sentences)
-
-    if kind == "published":
-        add("headline", published_sentences(m))
-    elif kind in ("count", "rate"):
-        add("headline", count_headline(m))
-    else:
-        add("headline", proportion_headline(m))
-    add("outlook", target_and_forecast_sentences(m))
-    add("outlook", chart_sentences(m))
-    if kind == "count":
-        add("context", contributor_sentences(m))
-    add("context", [run_sentence(m)])
-    if kind in ("count", "rate") and not m.rolling:
-        add("context", [seasonal_sentence(m)])
-    if kind == "count":
-        add("context", [yearly_run_sentence(m)])
-        add("context", extreme_since_sentences(m))
-        add("context", [monthly_average_sentence(m)])
-    add("peers", [peer_sentence(m)])
-    add("peers", [missing_months_sentence(m)])
+    for name in KINDS[kind].narrative:
+        topic, sentences = TOPICS[name]
+        if name == "seasonal" and m.rolling:
+            continue  # a rolling year has no seasons of its own
+        out.extend((topic, sentence) for sentence in sentences(m))
     return tuple(replace(s, topic=topic) for topic, s in out if s is not None)
