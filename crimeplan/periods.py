@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from crimeplan.errors import CrimeplanError
 
@@ -28,6 +28,21 @@ def parse_month(text: str, what: str = "month") -> date:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise CrimeplanError(f"{what} '{text}' is not a month; expected YYYY-MM, e.g. 2013-04")
     return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def as_date(value: object) -> date:
+    """A date from what an engine returns for a DATE or TIMESTAMP column (a ``datetime``
+    becomes its date)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    to_date = getattr(value, "date", None)  # a pandas or numpy timestamp
+    if callable(to_date):
+        found = to_date()
+        if isinstance(found, date):
+            return found
+    raise TypeError(f"not a date: {value!r}")
 
 
 def format_month(month: date) -> str:

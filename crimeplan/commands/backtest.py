@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -12,22 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from crimeplan.cli import cli, plan_option, store_location_option
+from crimeplan.data.counts import latest_month
 from crimeplan.data.engine import display_location, open_engine
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.compute import evaluate
 from crimeplan.periods import format_month, parse_month
 from crimeplan.plan import load_plan
 from crimeplan.stats.backtest import BacktestReport, Coverage, backtest
-
-
-def last_crime_month(store_ibis: object, force: str) -> date | None:
-    """The latest month holding crimes of ``force`` in the store (None if none)."""
-    table = store_ibis.table("crimes")  # type: ignore[attr-defined]
-    value = table.filter(table.force == force).month.max().to_pyarrow().as_py()
-    if value is None:
-        return None
-    month = value.date() if hasattr(value, "date") and callable(value.date) else value
-    return date(month.year, month.month, 1)
 
 
 def render_json(report: BacktestReport) -> str:
@@ -111,9 +101,8 @@ def backtest_command(store_location: str, plan_path: Path, as_at: str | None, fm
     """
     plan = load_plan(plan_path)
     with open_engine(store_location) as engine:
-        backend = engine.backend
         if as_at is None:
-            month = last_crime_month(backend, plan.force)
+            month = latest_month(engine, plan.force)
             if month is None:
                 raise CrimeplanError(
                     f"the store {display_location(store_location)} holds no crimes for force "

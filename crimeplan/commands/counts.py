@@ -11,10 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from crimeplan.cli import cli, store_location_option
-from crimeplan.data.counts import BY_NAMES, CountTable, crime_counts, parse_area, parse_by
+from crimeplan.data.counts import AREA_LEVELS, BY_NAMES, CountTable, crime_counts, parse_by
 from crimeplan.data.engine import open_engine
 from crimeplan.data.synthetic import holds_synthetic_data
 from crimeplan.periods import parse_month
+from crimeplan.plan.model import AreaRef
 
 
 @cli.command("counts")
@@ -60,7 +61,8 @@ def counts(
         crimeplan counts --store postgresql://analyst@db.example/crimeplan --by month
     """
     by = parse_by(by_text)
-    area = parse_area(area_text) if area_text else None
+    ref = AreaRef.parse(area_text, AREA_LEVELS) if area_text else None
+    area = (ref.level, ref.name) if ref else None
     first = parse_month(first_text, "--from") if first_text else None
     last = parse_month(last_text, "--to") if last_text else None
     with open_engine(store_location) as engine:

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import to_dict
+from crimeplan.data.counts import latest_month
 from crimeplan.data.engine import Engine, open_engine
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.breakdown import area_set_counts
@@ -360,11 +361,7 @@ def _last_month(engine: Engine, plan: Plan, experiment: Experiment) -> date | No
     measure = plan.measure(experiment.measure) if experiment.measure is not None else None
     if isinstance(measure, RecordCountMeasure):
         source = measure.source
-    table = engine.table(source)
-    value = table.filter(table.force == plan.force).month.max().to_pyarrow().as_py()
-    if value is None:
-        return None
-    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
+    return latest_month(engine, plan.force, source)
 
 
 def _run_experiment(

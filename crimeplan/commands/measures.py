@@ -38,21 +38,6 @@ CSV_COLUMNS = (
 )
 
 
-def parse_area(text: str | None) -> AreaRef | None:
-    if not text:
-        return None
-    from crimeplan.errors import CrimeplanError
-
-    level, sep, name = text.partition(":")
-    levels = ("force", "lpu", "local_authority", "neighbourhood", "small_area", "area_set")
-    if not sep or level not in levels or not name:
-        raise CrimeplanError(
-            f"--area '{text}' is not an area; expected LEVEL:NAME with LEVEL one of "
-            f"{', '.join(levels)}, e.g. lpu:Coventry"
-        )
-    return AreaRef(level=level, name=name)  # type: ignore[arg-type]
-
-
 def render_json(result: MeasuresResult) -> str:
     return to_json(result)
 
@@ -148,7 +133,7 @@ def measures_command(
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")
     with open_engine(store_location) as engine:
-        result = analyse(plan, engine, month, area=parse_area(area))
+        result = analyse(plan, engine, month, area=AreaRef.parse(area) if area else None)
     if fmt == "json":
         sys.stdout.write(render_json(result))
     elif fmt == "csv":

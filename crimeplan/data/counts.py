@@ -23,7 +23,7 @@ from crimeplan.data.categories import ASB
 from crimeplan.data.engine import Engine, display_location, reading
 from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError, StoreError
-from crimeplan.periods import format_month
+from crimeplan.periods import as_date, format_month
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -78,20 +78,6 @@ def parse_by(text: str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise CrimeplanError(f"--by '{text}' names a column twice")
     return names
-
-
-def parse_area(text: str) -> tuple[str, str]:
-    """``"lpu:Coventry"`` → ``("lpu", "Coventry")``, the level checked against ``AREA_LEVELS``."""
-    level, sep, name = text.partition(":")
-    level, name = level.strip(), name.strip()
-    if not sep or not name:
-        raise CrimeplanError(f"--area '{text}' is not LEVEL:NAME, e.g. lpu:Coventry")
-    if level not in AREA_LEVELS:
-        raise CrimeplanError(
-            f"--area '{text}': unknown area level '{level}'; expected one of "
-            f"{', '.join(AREA_LEVELS)}"
-        )
-    return level, name
 
 
 def _count(table: ir.Table) -> int:
@@ -433,3 +419,10 @@ def summarise_notes(notes: Sequence[QualityNote]) -> list[str]:
         else:
             lines.extend(note.message for note in group)
     return lines
+
+
+def latest_month(engine: Engine, force: str, source: str = "crimes") -> date | None:
+    """The latest month the store holds records of ``source`` for ``force`` (None if none)."""
+    table = engine.table(source)
+    value = table.filter(table.force == force).month.max().to_pyarrow().as_py()
+    return None if value is None else as_date(value).replace(day=1)

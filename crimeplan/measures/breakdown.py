@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 from crimeplan.data.engine import Engine
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
-from crimeplan.periods import FinancialYear
+from crimeplan.periods import FinancialYear, as_date
 from crimeplan.plan.model import AreaRef, MeasureBase, Plan, RecordCountMeasure, Where
 
 By = Literal["offence_group", "offence", "category"]
@@ -72,13 +72,6 @@ def _records(
     if area is not None and area.level != "force":
         table = table.filter(area_predicate(table, area, ctx))
     return table
-
-
-def _month(value: object) -> date:
-    if hasattr(value, "date") and callable(value.date):
-        return value.date()  # type: ignore[no-any-return]
-    assert isinstance(value, date)
-    return value
 
 
 def breakdown(
@@ -137,7 +130,7 @@ def breakdown_periods(
     rows = records.group_by(["month", *by]).aggregate(n=records.count()).to_pyarrow().to_pylist()
     for row in rows:
         key = tuple(NOT_RECORDED if row[c] is None else str(row[c]) for c in by)
-        period = out[month_period[_month(row["month"])]]
+        period = out[month_period[as_date(row["month"])]]
         period[key] = period.get(key, 0) + int(row["n"])
     return out
 
@@ -173,7 +166,7 @@ def yearly_totals(
     totals: dict[FinancialYear, int] = {}
     present: dict[FinancialYear, set[date]] = {}
     for row in rows:
-        month = _month(row["month"])
+        month = as_date(row["month"])
         year = FinancialYear.of(month)
         totals[year] = totals.get(year, 0) + int(row["n"])
         if int(row["rows"]) > 0:

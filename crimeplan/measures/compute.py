@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import ibis.expr.types as ir
 
@@ -21,8 +21,8 @@ from crimeplan.data.synthetic import holds_synthetic_data
 from crimeplan.errors import MeasureError
 from crimeplan.measures.filters import FilterContext, area_predicate, predicate
 from crimeplan.measures.kinds import KINDS
-from crimeplan.measures.kinds.base import ROWS, Evaluation, MonthlyCounts, Period, month_of
-from crimeplan.periods import format_month
+from crimeplan.measures.kinds.base import ROWS, Evaluation, MonthlyCounts, Period
+from crimeplan.periods import as_date, format_month
 from crimeplan.plan.model import AreaRef, MeasureBase, Plan, Where
 from crimeplan.plan.model import Target as PlanTarget
 from crimeplan.results.measure import (
@@ -40,10 +40,6 @@ from crimeplan.results.notes import (
     SourceMonthsMissing,
     UnknownFilterValue,
 )
-
-
-def _month(value: Any) -> date:
-    return month_of(value)
 
 
 def monthly_counts(
@@ -71,7 +67,7 @@ def monthly_counts(
         )
     expr = table.group_by("month").aggregate(**metrics).order_by("month")
     rows = expr.to_pyarrow().to_pylist()
-    return {_month(row.pop("month")): {k: int(v) for k, v in row.items()} for row in rows}
+    return {as_date(row.pop("month")): {k: int(v) for k, v in row.items()} for row in rows}
 
 
 def evaluate(
@@ -154,9 +150,9 @@ def _sources(engine: Engine, force: str) -> tuple[DataSource, ...]:
             file_name=r["file_name"],
             sha256=r["sha256"],
             rows=int(r["rows"]),
-            first_month=format_month(_month(r["first_month"])) if r["first_month"] else None,
-            last_month=format_month(_month(r["last_month"])) if r["last_month"] else None,
-            imported_on=_month(r["imported_at"]).isoformat(),
+            first_month=format_month(as_date(r["first_month"])) if r["first_month"] else None,
+            last_month=format_month(as_date(r["last_month"])) if r["last_month"] else None,
+            imported_on=as_date(r["imported_at"]).isoformat(),
             note=r["note"],
         )
         for r in rows

@@ -9,11 +9,13 @@ measure that does not exist) are checked by ``crimeplan.plan.check``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from crimeplan.errors import CrimeplanError
 from crimeplan.periods import FinancialYear, months_between
 
 Cadence = Literal["monthly", "quarterly", "six-monthly", "annual"]
@@ -24,6 +26,9 @@ Improvement = Literal["increase", "decrease", "neutral"]
 MeasureKind = Literal["count", "rate", "proportion", "survey", "published"]
 AreaLevel = Literal["force", "lpu", "local_authority", "neighbourhood", "small_area"]
 Source = Literal["crimes", "incidents"]
+#: The levels an area may be named at (``--area LEVEL:NAME``): the areas table's, the
+#: force, and the plan's named area sets.
+AREA_REF_LEVELS: tuple[str, ...] = (*get_args(AreaLevel), "area_set")
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -64,6 +69,23 @@ class AreaRef(Strict):
 
     level: AreaLevel | Literal["area_set"]
     name: str
+
+    @classmethod
+    def parse(
+        cls, text: str, levels: Sequence[str] = AREA_REF_LEVELS, what: str = "--area"
+    ) -> AreaRef:
+        """``"lpu:Coventry"`` → ``AreaRef(level="lpu", name="Coventry")``; a one-line error
+        naming ``what`` for text that is not LEVEL:NAME with one of ``levels``."""
+        level, sep, name = text.partition(":")
+        level, name = level.strip(), name.strip()
+        if not sep or not name:
+            raise CrimeplanError(f"{what} '{text}' is not LEVEL:NAME, e.g. lpu:Coventry")
+        if level not in levels:
+            raise CrimeplanError(
+                f"{what} '{text}': unknown area level '{level}'; expected one of "
+                f"{', '.join(levels)}"
+            )
+        return cls(level=level, name=name)  # type: ignore[arg-type]
 
     def __str__(self) -> str:
         return f"{self.level}:{self.name}"

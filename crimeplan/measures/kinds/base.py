@@ -157,11 +157,6 @@ def pct(numerator: float, denominator: float) -> float | None:
     return 100.0 * numerator / denominator if denominator else None
 
 
-def month_of(value: Any) -> date:
-    """A date from what an engine returns for a DATE or TIMESTAMP column."""
-    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[no-any-return]
-
-
 def make_result(
     measure: MeasureBase,
     period: Period,

@@ -15,10 +15,9 @@ from crimeplan.measures.kinds.base import (
     Kind,
     empty_result,
     make_result,
-    month_of,
     pct,
 )
-from crimeplan.periods import add_months, format_month, months_between
+from crimeplan.periods import add_months, as_date, format_month, months_between
 from crimeplan.plan.model import Plan, SurveyMeasure
 from crimeplan.results.measure import Comparison, MeasureResult, SeriesPoint
 from crimeplan.results.notes import NoSurveyResults
@@ -50,7 +49,7 @@ class Survey(Kind[SurveyMeasure]):
             .to_pylist()
         )
         # a period ending after the as-at month is not yet reported
-        rows = [r for r in rows if month_of(r["period_end"]).replace(day=1) <= ev.period.as_at]
+        rows = [r for r in rows if as_date(r["period_end"]).replace(day=1) <= ev.period.as_at]
         if not rows:
             note = NoSurveyResults(
                 survey=measure.survey, question=measure.question, area=f"{level}:{name}"
@@ -60,7 +59,7 @@ class Survey(Kind[SurveyMeasure]):
         if window == "wave":
             series = [
                 SeriesPoint(
-                    month=format_month(month_of(r["period_end"]).replace(day=1)),
+                    month=format_month(as_date(r["period_end"]).replace(day=1)),
                     value=pct(r["positive"], r["respondents"]),
                     numerator=r["positive"],
                     denominator=r["respondents"],
@@ -91,7 +90,7 @@ class Survey(Kind[SurveyMeasure]):
             )
         monthly: dict[date, tuple[int, int]] = {}
         for r in rows:
-            month = month_of(r["period_start"]).replace(day=1)
+            month = as_date(r["period_start"]).replace(day=1)
             pos, resp = monthly.get(month, (0, 0))
             monthly[month] = (pos + int(r["positive"]), resp + int(r["respondents"]))
         months = months_between(min(monthly), ev.period.as_at)
