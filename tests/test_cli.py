@@ -96,3 +96,4 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for name in cli.list_commands(click.Context(cli)):
         assert f"crimeplan {name}" in readme or f"`{name}`" in readme, name
+

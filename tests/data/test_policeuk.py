@@ -920,3 +920,23 @@ def test_a_failed_fast_attempt_leaves_the_store_as_it_was(
     assert run("import", "policeuk", DEC, "--store", store).exit_code == 0
     with Store.open(store) as opened:
         assert [r.import_id for r in opened.imports()] == [1, 2]
+
+
+def test_header_only_file(tmp_path: Path) -> None:
+    """A header with no rows is refused, as every other importer refuses one (issue 11),
+    blank lines after it included; in a folder it stops the whole run."""
+    for content in (HEADER_LINE.encode() + b"\r\n", HEADER_LINE.encode() + b"\n\n  \n"):
+        path, result = _bad(tmp_path, "2021-03-leicestershire-street.csv", content)
+        assert result.output == f"Error: {path}: has a header but no rows; expected a {WHAT}\n"
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    empty = folder / "2021-03" / "2021-04-leicestershire-outcomes.csv"
+    empty.write_text(",".join(policeuk.OUTCOMES_HEADER) + "\n", encoding="utf-8")
+    store = tmp_path / "run.duckdb"
+    result = run("import", "policeuk", folder, "--store", store)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {empty}: has a header but no rows; expected a police.uk outcomes CSV\n"
+    )
+    with Store.open(store) as opened:
+        assert opened.imports() == []

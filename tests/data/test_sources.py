@@ -439,3 +439,19 @@ def test_ons_lsoa_lookup_west_midlands(shared_data: Path, tmp_path: Path) -> Non
         ("Walsall", 167),
         ("Wolverhampton", 158),
     ]
+
+
+@pytest.mark.parametrize("kind", ["survey", "population"])
+def test_unknown_area_level(here: Path, kind: str) -> None:
+    """An area level no measure or --area can name ("planet") is a bad row, naming the
+    levels allowed (AREA_REF_LEVELS)."""
+    args, header, good = CASES[kind][:3]
+    columns = header.split(",")
+    bad = good.split(",")
+    bad[columns.index("area_level")] = "planet"
+    write("in.csv", "\n".join([header, good, ",".join(bad)]) + "\n")
+    out = run(args[0], "in.csv", *args[1:], ok=False)
+    assert out == (
+        "Error: in.csv:3: column 'area_level': not an area level; expected one of force, lpu, "
+        f"local_authority, neighbourhood, small_area, area_set, found 'planet' {SKIP_HINT}\n"
+    )
