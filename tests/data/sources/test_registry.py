@@ -168,7 +168,8 @@ def test_a_registered_source_gets_a_command(census: Importer, tmp_path: Path) ->
     out = run("census", str(wards), "--year", "2011", "--store", store)
     assert out == f"{wards}: 2 rows imported\n"
     assert run("census", str(wards), "--year", "2011", "--store", store) == (
-        f"{wards}: already imported (same sha256), nothing added\n"
+        f"{wards}: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place\n"
     )
     con = duckdb.connect(store, read_only=True)
     try:
