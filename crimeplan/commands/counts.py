@@ -61,7 +61,7 @@ def counts(
     Example:
 
     \b
-        crimeplan counts --store force.duckdb --by month,category --from 2022-04 --format csv
+        crimeplan counts --store force.duckdb --by month,category --from 2021-04 --format csv
 
     The same counts from a PostgreSQL copy of the store:
 

@@ -68,7 +68,7 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import population populations-2012.csv --store force.duckdb
+        crimeplan import population examples/population.csv --store force.duckdb
     """,
     layouts=(POPULATION,),
     targets=(TARGET,),

@@ -120,7 +120,8 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import survey feeling-the-difference-w33.csv --force "West Midlands Police"
+        crimeplan import survey examples/survey.csv --force "Leicestershire Police" \\
+            --store force.duckdb
     """,
     layouts=(SURVEY,),
     targets=(TARGET,),
