@@ -203,3 +203,74 @@ def test_every_help_example_runs_as_printed(tmp_path) -> None:  # type: ignore[n
         assert result.returncode == 0, f"{name}: {command}\n{result.stdout}{result.stderr}"
         assert "Traceback" not in result.stderr, result.stderr
     assert (work / "pack-again" / "board-pack.html").is_file()
+
+
+def test_no_command_but_import_and_demo_creates_a_store(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every command with --store, given a store that does not exist (a typo), refuses in
+    one line naming it and saying how a store is made, and creates nothing (issue 11); so
+    does $CRIMEPLAN_STORE. Found from the commands themselves, so a new one is checked too."""
+    from crimeplan.plan import builtin_plan_path
+
+    plan = str(builtin_plan_path())
+    extra = {
+        ("update",): ["A1", "--status", "on track", "--by", "X", "--note", "n", "--plan", plan],
+        ("experiment",): ["--plan", plan, "--plan-experiment", "hotspot_patrol"],
+    }
+    checked = []
+    for path in COMMANDS:
+        command = cli
+        for name in path:
+            command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+        if path[0] == "import" or not any(
+            p.name in ("store_location", "store_path") for p in command.params
+        ):
+            continue
+        names = {p.name for p in command.params}
+        args = list(extra.get(path, []))
+        if "plan_path" in names and "--plan" not in args:
+            args += ["--plan", plan]
+        if "as_at" in names:
+            args += ["--as-at", "2013-04"]
+        if "out" in names:
+            args += ["--out", str(tmp_path / "pack")]
+        for how in ("option", "variable"):
+            typo = tmp_path / f"typo-{how}.duckdb"
+            if how == "option":
+                result = CliRunner().invoke(cli, [*path, *args, "--store", str(typo)])
+            else:
+                monkeypatch.setenv("CRIMEPLAN_STORE", str(typo))
+                result = CliRunner().invoke(cli, [*path, *args])
+                monkeypatch.delenv("CRIMEPLAN_STORE")
+            assert result.exit_code == 1, (path, result.output)
+            assert result.output == (
+                f"Error: store {typo} does not exist; import data first (crimeplan import …) "
+                "or run crimeplan demo\n"
+            ), path
+            assert not typo.exists() and not (tmp_path / "pack").exists(), path
+        checked.append(path[0])
+    assert sorted(checked) == [
+        "backtest", "counts", "experiment", "measures", "milestones", "report", "update"
+    ]  # fmt: skip
+
+
+def test_examples_lists_what_it_ships(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``crimeplan examples`` copies every shipped file, describes every top-level entry,
+    keeps files already there, and says so when run in crimeplan's own folder."""
+    from pathlib import Path
+
+    from crimeplan.commands.examples import DESCRIPTIONS
+
+    shipped = Path(__file__).resolve().parents[1] / "crimeplan" / "examples"
+    top = {p.name for p in shipped.iterdir() if not p.name.startswith((".", "__"))}
+    assert set(DESCRIPTIONS) == top
+    out = tmp_path / "examples"
+    first = CliRunner().invoke(cli, ["examples", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    files = [p for p in shipped.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert f"({len(files)} copied, 0 already there)" in first.output
+    (out / "survey.csv").write_text("mine\n", encoding="utf-8")
+    again = CliRunner().invoke(cli, ["examples", "--out", str(out)])
+    assert f"(0 copied, {len(files)} already there)" in again.output
+    assert "kept" in again.stderr and (out / "survey.csv").read_text() == "mine\n"
+    own = CliRunner().invoke(cli, ["examples", "--out", str(shipped)])
+    assert own.output.endswith("is crimeplan's own examples folder; nothing to copy\n")

@@ -92,6 +92,23 @@ def test_first_line_on_a_fresh_install(tmp_path: Path) -> None:
     assert json.loads((out / "measures.json").read_text()) == measures
     for name in ("board-pack.docx", "board-pack.pdf", "results.json", "data/measures.csv"):
         assert (out / name).is_file(), name
+    # the example files are in the installed package: crimeplan examples copies them out
+    copied = subprocess.run(
+        [str(env_dir / "bin" / "crimeplan"), "examples"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=600,
+    )
+    assert copied.returncode == 0, copied.stdout + copied.stderr
+    shipped = sorted(
+        p.relative_to(ROOT / "crimeplan" / "examples")
+        for p in (ROOT / "crimeplan" / "examples").rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    assert sorted(p.relative_to(work / "examples") for p in (work / "examples").rglob("*")
+                  if p.is_file()) == shipped  # fmt: skip
 
 
 def own_data_lines() -> list[str]:

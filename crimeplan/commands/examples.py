@@ -59,7 +59,7 @@ def examples_command(out: Path) -> None:
             return
         written, kept = 0, 0
         for path in sorted(source.rglob("*")):
-            if not path.is_file() or "__pycache__" in path.parts:
+            if not path.is_file() or "__pycache__" in path.parts or path.name.startswith("."):
                 continue
             target = out / path.relative_to(source)
             if target.exists():
