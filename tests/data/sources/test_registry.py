@@ -160,6 +160,9 @@ def test_a_registered_source_gets_a_command(census: Importer, tmp_path: Path) ->
         "  --skip-bad      Set bad rows aside in a rejects file and import the rest.\n"
         "  --rejects FILE  With --skip-bad: where to write the bad rows. Default:\n"
         "                  FILE.rejects.csv.\n"
+        "  --replace       Import a file already imported (same content) again, in place\n"
+        "                  of that import: its rows are deleted and the import log says\n"
+        "                  which import replaced it. For a corrected mapping or --force.\n"
         "  -h, --help      Show this message and exit.\n"
     )
     wards = tmp_path / "wards.csv"
