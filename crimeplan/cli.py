@@ -63,6 +63,7 @@ TOP_LEVEL = {
     **_commands("backtest", module="backtest"),
     **_commands("counts", module="counts"),
     **_commands("demo", module="demo"),
+    **_commands("examples", module="examples"),
     **_commands("experiment", module="experiment"),
     **_commands("measures", module="measures"),
     **_commands("update", "milestones", module="milestones"),
@@ -127,6 +128,10 @@ def cli() -> None:
     Write the plan once as YAML, import crime, survey, reoffending and peer data into a
     store, and compute every measure, its statistics and the board pack.
 
+    Every command's --help ends with an example that runs as printed in a folder where
+    `crimeplan examples` has copied the example files (./examples/) and `crimeplan demo` has
+    written ./crimeplan-demo/; the import examples make the store force.duckdb.
+
     Example:
 
         crimeplan demo --out ./crimeplan-demo
@@ -139,7 +144,7 @@ def import_group() -> None:
 
     Example:
 
-        crimeplan import policeuk ./2022-10 --store force.duckdb
+        crimeplan import policeuk examples/policeuk --store force.duckdb
     """
 
 
@@ -149,7 +154,7 @@ def plan_group() -> None:
 
     Example:
 
-        crimeplan plan check plan.yaml
+        crimeplan plan check examples/policeuk-plan.yaml
     """
 
 

@@ -1,18 +1,23 @@
 """Shared test helpers: where the real public data sets are, skipping cleanly without them.
 
-The real data (``../shared/data/real`` next to the repository, see its README.md) is not
-part of the repository. Tests that read it ask for the ``shared_data`` fixture (or call
-``shared_data_path``) and are marked ``realdata``; without the folder they are skipped.
+The real data (``../shared/data/real`` next to the repository, or the folder
+``$CRIMEPLAN_REAL_DATA`` names; see its README.md) is not part of the repository. Tests that
+read it ask for the ``shared_data`` fixture (or call ``shared_data_path``) and are marked
+``realdata``; without the folder they are skipped, saying where to put it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "real"
+#: ``$CRIMEPLAN_REAL_DATA``, else ``../shared/data/real`` (the README's "Tests on real data")
+SHARED_DATA = Path(
+    os.environ.get("CRIMEPLAN_REAL_DATA") or REPO_ROOT.parent / "shared" / "data" / "real"
+)
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -20,7 +25,10 @@ def shared_data_path(*parts: str) -> Path:
     """``../shared/data/real/<parts>``, or skip the test if it is not there."""
     path = SHARED_DATA.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"real data not available: {path} is absent")
+        pytest.skip(
+            f"real data not available: {path} is absent (set CRIMEPLAN_REAL_DATA; README.md, "
+            "Tests on real data)"
+        )
     return path
 
 

@@ -97,7 +97,8 @@ def backtest_command(store_location: str, plan_path: Path, as_at: str | None, fm
     Example:
 
     \b
-        crimeplan backtest --store demo.duckdb --plan plan.yaml --format json
+        crimeplan backtest --store crimeplan-demo/demo.duckdb \\
+            --plan crimeplan-demo/plan.yaml --format json
     """
     plan = load_plan(plan_path)
     with open_engine(store_location) as engine:

@@ -11,9 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from crimeplan.cli import cli, store_location_option
-from crimeplan.data.counts import AREA_LEVELS, BY_NAMES, CountTable, crime_counts, parse_by
+from crimeplan.data.counts import (
+    AREA_LEVELS,
+    BY_NAMES,
+    CountTable,
+    crime_counts,
+    parse_by,
+    why_nothing_counted,
+)
 from crimeplan.data.engine import open_engine
 from crimeplan.data.synthetic import holds_synthetic_data
+from crimeplan.errors import CrimeplanError
 from crimeplan.periods import parse_month
 from crimeplan.plan.model import AreaRef
 
@@ -53,7 +61,7 @@ def counts(
     Example:
 
     \b
-        crimeplan counts --store force.duckdb --by month,category --from 2022-04 --format csv
+        crimeplan counts --store force.duckdb --by month,category --from 2021-04 --format csv
 
     The same counts from a PostgreSQL copy of the store:
 
@@ -68,6 +76,9 @@ def counts(
     with open_engine(store_location) as engine:
         table = crime_counts(engine, by, area=area, force=force, first=first, last=last)
         synthetic = holds_synthetic_data(engine, force=force)
+        if table.total == 0:  # say why, instead of an empty table (nothing on stdout)
+            why = why_nothing_counted(engine, area=area, force=force, first=first, last=last)
+            raise CrimeplanError(why)
     click.echo(render(table, output_format), nl=False)
     if synthetic:  # on stderr, so that CSV and JSON stay clean
         click.echo("Note: this store holds SYNTHETIC demo data, not police statistics.", err=True)

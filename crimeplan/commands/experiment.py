@@ -147,17 +147,18 @@ def experiment_command(
     Examples:
 
     \b
-        crimeplan experiment --store demo.duckdb --plan plan.yaml \\
+        crimeplan experiment --store crimeplan-demo/demo.duckdb --plan crimeplan-demo/plan.yaml \\
             --treatment confidence_treatment --control confidence_control \\
             --before 2012-04..2012-09 --after 2012-10..2013-03
 
     \b
-        crimeplan experiment --store demo.duckdb --plan plan.yaml --design randomised \\
+        crimeplan experiment --store crimeplan-demo/demo.duckdb --plan crimeplan-demo/plan.yaml \\
+            --design randomised \\
             --treatment hotspot_treatment --control hotspot_control \\
             --before 2012-07..2012-11 --after 2012-12..2013-11 --as-at 2013-04
 
     \b
-        crimeplan experiment --store demo.duckdb --plan plan.yaml \\
+        crimeplan experiment --store crimeplan-demo/demo.duckdb --plan crimeplan-demo/plan.yaml \\
             --plan-experiment hotspot_patrol --as-at 2013-04
     """
     as_at = parse_month(as_at_text, "--as-at") if as_at_text is not None else None

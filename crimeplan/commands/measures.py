@@ -122,13 +122,14 @@ def measures_command(
     Example:
 
     \b
-        crimeplan measures --store demo.duckdb --plan plan.yaml --as-at 2013-04 --format json
+        crimeplan measures --store force.duckdb --plan examples/policeuk-plan.yaml \\
+            --as-at 2021-08 --format json
 
     The same measures from a PostgreSQL copy of the store:
 
     \b
         crimeplan measures --store postgresql://analyst@db.example/crimeplan \\
-            --plan plan.yaml --as-at 2013-04
+            --plan examples/policeuk-plan.yaml --as-at 2021-08
     """
     plan = load_plan(plan_path)
     month = parse_month(as_at, "--as-at")

@@ -112,15 +112,16 @@ def update_command(
     Example:
 
     \b
-        crimeplan update A1 --status "on track" --by "ACC Forsyth" --date 2013-06-03 \\
-            --note "Wave 34 of Feeling the Difference started interviewing." \\
-            --plan plan.yaml --store force.duckdb
+        crimeplan update A1 --status "on track" --by "ACC Local Policing" --date 2021-09-01 \\
+            --note "Total crime is down in four of the five months so far." \\
+            --plan examples/policeuk-plan.yaml --store force.duckdb
 
     A longer note from a file, or from standard input with --note -:
 
     \b
-        crimeplan update B2 --status "in progress" --by "DCC Thompson" \\
-            --note-file b2-june.txt --plan plan.yaml --store force.duckdb
+        crimeplan update B2 --status "in progress" --by "ACC Local Policing" \\
+            --note-file examples/b2-update.txt --plan examples/policeuk-plan.yaml \\
+            --store force.duckdb
     """
     plan = load_plan(plan_path)
     milestone = find_milestone(plan, milestone_id)
@@ -244,12 +245,14 @@ def milestones_command(plan_path: Path, store_location: str, due_at: str | None,
     Example:
 
     \b
-        crimeplan milestones --plan plan.yaml --store force.duckdb --due-at 2013-07-09
+        crimeplan milestones --plan examples/policeuk-plan.yaml --store force.duckdb \\
+            --due-at 2021-09-14
 
     As JSON, for the next meeting on or after today:
 
     \b
-        crimeplan milestones --plan plan.yaml --store force.duckdb --format json
+        crimeplan milestones --plan examples/policeuk-plan.yaml --store force.duckdb \\
+            --format json
     """
     plan = load_plan(plan_path)
     requested = parse_date(due_at, "--due-at") if due_at is not None else None

@@ -19,7 +19,7 @@ def check_command(plan_path: Path) -> None:
     Example:
 
     \b
-        crimeplan plan check plan.yaml
+        crimeplan plan check examples/policeuk-plan.yaml
     """
     plan = load_plan(plan_path)
     targets = sum(len(m.targets) for m in plan.milestones)

@@ -115,7 +115,8 @@ def report_command(
     Example:
 
     \b
-        crimeplan report --store demo.duckdb --plan plan.yaml --as-at 2013-04 --out pack
+        crimeplan report --store force.duckdb --plan examples/policeuk-plan.yaml \\
+            --as-at 2021-08 --out pack
 
     The same pack, drawn again from its results.json:
 

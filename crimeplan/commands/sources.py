@@ -26,6 +26,11 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 _SKIP_BAD = "Set bad rows aside in a rejects file and import the rest."
 _REJECTS = "With --skip-bad: where to write the bad rows. Default: FILE.rejects.csv."
 _SKIP_BAD_MANY = "Set bad rows aside in a rejects file and import the rest, instead of stopping."
+_REPLACE = (
+    "Import a file already imported (same content) again, in place of that import: its rows "
+    "are deleted and the import log says which import replaced it. For a corrected mapping "
+    "or --force."
+)
 _REJECTS_MANY = (
     "Where bad rows go with --skip-bad: a CSV file when importing one file, a folder "
     "(one NAME.rejects.csv per file) when importing several. Default: next to each file."
@@ -54,6 +59,7 @@ def command_for(importer: Importer) -> click.Command:
             store_path=values.pop("store_path"),
             skip_bad=values.pop("skip_bad"),
             rejects=values.pop("rejects"),
+            replace=values.pop("replace"),
             options=values,
             progress=bar.show,
         )
@@ -106,6 +112,7 @@ def _bad_row_options(importer: Importer) -> list[Decorator]:
     return [
         click.option("--skip-bad", is_flag=True, help=skip_help),
         click.option("--rejects", "rejects", type=rejects, help=rejects_help),
+        click.option("--replace", "replace", is_flag=True, help=_REPLACE),
     ]
 
 

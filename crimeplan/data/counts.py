@@ -149,6 +149,57 @@ def crime_counts(
     return CountTable(by, tuple(result))
 
 
+def why_nothing_counted(
+    engine: Engine,
+    *,
+    area: tuple[str, str] | None = None,
+    force: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> str:
+    """Why ``crime_counts`` with these filters counted nothing, in one line: the store holds
+    no crimes, not of that force, not in those months, or not in that area."""
+    location = display_location(engine.location)
+    if first is not None and last is not None and first > last:
+        return f"--from {format_month(first)} is after --to {format_month(last)}"
+    crimes = engine.table("crimes")
+    if _count(crimes) == 0:
+        return (
+            f"store {location} holds no crimes; import some first "
+            "(crimeplan import policeuk FOLDER, or crimeplan import crimes FILE --mapping …)"
+        )
+    if force is not None:
+        forces = sorted(
+            str(r["force"]) for r in crimes.select("force").distinct().to_pyarrow().to_pylist()
+        )
+        if force not in forces:
+            return (
+                f"store {location} holds no crimes for --force '{force}'; forces in it: "
+                f"{', '.join(forces)}"
+            )
+        crimes = crimes.filter(crimes.force == force)
+    span = crimes.aggregate(first=crimes.month.min(), last=crimes.month.max())
+    low, high = (as_date(v) for v in span.to_pyarrow().to_pylist()[0].values())
+    whose = f" of force '{force}'" if force is not None else ""
+    held = f"{format_month(low)} to {format_month(high)}"
+    if (first is not None and first > high) or (last is not None and last < low):
+        asked = " ".join(
+            f"{flag} {format_month(month)}"
+            for flag, month in (("--from", first), ("--to", last))
+            if month is not None
+        )
+        return f"store {location} holds crimes{whose} for {held} only, none for {asked}"
+    if area is not None:
+        return (
+            f"no crimes{whose} in {area[0]}:{area[1]} in store {location} "
+            f"(it holds crimes for {held})"
+        )
+    return (
+        f"no crimes{whose} match these filters in store {location} "
+        f"(it holds crimes for {held}, with gaps)"
+    )
+
+
 def _check_area_known(areas: ir.Table, level: str, name: str) -> None:
     if _count(areas.filter(areas[level] == name)):
         return

@@ -82,16 +82,23 @@ class ImportReport:
     last_month: date | None = None
     rejects_file: str | None = None
     notes: tuple[str, ...] = ()
+    #: the earlier import of the same file this one superseded (``--replace``)
+    replaced_import: int | None = None
 
     def summary(self) -> str:
         if self.already_imported:
-            return f"{self.file}: already imported (same sha256), nothing added"
+            return (
+                f"{self.file}: already imported (same sha256), nothing added; "
+                "--replace imports it again in its place"
+            )
         text = f"{self.file}: {self.rows:,} {'row' if self.rows == 1 else 'rows'} imported"
         if self.first_month and self.last_month:
             from crimeplan.periods import format_month
 
             first, last = format_month(self.first_month), format_month(self.last_month)
             text += f" ({first})" if first == last else f" ({first} to {last})"
+        if self.replaced_import is not None:
+            text += f", in place of import {self.replaced_import} of the same file"
         if self.replaced:
             text += f", {self.replaced:,} rows of an earlier import replaced"
         if self.rejected:
@@ -110,6 +117,10 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._transaction_depth = 0
+        #: ``--replace``: an import of a file already imported (same source and sha256)
+        #: supersedes that import (its rows deleted, the log saying so) instead of adding
+        #: nothing
+        self.replace_same_files = False
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -261,8 +272,10 @@ class Store:
 
         Rows of earlier imports from the same ``source`` whose ``keys`` match a staged row are
         deleted first (a newer file replaces what it supersedes); an earlier import left with
-        no rows is marked superseded. The import log gets one row. ``staged`` must have the
-        columns of ``table`` except ``import_id``.
+        no rows is marked superseded. With ``replace_same_files``, the current import of the
+        same file (``source`` and ``sha256``) loses all its rows and is marked superseded,
+        whatever their keys. The import log gets one row. ``staged`` must have the columns
+        of ``table`` except ``import_id``.
         """
         columns = [
             name
@@ -283,6 +296,14 @@ class Store:
             assert next_id is not None
             import_id = int(next_id[0])
             deleted = 0
+            earlier = self.find_import(source, sha256) if self.replace_same_files else None
+            if earlier is not None:
+                result = self.con.execute(
+                    f"DELETE FROM {table} WHERE import_id = ?", [earlier.import_id]
+                ).fetchone()
+                deleted += int(result[0]) if result else 0
+                said = f"in place of import {earlier.import_id} of the same file (--replace)"
+                note = f"{note}; {said}" if note else said
             if keys:
                 result = self.con.execute(
                     f"DELETE FROM {table} t USING (SELECT DISTINCT {key_list} FROM {staged}) s "
@@ -290,7 +311,7 @@ class Store:
                     "(SELECT import_id FROM imports WHERE source = ?)",
                     [source],
                 ).fetchone()
-                deleted = int(result[0]) if result else 0
+                deleted += int(result[0]) if result else 0
             inserted_row = self.con.execute(
                 f"INSERT INTO {table} (import_id, {column_list}) "
                 f"SELECT ? , {column_list} FROM {staged}",
@@ -328,6 +349,11 @@ class Store:
                     note,
                 ],
             )
+            if earlier is not None:
+                self.con.execute(
+                    "UPDATE imports SET superseded_by = ? WHERE import_id = ?",
+                    [import_id, earlier.import_id],
+                )
         return ImportReport(
             file=file_name,
             source=source,
@@ -337,6 +363,7 @@ class Store:
             import_id=import_id,
             first_month=first,
             last_month=last,
+            replaced_import=earlier.import_id if earlier is not None else None,
         )
 
     # -- reading -------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def evaluate(
         for source, comps in sorted(by_source.items())
     }
     if area is None or area.level == "force":
-        _check_force_present(engine, plan, counts)
+        _check_force_present(engine, plan, counts, as_at)
     unknown = unknown_values(engine, plan, by_source)
     milestones_of: dict[str, list[str]] = {}
     for milestone in plan.milestones:
@@ -199,11 +199,20 @@ def check_area(engine: Engine, plan: Plan, area: AreaRef | None) -> None:
         )
 
 
-def _check_force_present(engine: Engine, plan: Plan, counts: dict[str, MonthlyCounts]) -> None:
+def _check_force_present(
+    engine: Engine, plan: Plan, counts: dict[str, MonthlyCounts], as_at: date
+) -> None:
     crimes = counts.get("crimes")
     if crimes is None or crimes:
         return
     table = engine.table("crimes")
+    first = table.filter(table.force == plan.force).month.min().to_pyarrow().as_py()
+    if first is not None:  # the force is there, but only after the as-at month
+        raise MeasureError(
+            f"--as-at {format_month(as_at)} is before any data the store holds: its first "
+            f"month of crimes for force '{plan.force}' is {format_month(as_date(first))} "
+            f"(the plan year is {plan.plan_year}); give an --as-at month from then on"
+        )
     forces = sorted(r["force"] for r in table.select("force").distinct().to_pyarrow().to_pylist())
     if forces:
         raise MeasureError(

@@ -465,7 +465,7 @@ class _Writer:
                 months += f" to {s.last_month}"
             body.append(
                 [
-                    s.file_name,
+                    s.name,
                     s.source + (f" ({s.note})" if s.note else ""),
                     f"{s.rows:,}",
                     months,

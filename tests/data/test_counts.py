@@ -117,8 +117,36 @@ def test_months_and_force_filters(store_path: Path) -> None:
     base = ("counts", "--store", store_path, "--by", "month", "--format", "csv")
     assert csv_rows(run(*base, "--from", "2021-01")) == [["month", "count"], ["2021-03", "163"]]
     assert csv_rows(run(*base, "--to", "2021-01")) == [["month", "count"], ["2020-12", "163"]]
-    assert csv_rows(run(*base, "--force", "Other Police")) == [["month", "count"]]
     assert csv_rows(run(*base, "--force", FORCE))[1:] == [["2020-12", "163"], ["2021-03", "163"]]
+
+
+def test_nothing_counted_says_why(store_path: Path) -> None:
+    """A filter that counts nothing is a one-line error on stderr saying what the store does
+    hold (exit 1), not an empty table or a bare CSV header."""
+    base = ("counts", "--store", store_path, "--by", "month", "--format", "csv")
+    cases = {
+        ("--force", "Other Police"): "holds no crimes for --force 'Other Police'; "
+        f"forces in it: {FORCE}",
+        ("--from", "2023-01"): "holds crimes for 2020-12 to 2021-03 only, none for --from 2023-01",
+        ("--force", FORCE, "--to", "2019-05"): f"holds crimes of force '{FORCE}' for 2020-12 to "
+        "2021-03 only, none for --to 2019-05",
+        ("--from", "2021-01", "--to", "2021-02"): "no crimes match these filters",
+        ("--area", "small_area:E00000000"): "no crimes in small_area:E00000000",
+        ("--from", "2021-03", "--to", "2020-12"): "--from 2021-03 is after --to 2020-12",
+    }
+    for args, expected in cases.items():
+        result = run(*base, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stdout == ""
+        assert expected in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_an_empty_store_says_import_first(tmp_path: Path) -> None:
+    path = tmp_path / "empty.duckdb"
+    Store.open(path).close()
+    result = run("counts", "--store", path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: store {path} holds no crimes; import some first")
 
 
 def test_by_small_area_keeps_rows_without_one(store_path: Path) -> None:

@@ -97,7 +97,8 @@ def test_victim_ids_are_pseudonymised(here: Path) -> None:
 def test_reimport_and_a_newer_extract(here: Path) -> None:
     run("april.csv", "--mapping", "mapping.yaml")
     assert run("april.csv", "--mapping", "mapping.yaml") == (
-        "april.csv: already imported (same sha256), nothing added\n"
+        "april.csv: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place\n"
     )
     write(
         "may.csv",

@@ -140,7 +140,8 @@ def test_reimport_adds_nothing(tmp_path: Path) -> None:
     again = run("import", "policeuk", DEC, "--store", store)
     assert again.exit_code == 0, again.output
     assert again.stdout.splitlines() == [
-        f"{DEC}: already imported (same sha256), nothing added",
+        f"{DEC}: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place",
         "1 file: 0 rows imported, 1 already imported",
     ]
     with Store.open(store) as opened:
@@ -306,12 +307,14 @@ def test_the_same_file_twice_in_one_run(tmp_path: Path) -> None:
     assert sorted(lines[:2]) == sorted(
         [
             f"{DEC}: 163 rows imported (2020-12)",
-            f"{copy}: already imported (same sha256), nothing added",
+            f"{copy}: already imported (same sha256), nothing added"
+            "; --replace imports it again in its place",
         ]
     ) or sorted(lines[:2]) == sorted(
         [
             f"{copy}: 163 rows imported (2020-12)",
-            f"{DEC}: already imported (same sha256), nothing added",
+            f"{DEC}: already imported (same sha256), nothing added"
+            "; --replace imports it again in its place",
         ]
     )
     with Store.open(store) as opened:
@@ -801,7 +804,9 @@ def test_a_clean_run_takes_the_fast_path(tmp_path: Path, tried: list[bool]) -> N
     assert _taken() == "fast" and tried == [True]
     result = run("import", "policeuk", DEC, "--store", store)
     assert _taken() == "none" and tried == [True]
-    assert result.stdout.splitlines()[0].endswith("already imported (same sha256), nothing added")
+    assert result.stdout.splitlines()[0].endswith(
+        "nothing added; --replace imports it again in its place"
+    )
     with Store.open(store) as opened:
         assert opened.con.execute("SELECT count(*), count(source_line) FROM crimes").fetchone() == (
             163,
@@ -920,3 +925,46 @@ def test_a_failed_fast_attempt_leaves_the_store_as_it_was(
     assert run("import", "policeuk", DEC, "--store", store).exit_code == 0
     with Store.open(store) as opened:
         assert [r.import_id for r in opened.imports()] == [1, 2]
+
+
+def test_header_only_file(tmp_path: Path) -> None:
+    """A header with no rows is refused, as every other importer refuses one (issue 11),
+    blank lines after it included; in a folder it stops the whole run."""
+    for content in (HEADER_LINE.encode() + b"\r\n", HEADER_LINE.encode() + b"\n\n  \n"):
+        path, result = _bad(tmp_path, "2021-03-leicestershire-street.csv", content)
+        assert result.output == f"Error: {path}: has a header but no rows; expected a {WHAT}\n"
+    folder = tmp_path / "archive"
+    shutil.copytree(LEICS, folder)
+    empty = folder / "2021-03" / "2021-04-leicestershire-outcomes.csv"
+    empty.write_text(",".join(policeuk.OUTCOMES_HEADER) + "\n", encoding="utf-8")
+    store = tmp_path / "run.duckdb"
+    result = run("import", "policeuk", folder, "--store", store)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {empty}: has a header but no rows; expected a police.uk outcomes CSV\n"
+    )
+    with Store.open(store) as opened:
+        assert opened.imports() == []
+
+
+@pytest.mark.parametrize("files", [[DEC, MAR], [LEGACY]], ids=["fast", "precise"])
+def test_replace_a_police_uk_file(tmp_path: Path, files: list[Path]) -> None:
+    """``--replace`` re-imports files already imported in place of their earlier imports,
+    on the fast path and on the precise path; the counts stay the same."""
+    store = tmp_path / "s.duckdb"
+    assert run("import", "policeuk", *files, "--store", store).exit_code == 0
+    before = counted(store)
+    again = run("import", "policeuk", *files, "--store", store)
+    assert again.output.count("--replace imports it again in its place") == len(files)
+    result = run("import", "policeuk", *files, "--store", store, "--replace")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("in place of import") == len(files)
+    assert counted(store) == before
+    n = len(files)
+    with Store.open(store) as opened:
+        log = [(r.import_id, r.superseded_by, r.note or "") for r in opened.imports()]
+    assert [(i, s) for i, s, _ in log] == [
+        *((i, i + n) for i in range(1, n + 1)),
+        *((i, None) for i in range(n + 1, 2 * n + 1)),
+    ]
+    assert all(f"in place of import {i - n} of the same file" in note for i, _, note in log[n:])

@@ -237,7 +237,10 @@ def test_reimport_adds_nothing_and_a_corrected_table_replaces_it(here: Path) -> 
     original = FIXTURES / "reoffending-2013-02.csv"
     run("reoffending", str(original))
     again = run("reoffending", str(original))
-    assert again == f"{original}: already imported (same sha256), nothing added\n"
+    assert again == (
+        f"{original}: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place\n"
+    )
     lines = original.read_text().splitlines()
     fixed = write("fixed.csv", "\n".join(lines[:4] + [lines[4].replace("4996", "4997")]) + "\n")
     assert (
@@ -417,7 +420,10 @@ def test_ons_rolling_year_file(shared_data: Path, tmp_path: Path) -> None:
         "SELECT count(DISTINCT force), count(DISTINCT measure) FROM peer_figures", store
     ) == [(44, 22)]
     again = run("peers", str(path), "--format", "ons-pfa", "--store", str(store))
-    assert again == f"{path}: already imported (same sha256), nothing added\n"
+    assert again == (
+        f"{path}: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place\n"
+    )
 
 
 @pytest.mark.realdata
@@ -439,3 +445,51 @@ def test_ons_lsoa_lookup_west_midlands(shared_data: Path, tmp_path: Path) -> Non
         ("Walsall", 167),
         ("Wolverhampton", 158),
     ]
+
+
+@pytest.mark.parametrize("kind", ["survey", "population"])
+def test_unknown_area_level(here: Path, kind: str) -> None:
+    """An area level no measure or --area can name ("planet") is a bad row, naming the
+    levels allowed (AREA_REF_LEVELS)."""
+    args, header, good = CASES[kind][:3]
+    columns = header.split(",")
+    bad = good.split(",")
+    bad[columns.index("area_level")] = "planet"
+    write("in.csv", "\n".join([header, good, ",".join(bad)]) + "\n")
+    out = run(args[0], "in.csv", *args[1:], ok=False)
+    assert out == (
+        "Error: in.csv:3: column 'area_level': not an area level; expected one of force, lpu, "
+        f"local_authority, neighbourhood, small_area, area_set, found 'planet' {SKIP_HINT}\n"
+    )
+
+
+def test_replace_supersedes_the_earlier_import_of_the_same_file(here: Path) -> None:
+    """Re-importing the same extract with a corrected mapping adds nothing, and says how to
+    apply the correction; ``--replace`` applies it: the earlier import's rows go (whatever
+    their keys: here the force changes), the log says which import replaced which."""
+    extract = str(FIXTURES / "crimes-2013-04.csv")
+    mapping = (FIXTURES / "crimes-mapping.yaml").read_text(encoding="utf-8")
+    write("wrong.yaml", mapping.replace("force: West Midlands Police", "force: WMP typo"))
+    write("right.yaml", mapping)
+    run("crimes", extract, "--mapping", "wrong.yaml")
+    again = run("crimes", extract, "--mapping", "right.yaml")
+    assert again.endswith("nothing added; --replace imports it again in its place\n")
+    out = run("crimes", extract, "--mapping", "right.yaml", "--replace")
+    assert out == (
+        f"{extract}: 4 rows imported (2013-04), in place of import 1 of the same file, "
+        "4 rows of an earlier import replaced\n"
+    )
+    assert query("SELECT force, count(*) FROM crimes GROUP BY 1") == [("West Midlands Police", 4)]
+    assert query("SELECT import_id, rows, rows_replaced, superseded_by, note FROM imports") == [
+        (1, 4, 0, 2, "crime extract through mapping wrong.yaml"),
+        (2, 4, 4, None, "crime extract through mapping right.yaml; "
+         "in place of import 1 of the same file (--replace)"),
+    ]  # fmt: skip
+    # all or nothing: a --replace that fails leaves the import it would replace in place
+    write("bad.yaml", mapping.replace("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", 1))
+    run("crimes", extract, "--mapping", "bad.yaml", "--replace", ok=False)
+    assert query("SELECT import_id, superseded_by FROM imports") == [(1, 2), (2, None)]
+    assert query("SELECT count(*) FROM crimes WHERE import_id = 2") == [(4,)]
+    # a file never imported: --replace imports it as usual
+    out = run("population", str(FIXTURES / "population.csv"), "--replace")
+    assert out.endswith("population.csv: 3 rows imported\n")

@@ -225,3 +225,15 @@ def test_a_category_no_record_holds_is_said(plan: Plan, store: Store) -> None:
     )
     clean = evaluate(plan, Engine.of_store(store), date(2013, 4, 1))
     assert not any(isinstance(note, UnknownFilterValue) for note in clean.data_notes)
+
+
+def test_as_at_before_any_data_blames_the_month(demo_store, builtin_plan) -> None:  # type: ignore[no-untyped-def]
+    """``--as-at 1900-01`` on a store holding the plan's force: the month is the problem,
+    not the force (issue 11)."""
+    with Engine.of_store(demo_store) as engine, pytest.raises(MeasureError) as raised:
+        evaluate(builtin_plan, engine, date(1900, 1, 1))
+    assert str(raised.value) == (
+        "--as-at 1900-01 is before any data the store holds: its first month of crimes "
+        "for force 'West Midlands Police' is 2009-04 (the plan year is 2013/14); give an "
+        "--as-at month from then on"
+    )

@@ -129,3 +129,31 @@ def test_written_atomically(tmp_path: Path) -> None:
     write_text_atomic(target, "two")
     assert target.read_text() == "two"
     assert [p.name for p in target.parent.iterdir()] == ["x.html"]
+
+
+def test_sources_show_file_names_not_local_paths(demo_store: Store) -> None:
+    """The board sees each source file's name, never the folders on the analyst's machine
+    (issue 11); results.json keeps the path (``DataSource.file_name``)."""
+    import dataclasses
+    import io
+
+    from docx import Document
+
+    from crimeplan.report.docx import render_docx
+
+    plan = load_plan(builtin_plan_path())
+    results = evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1))
+    folders = ["/home/analyst/secret-share/2013-04", "C:\\Users\\analyst\\Downloads"]
+    sources = tuple(
+        dataclasses.replace(
+            s, file_name=f"{folders[i % 2]}{'/' if i % 2 == 0 else chr(92)}f{i}.csv"
+        )
+        for i, s in enumerate(results.sources)
+    )
+    assert sources
+    pack = build_pack(dataclasses.replace(results, sources=sources))
+    document = Document(io.BytesIO(render_docx(pack)))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    for text in (render_html(pack), "\n".join(cells)):
+        assert "analyst" not in text
+        assert all(f"f{i}.csv" in text for i in range(len(sources)))

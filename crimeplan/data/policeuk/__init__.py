@@ -42,7 +42,7 @@ import duckdb
 
 from crimeplan.data.counts import QualityNote, plural, quality_notes
 from crimeplan.data.engine import Engine
-from crimeplan.data.ingest import drop_staged, inspect_text_file
+from crimeplan.data.ingest import a, display_name, drop_staged, inspect_text_file
 from crimeplan.data.policeuk.checks import (
     OUTCOMES_COLUMNS,
     STREET_COLUMNS,
@@ -60,6 +60,7 @@ from crimeplan.data.policeuk.files import (
     Kind,
     PoliceUkFile,
     find_files,
+    has_rows,
 )
 from crimeplan.data.policeuk.plans import (
     assign_import_ids,
@@ -69,7 +70,7 @@ from crimeplan.data.policeuk.plans import (
 )
 from crimeplan.data.policeuk.precise import scan_batch, write_batch
 from crimeplan.data.store import ImportReport, Store, file_sha256
-from crimeplan.errors import BadRowError
+from crimeplan.errors import BadRowError, InputFileError
 
 __all__ = [
     "IMPORT_MEMORY_LIMIT",
@@ -191,6 +192,10 @@ def import_files(
     for file in files:
         spec = spec_for(file.kind)
         inspect_text_file(file.path, what=spec.what, header=spec.header)
+        if not has_rows(file.path):  # as every importer does: a header alone is no data
+            raise InputFileError(
+                f"{display_name(file.path)}: has a header but no rows; expected {a(spec.what)}"
+            )
     # hashlib releases the GIL: two files are hashed at a time
     with ThreadPoolExecutor(max_workers=IMPORT_THREADS) as pool:
         hashes = pool.map(file_sha256, [file.path for file in files])

@@ -117,6 +117,17 @@ def _file(path: Path, match: re.Match[str]) -> PoliceUkFile:
     return PoliceUkFile(path, "street" if kind == "street" else "outcomes", when)
 
 
+def has_rows(path: Path) -> bool:
+    """Whether the file has anything but blank lines after its header line (read only up to
+    the first such byte)."""
+    with path.open("rb") as handle:
+        handle.readline()
+        while block := handle.read(1 << 16):
+            if block.strip():
+                return True
+    return False
+
+
 def _kind_from_header(path: Path) -> Kind:
     try:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:

@@ -29,6 +29,7 @@ class PlannedFile:
     sha256: str
     earlier: ImportRecord | None = None  # already in the store (same source and sha256)
     same_as: PlannedFile | None = None  # the same content earlier in this run
+    replaces: int | None = None  # with --replace: the earlier import of this file it supersedes
     rejects_path: Path | None = None
     # filled in by the scan
     total: int = 0  # rows read (good and bad; lines the CSV reader rejected are not rows)
@@ -73,6 +74,8 @@ def plan_files(
         spec = spec_for(file.kind)
         plan = PlannedFile(file, spec, display_name(file.path), sha256)
         plan.earlier = store.find_import(spec.source, sha256)
+        if plan.earlier is not None and store.replace_same_files:
+            plan.replaces, plan.earlier = plan.earlier.import_id, None
         plan.same_as = seen.get((spec.source, sha256))
         if plan.new:
             seen[(spec.source, sha256)] = plan
@@ -102,7 +105,8 @@ def assign_import_ids(store: Store, planned: list[PlannedFile]) -> int:
 
 def file_notes(plan: PlannedFile) -> list[str]:
     """What is worth knowing about a file that is not an error: several months in one file,
-    a month that differs from the file name's, legacy category names, several forces."""
+    a month that differs from the file name's, legacy category names, several forces; and
+    (for the import log only) the import of the same file it replaced."""
     notes: list[str] = []
     months = plan.months()
     if len(months) > 1:
@@ -169,4 +173,5 @@ def file_report(plan: PlannedFile) -> ImportReport:
         last_month=months[-1] if months else None,
         rejects_file=str(plan.rejects_file) if plan.rejects_file else None,
         notes=tuple(file_notes(plan)),
+        replaced_import=plan.replaces,
     )

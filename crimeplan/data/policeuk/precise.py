@@ -227,6 +227,12 @@ def write_batch(
     rows are written last, and only imports in the log are superseded.)"""
     spec = batch[0].spec
     con = store.con
+    for plan in batch:  # --replace: the earlier import of the same file loses every row
+        if plan.replaces is not None:
+            gone = con.execute(
+                f"DELETE FROM {spec.table} WHERE import_id = ?", [plan.replaces]
+            ).fetchone()
+            plan.replaced += int(gone[0]) if gone else 0
     owner: dict[tuple[str, date], PlannedFile] = {}
     takers: dict[int, int] = {}  # import losing rows → the last import of the run taking some
     firsts: dict[tuple[str, date], PlannedFile] = {}
@@ -281,9 +287,14 @@ def write_batch(
                 plan.import_id, spec.source, plan.name, plan.sha256, plan.good, plan.bad,
                 plan.replaced, forces[0] if len(forces) == 1 else None,
                 months[0] if months else None, months[-1] if months else None,
-                "; ".join(file_notes(plan)) or None,
+                "; ".join(file_notes(plan) + _replaced(plan)) or None,
             ],
         )  # fmt: skip
+        if plan.replaces is not None:
+            con.execute(
+                "UPDATE imports SET superseded_by = ? WHERE import_id = ?",
+                [plan.import_id, plan.replaces],
+            )
     emptied = [p.import_id for p in batch if p.keys and p.dropped == set(p.keys) and p.import_id]
     if losers:
         left = {
@@ -300,6 +311,13 @@ def write_batch(
             "UPDATE imports SET superseded_by = ? WHERE import_id = ? AND superseded_by IS NULL",
             [takers[import_id], import_id],
         )
+
+
+def _replaced(plan: PlannedFile) -> list[str]:
+    """The import log's note of a file imported with --replace."""
+    if plan.replaces is None:
+        return []
+    return [f"in place of import {plan.replaces} of the same file (--replace)"]
 
 
 def _insert(

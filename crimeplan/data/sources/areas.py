@@ -169,7 +169,8 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import areas LSOA11_WD19_LAD19_EW_LU.csv --force "West Midlands Police"
+        crimeplan import areas examples/LSOA11_WD19_LAD19_Rutland.csv \\
+            --force "Leicestershire Police" --store force.duckdb
     """,
     layouts=(AREAS, ONS_LSOA, LPUS),
     targets=(TARGET,),

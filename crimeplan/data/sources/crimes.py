@@ -43,7 +43,8 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import crimes crimes-2013-04.xlsx --mapping wmp-mapping.yaml --store force.duckdb
+        crimeplan import crimes examples/crimes-extract.xlsx \\
+            --mapping examples/crimes-mapping.yaml --store force.duckdb
     """,
     targets=(TARGET,),
     options=(

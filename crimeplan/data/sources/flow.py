@@ -100,8 +100,9 @@ class Staged:
 
 
 def already_imported(store: Store, source: str, path: Path, sha256: str) -> ImportReport | None:
-    """The report of an import that adds nothing, if ``source`` already has this file."""
-    if store.find_import(source, sha256) is None:
+    """The report of an import that adds nothing, if ``source`` already has this file (and
+    the store is not replacing same files: ``Store.replace_same_files``, ``--replace``)."""
+    if store.replace_same_files or store.find_import(source, sha256) is None:
         return None
     return ImportReport(file=display_name(path), source=source, rows=0, already_imported=True)
 

@@ -24,7 +24,7 @@ from crimeplan.data.sources.flow import Layout, Target
 from crimeplan.data.store import ImportReport, Store
 
 #: The argument and options every importer has; its own options may not use these names.
-SHARED_OPTIONS = ("file", "paths", "store_path", "skip_bad", "rejects")
+SHARED_OPTIONS = ("file", "paths", "store_path", "skip_bad", "rejects", "replace")
 
 #: Told before each step of a long run: what the step does, steps done, steps in all.
 ProgressCallback = Callable[[str, int, int], None]
@@ -62,6 +62,8 @@ class Request:
     skip_bad: bool = False
     rejects: Path | None = None
     progress: ProgressCallback | None = None
+    #: ``--replace``: a file already imported is imported again in place of that import
+    replace: bool = False
 
     @property
     def path(self) -> Path:
@@ -83,8 +85,11 @@ class Request:
         return value
 
     def open_store(self) -> Store:
-        """The store, created if it does not exist yet."""
-        return Store.open(self.store_path, create=True)
+        """The store, created if it does not exist yet (importers are the only commands, with
+        ``crimeplan demo``, that create one)."""
+        store = Store.open(self.store_path, create=True)
+        store.replace_same_files = self.replace
+        return store
 
 
 #: An importer's work: given the request, the lines to print, each as soon as it is known.

@@ -90,7 +90,8 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import incidents incidents-2013-04.csv --force "West Midlands Police"
+        crimeplan import incidents examples/incidents.csv --force "Leicestershire Police" \\
+            --store force.duckdb
     """,
     layouts=(INCIDENTS,),
     targets=(TARGET,),

@@ -150,7 +150,7 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import peers rec-crime-pfa.csv --format ons-pfa --store force.duckdb
+        crimeplan import peers examples/rec-crime-pfa.csv --format ons-pfa --store force.duckdb
     """,
     layouts=(PEERS, ONS_PFA),
     targets=(TARGET,),

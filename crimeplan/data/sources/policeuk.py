@@ -95,7 +95,7 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import policeuk ./police-uk-archive --store force.duckdb
+        crimeplan import policeuk examples/policeuk --store force.duckdb
     """,
     layouts=(STREET, OUTCOMES),
     targets=TARGETS,

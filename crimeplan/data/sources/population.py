@@ -10,7 +10,7 @@ from pathlib import Path
 from crimeplan.data.ingest import RowCheck
 from crimeplan.data.sources.flow import Layout, TableLoad, Target, import_layout
 from crimeplan.data.sources.importer import Importer, Request, single_file
-from crimeplan.data.sources.sql import col, count, count_check, required, text
+from crimeplan.data.sources.sql import col, count, count_check, level_check, required, text
 from crimeplan.data.store import ImportReport, Store
 
 POPULATION = Layout(
@@ -40,6 +40,7 @@ def import_population(
         },
         checks=[
             required("area_level", "area level"),
+            level_check("area_level"),
             required("area", "area"),
             RowCheck(
                 "year",
@@ -67,7 +68,7 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import population populations-2012.csv --store force.duckdb
+        crimeplan import population examples/population.csv --store force.duckdb
     """,
     layouts=(POPULATION,),
     targets=(TARGET,),

@@ -79,7 +79,7 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import reoffending moj-reoffending-2013-02.csv --store force.duckdb
+        crimeplan import reoffending examples/moj-reoffending-2013-02.csv --store force.duckdb
     """,
     layouts=(REOFFENDING,),
     targets=(TARGET,),

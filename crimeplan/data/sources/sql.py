@@ -119,6 +119,19 @@ def required(name: str, what: str) -> RowCheck:
     return RowCheck(name, f"{text(name)} IS NULL", f"missing {what}")
 
 
+def level_check(name: str) -> RowCheck:
+    """The column must be one of the levels an area may be named at (``AREA_REF_LEVELS``:
+    what ``--area LEVEL:NAME`` and a plan's measures look rows up by)."""
+    from crimeplan.plan.model import AREA_REF_LEVELS
+
+    levels = ", ".join(lit(level) for level in AREA_REF_LEVELS)
+    return RowCheck(
+        name,
+        f"{text(name)} IS NOT NULL AND {text(name)} NOT IN ({levels})",
+        f"not an area level; expected one of {', '.join(AREA_REF_LEVELS)}",
+    )
+
+
 def number_check(name: str, what: str = "a number") -> RowCheck:
     """The column must be a number (see ``is_number``)."""
     return RowCheck(name, f"NOT coalesce({is_number(name)}, false)", f"not {what}")

@@ -19,6 +19,7 @@ from crimeplan.data.sources.sql import (
     force_check,
     force_value,
     is_count,
+    level_check,
     period_end,
     required,
     text,
@@ -86,6 +87,7 @@ def import_survey(
                 "period_end is before period_start",
             ),
             required("area_level", "area level"),
+            level_check("area_level"),
             required("area", "area"),
             count_check("respondents"),
             count_check("positive"),
@@ -118,7 +120,8 @@ IMPORTER = Importer(
     Example:
 
     \b
-        crimeplan import survey feeling-the-difference-w33.csv --force "West Midlands Police"
+        crimeplan import survey examples/survey.csv --force "Leicestershire Police" \\
+            --store force.duckdb
     """,
     layouts=(SURVEY,),
     targets=(TARGET,),

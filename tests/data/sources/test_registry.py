@@ -160,6 +160,9 @@ def test_a_registered_source_gets_a_command(census: Importer, tmp_path: Path) ->
         "  --skip-bad      Set bad rows aside in a rejects file and import the rest.\n"
         "  --rejects FILE  With --skip-bad: where to write the bad rows. Default:\n"
         "                  FILE.rejects.csv.\n"
+        "  --replace       Import a file already imported (same content) again, in place\n"
+        "                  of that import: its rows are deleted and the import log says\n"
+        "                  which import replaced it. For a corrected mapping or --force.\n"
         "  -h, --help      Show this message and exit.\n"
     )
     wards = tmp_path / "wards.csv"
@@ -168,7 +171,8 @@ def test_a_registered_source_gets_a_command(census: Importer, tmp_path: Path) ->
     out = run("census", str(wards), "--year", "2011", "--store", store)
     assert out == f"{wards}: 2 rows imported\n"
     assert run("census", str(wards), "--year", "2011", "--store", store) == (
-        f"{wards}: already imported (same sha256), nothing added\n"
+        f"{wards}: already imported (same sha256), nothing added"
+        "; --replace imports it again in its place\n"
     )
     con = duckdb.connect(store, read_only=True)
     try:
