@@ -193,6 +193,25 @@ class Annotation(Strict):
 
 Unit = Literal["count", "percent", "rate"]
 
+MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class RebasePoint(Strict):
+    """A change to the process from a month on (an intervention, a change of recording
+    practice): the control chart's limits are recalculated from ``from``, and the pack
+    says ``reason``. ``{from: 2011-04, reason: "Crime recording audit from April 2011"}``."""
+
+    start: MonthText = Field(alias="from")
+    reason: Annotated[str, Field(min_length=1)]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SpcSettings(Strict):
+    """How a measure's control chart is drawn: ``spc: {rebase: [{from: …, reason: …}]}``."""
+
+    rebase: list[RebasePoint] = Field(default_factory=list)
+
 
 class MeasureBase(Strict):
     """What every measure has. Each kind of measure (``kind``) is its own model below, with
@@ -208,6 +227,8 @@ class MeasureBase(Strict):
     peer_measure: str | None = None
     # SPC: months at which the process changed (e.g. a change of recording practice)
     rebase: list[str] = Field(default_factory=list)
+    # SPC: the chart's rebase points with their reasons
+    spc: SpcSettings | None = None
     unit: Unit | None = None
     # interventions to mark on the chart
     annotations: list[Annotation] = Field(default_factory=list)
@@ -218,6 +239,14 @@ class MeasureBase(Strict):
     @property
     def display_unit(self) -> Unit:
         return self.unit or self.default_unit
+
+    @property
+    def rebase_points(self) -> list[tuple[str, str | None]]:
+        """Every rebase month with its reason (None for a month of ``rebase``), by month."""
+        points: dict[str, str | None] = {month: None for month in self.rebase}
+        for point in self.spc.rebase if self.spc else ():
+            points[point.start] = point.reason
+        return sorted(points.items())
 
     @property
     def peer_per(self) -> int:
