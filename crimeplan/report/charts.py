@@ -239,7 +239,9 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
         )
     starts = rows[2::2]  # the first row of every segment after the first
     if starts:
-        rebases = alt.Chart(_data([{"month": r["month"], "text": "rebased"} for r in starts]))
+        rebases = alt.Chart(
+            _data([{"month": r["month"], "text": _rebase_label(spc, r)} for r in starts])
+        )
         layers.append(
             rebases.mark_rule(color=COLOURS["mean_line"], strokeDash=[2, 2], opacity=0.6).encode(
                 x=x
@@ -251,6 +253,21 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
             )
         )
     return layers
+
+
+#: The longest rebase reason the chart prints in full (the text gives it whole).
+REASON_CHARS = 48
+
+
+def _rebase_label(spc: Spc, row: dict[str, Any]) -> str:
+    """``New limits: <the plan's reason>`` at the start of a rebased segment."""
+    k = int(row["segment"]) - 1
+    reason = spc.rebases[k].reason if 0 <= k < len(spc.rebases) else None
+    if not reason:
+        return "New limits"
+    if len(reason) > REASON_CHARS:
+        reason = reason[: REASON_CHARS - 1].rstrip() + "…"
+    return f"New limits: {reason}"
 
 
 def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
@@ -360,6 +377,11 @@ def _spc_words(measure: MeasureResult, spc: Spc) -> list[str]:
             start = segments[-1].start_index
             if 0 <= start < len(measure.series):
                 since = f" since the rebase in {point_name(measure.series[start])}"
+                reason = spc.rebases[-1].reason if len(spc.rebases) == len(segments) - 1 else None
+                if reason:
+                    since += f" ({reason})"
+        elif spc.lpl is None and segments and segments[-1].undefined_limits == "no_variation":
+            limits = ", no process limits as every value is the same"
         words.append(f"Mean {numbers.value(spc.mean, unit)}{limits}{since}.")
     if len(segments) > 1:
         words.append(f"Rebased {len(segments) - 1} time{'s' if len(segments) > 2 else ''}.")

@@ -56,7 +56,8 @@ Where this differs from NHSRplotthedots (version 0.2.x), and why:
   warns about segments under 12 points; this module does not.
 - **Suggested rebase** (``suggested_rebase``, not in R): the Making Data Count advice to
   recalculate the limits after a sustained shift, offered as the first point of the latest
-  shift (7 or more points on one side of the mean) that does not begin its segment.
+  shift (7 or more points on one side of the mean) that lasts to the end of its segment and
+  does not begin it.
 """
 
 from __future__ import annotations
@@ -501,12 +502,14 @@ class SuggestedRebase:
 
 
 def suggested_rebase(chart: SpcResult, values: Sequence[float | None]) -> SuggestedRebase | None:
-    """The latest shift (7 or more values present in a row strictly on one side of their
-    segment's mean) that does not begin its segment: Making Data Count's cue to recalculate
-    the limits from the first point of the shift. None when there is none.
+    """The latest sustained shift: 7 or more values present in a row strictly on one side of
+    their segment's mean, lasting to the segment's last value (the process moved and
+    stayed), that does not begin its segment: Making Data Count's cue to recalculate the
+    limits from the first point of the shift. None when there is none.
 
-    A run that begins a segment is left out (rebasing there changes nothing), and so is one
-    whose first point is already a rebase point.
+    A run that begins its segment is left out (rebasing there changes nothing; a rebase
+    point begins a segment), and so is one that came back to the mean (an excursion, not a
+    new level).
     """
     found: SuggestedRebase | None = None
     for segment in chart.segments:
@@ -528,7 +531,7 @@ def suggested_rebase(chart: SpcResult, values: Sequence[float | None]) -> Sugges
                 if (value > mean) - (value < mean) != side:
                     break
                 j += 1
-            if side != 0 and j - k + 1 >= RUN and k > 0:
+            if side != 0 and j - k + 1 >= RUN and k > 0 and j == len(points) - 1:
                 found = SuggestedRebase(
                     index=first, months=j - k + 1, side="above" if side > 0 else "below"
                 )
