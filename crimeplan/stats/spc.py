@@ -517,9 +517,7 @@ def suggested_rebase(chart: SpcResult, values: Sequence[float | None]) -> Sugges
             continue
         mean = segment.mean
         points = [
-            i
-            for i in range(segment.start_index, segment.end_index + 1)
-            if values[i] is not None
+            i for i in range(segment.start_index, segment.end_index + 1) if values[i] is not None
         ]
         k = 0
         while k < len(points):
