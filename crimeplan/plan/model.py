@@ -193,7 +193,26 @@ class Annotation(Strict):
 
 Unit = Literal["count", "percent", "rate"]
 
-MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+_MONTH_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(value: Any) -> Any:
+    """``"2011-04"``: a month, as YAML 1.2 reads ``2011-04`` (a date is refused by name)."""
+    expected = "expected a month YYYY-MM, e.g. 2011-04"
+    if isinstance(value, date):
+        raise ValueError(f"{expected}; got the date {value.isoformat()}")
+    if isinstance(value, str) and not _MONTH_TEXT.match(value.strip()):
+        raise ValueError(f"{expected}; got '{value}'")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _reason(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("a rebase point needs a reason: say what changed the process")
+    return value.strip() if isinstance(value, str) else value
+
+
+MonthText = Annotated[str, BeforeValidator(_month)]
 
 
 class RebasePoint(Strict):
@@ -202,7 +221,7 @@ class RebasePoint(Strict):
     says ``reason``. ``{from: 2011-04, reason: "Crime recording audit from April 2011"}``."""
 
     start: MonthText = Field(alias="from")
-    reason: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, BeforeValidator(_reason)]
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
