@@ -239,19 +239,35 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
         )
     starts = rows[2::2]  # the first row of every segment after the first
     if starts:
+        position = {point.month[:7]: i for i, point in enumerate(measure.series)}
+        late = 0.6 * len(measure.series)  # labels this far along run leftwards, inside
         rebases = alt.Chart(
-            _data([{"month": r["month"], "text": _rebase_label(spc, r)} for r in starts])
+            _data(
+                [
+                    {
+                        "month": r["month"],
+                        "text": _rebase_label(spc, r),
+                        "late": position.get(str(r["month"])[:7], 0) > late,
+                    }
+                    for r in starts
+                ]
+            )
         )
         layers.append(
             rebases.mark_rule(color=COLOURS["mean_line"], strokeDash=[2, 2], opacity=0.6).encode(
                 x=x
             )
         )
-        layers.append(
-            rebases.mark_text(align="left", baseline="top", dx=3, dy=16, fontSize=10).encode(
-                x=x, y=alt.value(0), text="text:N"
-            )
+        sides: tuple[tuple[bool, Literal["left", "right"], int], ...] = (
+            (False, "left", 3),
+            (True, "right", -3),
         )
+        for late_rows, align, dx in sides:
+            layers.append(
+                rebases.transform_filter(f"datum.late == {str(late_rows).lower()}")
+                .mark_text(align=align, baseline="top", dx=dx, dy=16, fontSize=10)
+                .encode(x=x, y=alt.value(0), text="text:N")
+            )
     return layers
 
 
