@@ -1007,8 +1007,11 @@ def test_undefined_limits_are_said() -> None:
     chart = _chart_sentence(replace(measure, spc=flat))
     assert chart == (
         "On the control chart March 2013 is common-cause variation only; the chart has no "
-        "process limits, as every month since April 2011 has the same figure."
+        "process limits: every month has the same figure since April 2011."
     )
+    # a change beyond chance beside a chart with no limits: no "natural variation" to cite
+    rise = replace(measure, spc=flat, change_test=_test(60, 24), **RISE)
+    assert not any(t.startswith("Taken together") for t in _say(rise))
 
 
 def test_results_without_the_rules_keep_the_old_reading() -> None:

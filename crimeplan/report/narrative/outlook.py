@@ -261,12 +261,11 @@ def _no_limits(m: MeasureView) -> list[Part]:
     if why == "no_variation":
         unit = "wave" if m.waves else "month"
         return [
-            f"; the chart has no process limits, as every {unit}",
+            f"; the chart has no process limits: every {unit} has the same figure",
             *_since_parts(m),
-            " has the same figure",
         ]
     if why == "too_few_values":
-        return ["; the chart has too few figures", *_since_parts(m), " for process limits"]
+        return ["; the chart has too few figures for process limits", *_since_parts(m)]
     return []
 
 
@@ -340,6 +339,8 @@ def verdict_sentence(m: MeasureView) -> Sentence | None:
         return None
     if not special and not significant:
         return None
+    if not special and spc.get("upl") is None:
+        return None  # no limits: no natural variation to be within
     change = float(m.d.get("change") or 0)
     improvement = m.d.get("improvement", "neutral")
     better: bool | None = (
