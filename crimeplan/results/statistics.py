@@ -91,7 +91,7 @@ class Overdispersed:
 @result
 class QuasiPoissonTest:
     """The same comparison allowing for the monthly counts' extra-Poisson variation: the
-    variance ``dispersion`` times Poisson's (the chart's overdispersion, at least 1), a Wald
+    variance ``dispersion`` times Poisson's (the chart's overdispersion, above 1), a Wald
     interval of the rate ratio on the log scale and its % change (quasi-Poisson; see
     ``crimeplan.stats.significance.quasi_poisson_rate_test``). The words rely on it."""
 
@@ -110,7 +110,8 @@ class CountChangeTest:
     """The year to date against the baseline period: R's ``poisson.test`` of the two counts
     with their exposures (days, times population for a rate), ``change_pct`` and its
     interval as a % change, and how dispersed the monthly counts are; ``quasi_poisson`` the
-    same allowing for that dispersion (None when either count is 0 or there is no index)."""
+    same allowing for that dispersion (None when either count is 0, or the index is missing
+    or not above 1: then the exact test is the one the words rely on)."""
 
     test: Literal["poisson_rate_ratio"] = "poisson_rate_ratio"
     count: int

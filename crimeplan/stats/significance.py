@@ -17,7 +17,8 @@ Counts (crimes this year to date against last year to date):
   It is what a Poisson GLM of the months with a period indicator and a log-exposure offset
   gives with its scale fixed at ``phi`` (statsmodels' ``GLM(...).fit(scale=phi)``; with
   ``scale='X2'`` the Pearson chi-squared over its degrees of freedom); the measures take
-  ``phi`` from the chart's moving ranges (``overdispersion``), at least 1.
+  ``phi`` from the chart's moving ranges (``overdispersion``) where it is above 1 (at or
+  below 1 the exact test stands).
 
 Proportions (survey results, solved rates) are in **per cent** throughout, as in the measures
 JSON: ``wilson_interval`` gives per cent, and ``newcombe_difference`` gives the difference in

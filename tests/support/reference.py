@@ -90,7 +90,7 @@ def quasi_poisson_rate_ratio(
             sm.add_constant(np.array([0.0, 1.0])),
             family=sm.families.Poisson(),
             offset=np.log(np.array([t2, t1], dtype=float)),
-        ).fit(scale=max(dispersion, 1.0))
+        ).fit(scale=dispersion)
     low, high = fit.conf_int(alpha=0.05)[1]
     return {
         "low": 100 * float(np.expm1(low)),

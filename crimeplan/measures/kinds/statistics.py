@@ -151,13 +151,13 @@ def count_change_test(
                 test.significant and chart and chart.variation_icon == "common_cause"
             ),
         )
-    # the words rely on the test that allows for the variation the chart measures: at
-    # least Poisson's (an index under 1 is taken as 1, never narrower than the exact test)
+    # the words rely on the test that allows for the variation the chart measures; where
+    # the months vary no more than Poisson's (an index of 1 or less) the exact test stands
     quasi = (
         None
-        if index is None
+        if index is None or index <= 1
         else quasi_poisson_rate_test(
-            int(count), exposure, int(before), base_exposure, dispersion=max(index, 1.0)
+            int(count), exposure, int(before), base_exposure, dispersion=index
         )
     )
     return from_dict(
