@@ -242,7 +242,7 @@ def test_total_recorded_crime_stable_on_last_year_but_below_its_long_run_average
     assert (
         "Taken together, April 2013 is no different from April 2012 beyond chance, but it is "
         "an improvement on the months since April 2009 on the control chart: the improvement "
-        "came before this year and has held, with no further fall this year." in text
+        "was already there a year ago, with no further fall since." in text
     )
     assert "is within chance, but" not in text
     run = figure(sentences, ordinal(below))
@@ -313,7 +313,7 @@ def test_every_special_cause_is_phrased_by_its_rule(
         if significant is False and measure.change:
             verdict = next(s.text for s in sentences if s.text.startswith("Taken together"))
             assert " beyond chance, but " in verdict and "on the control chart" in verdict
-            assert "before this year" in verdict, verdict
+            assert "already there a year ago" in verdict, verdict
     assert seen >= (
         {"outside_limits", "two_in_three", "shift"} if as_at.year == 2013 else {"trend"}
     )
@@ -858,7 +858,7 @@ RISE: dict[str, Any] = {"change": 36, "ytd": 60, "baseline_ytd": 24, "change_pct
             {},
             "Taken together, April 2013 is no different from April 2012 beyond chance, but March "
             "2013 is an improvement on the months since April 2011 on the control chart: the "
-            "improvement came before this year and has held, with no further fall this year.",
+            "improvement was already there a year ago, with no further fall since.",
         ),
         (
             (("outside_limits",), "concern_high", None),
@@ -866,7 +866,7 @@ RISE: dict[str, Any] = {"change": 36, "ytd": 60, "baseline_ytd": 24, "change_pct
             {},
             "Taken together, April 2013 is no different from April 2012 beyond chance, but March "
             "2013 is a concern against the months since April 2011 on the control chart: the "
-            "deterioration came before this year and has not been reversed.",
+            "deterioration was already there a year ago and has not been reversed.",
         ),
         (
             ((), "common_cause", None),

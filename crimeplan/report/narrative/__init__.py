@@ -28,7 +28,7 @@ low: below the lower process limit"; a shift is "the 9th month in a row below th
 the quasi-Poisson one where the results hold it (it allows for the months' extra variation).
 One sentence, "Taken together, …", joins the test and the chart into one verdict
 (``outlook.verdict_sentence``): a change within chance beside a special cause of improvement
-is an improvement made before this year that has held; beyond chance beside common cause is
+is an improvement already there a year ago; beyond chance beside common cause is
 not yet sustained. A change within chance is called "stable" only when the chart agrees.
 
 Missing pieces (None in the JSON) are simply not mentioned, with one exception: a change with

@@ -329,7 +329,7 @@ def verdict_sentence(m: MeasureView) -> Sentence | None:
 
     The test compares this year with last; the chart compares the latest point with every
     month since its limits were set. So a change within chance beside a special cause of
-    improvement is an improvement made before this year that has held, and a change beyond
+    improvement is an improvement already there a year ago, and a change beyond
     chance beside common-cause variation is not yet a sustained change.
     """
     spc = m.d.get("spc") or {}
@@ -377,14 +377,14 @@ def verdict_sentence(m: MeasureView) -> Sentence | None:
     if not significant:  # and special
         if icon.startswith("improvement"):
             tail = [
-                ": the improvement came before this year and has held, with no further "
+                ": the improvement was already there a year ago, with no further "
                 + ("rise" if improvement == "increase" else "fall")
-                + " this year"
+                + " since"
             ]
         elif icon.startswith("concern"):
-            tail = [": the deterioration came before this year and has not been reversed"]
+            tail = [": the deterioration was already there a year ago and has not been reversed"]
         else:
-            tail = [": the change came before this year and has held"]
+            tail = [": the change was already there a year ago"]
         return make_sentence(
             lead, *now, " is no different from ", *before, " beyond chance, but ", point,
             " is", *against, *tail, ".",
