@@ -212,6 +212,14 @@ def _reason(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _fix_after(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 12:
+        raise ValueError(
+            f"expected a whole number of at least 12 (limits need a year of months); got {value}"
+        )
+    return value
+
+
 MonthText = Annotated[str, BeforeValidator(_month)]
 
 
@@ -227,9 +235,11 @@ class RebasePoint(Strict):
 
 
 class SpcSettings(Strict):
-    """How a measure's control chart is drawn: ``spc: {rebase: [{from: …, reason: …}]}``."""
+    """How a measure's control chart is drawn: ``spc: {rebase: [{from: …, reason: …}]}``;
+    ``fix_after_n_points`` takes each segment's mean and limits from its first n months."""
 
     rebase: list[RebasePoint] = Field(default_factory=list)
+    fix_after_n_points: Annotated[int, BeforeValidator(_fix_after)] | None = None
 
 
 class MeasureBase(Strict):

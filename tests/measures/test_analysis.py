@@ -411,3 +411,25 @@ def test_an_accepted_rebase_recalculates_the_limits_and_keeps_its_reason(
     )
     assert spc.rebases == (Rebase(month="2012-04", reason=reason),)
     assert spc.suggested_rebase is None or spc.suggested_rebase.month != "2012-04"
+
+
+def test_fix_after_n_points_takes_each_segments_limits_from_its_first_months(
+    demo_store: Store, builtin_plan: Plan
+) -> None:
+    """``spc: {fix_after_n_points: 24}``: the mean and limits of knife crime from April 2009
+    to March 2011 only (reference ``xmr`` of those 24 months), applied to every month."""
+    measures = [
+        m.model_copy(update={"spc": SpcSettings(fix_after_n_points=24)})
+        if m.id == "knife_crime"
+        else m
+        for m in builtin_plan.measures
+    ]
+    plan = builtin_plan.model_copy(update={"measures": measures})
+    spc = analyse(plan, Engine.of_store(demo_store), date(2013, 4, 1)).measure("knife_crime").spc
+    assert spc is not None
+    _, values = _knife_months(demo_store)
+    first = xmr(values[:24])
+    assert (spc.mean, spc.lpl, spc.upl) == pytest.approx(
+        (first["mean"], first["lpl"], first["upl"])
+    )
+    assert len(spc.segments) == 1 and spc.segments[0].end_index == len(values) - 1

@@ -652,3 +652,17 @@ def test_a_bad_spc_rebase_point_names_its_line_and_field(point: str, message: st
         f"    where: {{category: Robbery}}\n    spc:\n      rebase:\n        - {point}\n",
     )
     assert f"plan.yaml:28  measures[1] 'robbery'.{message}" in problems(text)
+
+
+def test_spc_fix_after_n_points_is_at_least_twelve() -> None:
+    text = BASE.replace(
+        "    where: {category: Robbery}\n",
+        "    where: {category: Robbery}\n    spc: {fix_after_n_points: 6}\n",
+    )
+    assert problems(text) == [
+        "plan.yaml:26  measures[1] 'robbery'.spc.fix_after_n_points: expected a whole number "
+        "of at least 12 (limits need a year of months); got 6"
+    ]
+    fixed = text.replace("fix_after_n_points: 6", "fix_after_n_points: 24")
+    spc = load_plan_text(fixed, "plan.yaml").measure("robbery").spc
+    assert spc is not None and spc.fix_after_n_points == 24

@@ -55,6 +55,7 @@ def spc(measure: MeasureBase, result: MeasureResult) -> Spc | None:
         improvement_direction=measure.improvement,
         target=target,
         rebase_at_index=sorted(at.values()),
+        fix_after_n_points=measure.spc.fix_after_n_points if measure.spc else None,
     )
     reading = last_point_reading(chart, values)
     shift = suggested_rebase(chart, values)
