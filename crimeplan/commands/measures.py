@@ -20,6 +20,7 @@ from crimeplan.plan import load_plan
 from crimeplan.plan.model import AreaRef
 from crimeplan.report import numbers
 from crimeplan.report.narrative.notes import data_note
+from crimeplan.report.narrative.suggestions import rebase_suggestion
 from crimeplan.results.measure import MeasuresResult
 
 CSV_COLUMNS = (
@@ -93,6 +94,10 @@ def render_table(result: MeasuresResult, console: Console) -> None:
     console.print(f"Year to date {ytd[0]} to {ytd[1]} against {baseline[0]} to {baseline[1]}.")
     for note in result.data_notes:
         console.print(f"Note: {data_note(note)}")
+    for m in result.measures:
+        suggestion = rebase_suggestion(m)
+        if suggestion:
+            console.print(f"Suggested rebase: {suggestion}", markup=False, highlight=False)
 
 
 @cli.command("measures")

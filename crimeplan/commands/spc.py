@@ -19,6 +19,8 @@ def spc_command() -> None:
     each one's XmR chart, the way NHSRplotthedots draws it for "Making Data Count": the
     mean and process limits of the last segment, a type for each point, the variation and
     assurance icons, and every segment. An object gives an object, a list gives a list.
+    Limits are null where they are undefined: a segment's undefined_limits says why
+    (no_variation: every moving range is 0, as NHSRplotthedots gives NaN; too_few_values).
 
     Input keys: values (numbers or nulls, oldest first; required), improvement_direction
     (increase, decrease or neutral; default neutral), target (number or null),

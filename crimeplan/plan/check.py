@@ -404,11 +404,45 @@ class _Checker:
                     "the plan has no peers to compare with",
                     "list the peer forces under peers",
                 )
+            seen: dict[str, Path] = {}
             for k, month in enumerate(measure.rebase):
                 try:
                     parse_month(month, "rebase month")
                 except CrimeplanError as error:
                     self.add(("measures", i, "rebase", k), str(error))
+                    continue
+                seen.setdefault(month, ("measures", i, "rebase", k))
+            self.spc_rebase(i, measure, seen)
+
+    def spc_rebase(self, i: int, measure: MeasureBase, seen: dict[str, Path]) -> None:
+        """A measure's ``spc.rebase`` points: each month once (``rebase`` included), in
+        order, and not after the plan year."""
+        if measure.spc is None:
+            return
+        last = self.plan.year.last_month if "plan_year" in self.plan.model_fields_set else None
+        previous: str | None = None
+        for k, point in enumerate(measure.spc.rebase):
+            path: Path = ("measures", i, "spc", "rebase", k, "from")
+            month = point.start
+            if month in seen:
+                line = self.line(seen[month])
+                where = f"line {line}" if line is not None else self.name(seen[month])
+                self.add(path, f"{month} is a rebase point already", f"first given at {where}")
+                continue
+            if previous is not None and month < previous:
+                self.add(
+                    path,
+                    f"{month} is listed after the later {previous}",
+                    "list the rebase points in date order",
+                )
+            elif last is not None and parse_month(month) > last:
+                self.add(
+                    path,
+                    f"{month} is after the plan year {self.plan.plan_year} ends",
+                    "a rebase point is a month the process changed, up to the as-at month",
+                )
+            seen[month] = path
+            previous = month
 
     def proportions(self) -> None:
         for i, measure in enumerate(self.plan.measures):

@@ -193,6 +193,54 @@ class Annotation(Strict):
 
 Unit = Literal["count", "percent", "rate"]
 
+_MONTH_TEXT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(value: Any) -> Any:
+    """``"2011-04"``: a month, as YAML 1.2 reads ``2011-04`` (a date is refused by name)."""
+    expected = "expected a month YYYY-MM, e.g. 2011-04"
+    if isinstance(value, date):
+        raise ValueError(f"{expected}; got the date {value.isoformat()}")
+    if isinstance(value, str) and not _MONTH_TEXT.match(value.strip()):
+        raise ValueError(f"{expected}; got '{value}'")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _reason(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("a rebase point needs a reason: say what changed the process")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _fix_after(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 12:
+        raise ValueError(
+            f"expected a whole number of at least 12 (limits need a year of months); got {value}"
+        )
+    return value
+
+
+MonthText = Annotated[str, BeforeValidator(_month)]
+
+
+class RebasePoint(Strict):
+    """A change to the process from a month on (an intervention, a change of recording
+    practice): the control chart's limits are recalculated from ``from``, and the pack
+    says ``reason``. ``{from: 2011-04, reason: "Crime recording audit from April 2011"}``."""
+
+    start: MonthText = Field(alias="from")
+    reason: Annotated[str, BeforeValidator(_reason)]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SpcSettings(Strict):
+    """How a measure's control chart is drawn: ``spc: {rebase: [{from: …, reason: …}]}``;
+    ``fix_after_n_points`` takes each segment's mean and limits from its first n months."""
+
+    rebase: list[RebasePoint] = Field(default_factory=list)
+    fix_after_n_points: Annotated[int, BeforeValidator(_fix_after)] | None = None
+
 
 class MeasureBase(Strict):
     """What every measure has. Each kind of measure (``kind``) is its own model below, with
@@ -208,6 +256,8 @@ class MeasureBase(Strict):
     peer_measure: str | None = None
     # SPC: months at which the process changed (e.g. a change of recording practice)
     rebase: list[str] = Field(default_factory=list)
+    # SPC: the chart's rebase points with their reasons
+    spc: SpcSettings | None = None
     unit: Unit | None = None
     # interventions to mark on the chart
     annotations: list[Annotation] = Field(default_factory=list)
@@ -218,6 +268,14 @@ class MeasureBase(Strict):
     @property
     def display_unit(self) -> Unit:
         return self.unit or self.default_unit
+
+    @property
+    def rebase_points(self) -> list[tuple[str, str | None]]:
+        """Every rebase month with its reason (None for a month of ``rebase``), by month."""
+        points: dict[str, str | None] = {month: None for month in self.rebase}
+        for point in self.spc.rebase if self.spc else ():
+            points[point.start] = point.reason
+        return sorted(points.items())
 
     @property
     def peer_per(self) -> int:

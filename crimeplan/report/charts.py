@@ -239,18 +239,51 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
         )
     starts = rows[2::2]  # the first row of every segment after the first
     if starts:
-        rebases = alt.Chart(_data([{"month": r["month"], "text": "rebased"} for r in starts]))
+        position = {point.month[:7]: i for i, point in enumerate(measure.series)}
+        late = 0.6 * len(measure.series)  # labels this far along run leftwards, inside
+        rebases = alt.Chart(
+            _data(
+                [
+                    {
+                        "month": r["month"],
+                        "text": _rebase_label(spc, r),
+                        "late": position.get(str(r["month"])[:7], 0) > late,
+                    }
+                    for r in starts
+                ]
+            )
+        )
         layers.append(
             rebases.mark_rule(color=COLOURS["mean_line"], strokeDash=[2, 2], opacity=0.6).encode(
                 x=x
             )
         )
-        layers.append(
-            rebases.mark_text(align="left", baseline="top", dx=3, dy=16, fontSize=10).encode(
-                x=x, y=alt.value(0), text="text:N"
-            )
+        sides: tuple[tuple[bool, Literal["left", "right"], int], ...] = (
+            (False, "left", 3),
+            (True, "right", -3),
         )
+        for late_rows, align, dx in sides:
+            layers.append(
+                rebases.transform_filter(f"datum.late == {str(late_rows).lower()}")
+                .mark_text(align=align, baseline="top", dx=dx, dy=16, fontSize=10)
+                .encode(x=x, y=alt.value(0), text="text:N")
+            )
     return layers
+
+
+#: The longest rebase reason the chart prints in full (the text gives it whole).
+REASON_CHARS = 48
+
+
+def _rebase_label(spc: Spc, row: dict[str, Any]) -> str:
+    """``New limits: <the plan's reason>`` at the start of a rebased segment."""
+    k = int(row["segment"]) - 1
+    reason = spc.rebases[k].reason if 0 <= k < len(spc.rebases) else None
+    if not reason:
+        return "New limits"
+    if len(reason) > REASON_CHARS:
+        reason = reason[: REASON_CHARS - 1].rstrip() + "…"
+    return f"New limits: {reason}"
 
 
 def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
@@ -360,6 +393,11 @@ def _spc_words(measure: MeasureResult, spc: Spc) -> list[str]:
             start = segments[-1].start_index
             if 0 <= start < len(measure.series):
                 since = f" since the rebase in {point_name(measure.series[start])}"
+                reason = spc.rebases[-1].reason if len(spc.rebases) == len(segments) - 1 else None
+                if reason:
+                    since += f" ({reason})"
+        elif spc.lpl is None and segments and segments[-1].undefined_limits == "no_variation":
+            limits = ", no process limits as every value is the same"
         words.append(f"Mean {numbers.value(spc.mean, unit)}{limits}{since}.")
     if len(segments) > 1:
         words.append(f"Rebased {len(segments) - 1} time{'s' if len(segments) > 2 else ''}.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crimeplan.results.measure import MeasureResult
-from crimeplan.results.statistics import ProportionChangeTest
+from crimeplan.results.statistics import CountChangeTest, ProportionChangeTest, QuasiPoissonTest
 
 
 def value(number: float | int | None, unit: str) -> str:
@@ -58,7 +58,8 @@ def change_with_interval(measure: MeasureResult) -> str:
     if isinstance(test, ProportionChangeTest):
         low, high = test.difference_ci95
         return f"{base} ({_signed(low)} to {_signed(high)})"
-    c_low, c_high = test.change_ci95
+    # the interval the words rely on: allowing for the months' extra variation, where held
+    c_low, c_high = (test.quasi_poisson or test).change_ci95
     if c_low is None or c_high is None:
         return base
     return f"{base} ({_signed(c_low)}% to {_signed(c_high)}%)"
@@ -69,12 +70,17 @@ def p_value(p: float) -> str:
 
 
 def signal(measure: MeasureResult) -> str:
-    """Whether the change on the baseline is more than chance: ``yes (p=0.030)``."""
+    """Whether the change on the baseline is more than chance: ``yes (p=0.030)``; for a
+    count, by the quasi-Poisson test where the results hold it, as the words say."""
     test = measure.change_test
     if test is None:
         return "–"
-    word = "yes" if test.significant else "no"
-    return f"{word} ({p_value(test.p_value)})"
+    if isinstance(test, CountChangeTest) and test.quasi_poisson is not None:
+        used: CountChangeTest | ProportionChangeTest | QuasiPoissonTest = test.quasi_poisson
+    else:
+        used = test
+    word = "yes" if used.significant else "no"
+    return f"{word} ({p_value(used.p_value)})"
 
 
 VARIATION = {

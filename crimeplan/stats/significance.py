@@ -11,6 +11,14 @@ Counts (crimes this year to date against last year to date):
 - ``overdispersion`` compares the month-to-month variation with Poisson's, and
   ``overdispersion_note`` says so in words when it is too large for the exact test's
   "significant" to mean "beyond the chart's natural variation".
+- ``quasi_poisson_rate_test`` is the same comparison allowing for that extra variation: the
+  quasi-Poisson (log-linear, Wald) interval of the rate ratio with its variance multiplied
+  by a dispersion ``phi``, ``log(ratio) ± z * sqrt(phi * (1 / count + 1 / baseline_count))``.
+  It is what a Poisson GLM of the months with a period indicator and a log-exposure offset
+  gives with its scale fixed at ``phi`` (statsmodels' ``GLM(...).fit(scale=phi)``; with
+  ``scale='X2'`` the Pearson chi-squared over its degrees of freedom); the measures take
+  ``phi`` from the chart's moving ranges (``overdispersion``) where it is above 1 (at or
+  below 1 the exact test stands).
 
 Proportions (survey results, solved rates) are in **per cent** throughout, as in the measures
 JSON: ``wilson_interval`` gives per cent, and ``newcombe_difference`` gives the difference in
@@ -19,8 +27,10 @@ pooled two-proportion z-test without continuity correction.
 
 Rounding in ``to_dict()``: p-values to 4 significant figures (so a tiny p-value stays
 visible, e.g. ``3.142e-12``, never ``0.0``); rate ratios to 4 decimal places; percentages and
-percentage points to 2; an infinite bound (a count against a baseline of zero) becomes
-``None``. The dataclass fields keep full precision.
+percentage points to 2, except the interval of a % change (``change_ci95``), which is kept to
+1 place, the places every reader shows it to, so that it is rounded once (a lower end of
+-1.5497 % is -1.5, not -1.55 and then -1.6); an infinite bound (a count against a baseline of
+zero) becomes ``None``. The dataclass fields keep full precision.
 
 Bad input (negative counts, zero exposure, a confidence outside (0, 1)) raises ``ValueError``.
 """
@@ -39,6 +49,9 @@ from scipy import stats
 #: 2 in about 7 % of 12-month series, 2 % of 24-month and 0.6 % of 36-month series (simulated,
 #: with moving-range screening); crime series usually sit far above it.
 OVERDISPERSION_THRESHOLD = 2.0
+
+#: The places the interval of a % change is kept to: the places it is shown to.
+CHANGE_CI_PLACES = 1
 
 _D2 = 1.128  # the bias constant of a moving range of two points (sigma = mean MR / d2)
 _SCREEN = 3.267  # moving ranges at or above 3.267 x their mean are set aside, as in the chart
@@ -78,7 +91,37 @@ class RateComparison:
             "p_value": _round_p(self.p_value),
             "ci95": [_round(v, 4) for v in self.ci95],
             "change_pct": _round(self.change_pct, 2),
-            "change_ci95": [_round(v, 2) for v in self.change_ci95],
+            "change_ci95": [_round(v, CHANGE_CI_PLACES) for v in self.change_ci95],
+            "significant": self.significant,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
+class QuasiPoissonComparison:
+    """Two Poisson rates compared allowing for extra-Poisson variation (quasi-Poisson).
+
+    ``dispersion`` is the ``phi`` the variance was multiplied by; ``rate_ratio`` as in
+    ``RateComparison``; ``ci95`` its Wald interval on the log scale at ``confidence``,
+    ``change_ci95`` the same as a % change; ``p_value`` the two-sided Wald test of a ratio
+    of 1; ``significant`` is ``p_value < 1 - confidence``.
+    """
+
+    dispersion: float
+    rate_ratio: float
+    p_value: float
+    ci95: tuple[float, float]
+    change_ci95: tuple[float, float]
+    significant: bool
+    confidence: float = 0.95
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dispersion": round(self.dispersion, 2),
+            "rate_ratio": _round(self.rate_ratio, 4),
+            "p_value": _round_p(self.p_value),
+            "ci95": [_round(v, 4) for v in self.ci95],
+            "change_ci95": [_round(v, CHANGE_CI_PLACES) for v in self.change_ci95],
             "significant": self.significant,
             "confidence": self.confidence,
         }
@@ -172,6 +215,43 @@ def poisson_rate_test(
         p_value=p_value,
         ci95=ci,
         change_pct=None if ratio is None else _change(ratio),
+        change_ci95=(_change(ci[0]), _change(ci[1])),
+        significant=p_value < 1 - confidence,
+        confidence=confidence,
+    )
+
+
+def quasi_poisson_rate_test(
+    count: int,
+    exposure: float,
+    baseline_count: int,
+    baseline_exposure: float,
+    dispersion: float,
+    confidence: float = 0.95,
+) -> QuasiPoissonComparison | None:
+    """Compare ``count`` over ``exposure`` with ``baseline_count`` over its exposure, the
+    variance ``dispersion`` times Poisson's (see the module docstring). None when either
+    count is 0 (the log ratio is not finite)."""
+    _check_count(count, "count")
+    _check_count(baseline_count, "baseline_count")
+    for name, value in (("exposure", exposure), ("baseline_exposure", baseline_exposure)):
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be a positive number of days, got {value!r}")
+    if not (math.isfinite(dispersion) and dispersion > 0):
+        raise ValueError(f"dispersion must be a positive number, got {dispersion!r}")
+    _check_confidence(confidence)
+    if count == 0 or baseline_count == 0:
+        return None
+    log_ratio = math.log((count / exposure) / (baseline_count / baseline_exposure))
+    se = math.sqrt(dispersion * (1 / count + 1 / baseline_count))
+    z = _z(confidence)
+    ci = (math.exp(log_ratio - z * se), math.exp(log_ratio + z * se))
+    p_value = float(2 * stats.norm.sf(abs(log_ratio) / se))
+    return QuasiPoissonComparison(
+        dispersion=dispersion,
+        rate_ratio=math.exp(log_ratio),
+        p_value=p_value,
+        ci95=ci,
         change_ci95=(_change(ci[0]), _change(ci[1])),
         significant=p_value < 1 - confidence,
         confidence=confidence,

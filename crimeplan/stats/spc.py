@@ -30,10 +30,12 @@ segment's limits (strict comparisons: a target exactly on a limit is ``inconsist
 
 Where this differs from NHSRplotthedots (version 0.2.x), and why:
 
-- **Mean moving range of 0** (all values of a segment equal): NHSRplotthedots' screening
-  keeps only ranges ``< 3.267 × 0``, drops them all and its limits become NaN. Here
-  screening is skipped when the mean moving range is 0, so the limits equal the mean, as
-  the issue asks.
+- **Mean moving range of 0** (all values of a segment, or of its fixed first points,
+  equal): NHSRplotthedots' screening keeps only ranges ``< 3.267 × 0``, drops them all and
+  its limits become NaN; here too the limits are undefined (``None``, the segment's
+  ``undefined_limits`` is ``"no_variation"``), not a band of width 0. Without screening the
+  limits equal the mean, as in R. Nothing can be outside undefined limits or close to them;
+  the run rules still apply.
 - **Missing values** (``None`` or NaN): NHSRplotthedots expects none ("there should be no
   gaps"). Here a missing value is left out: its point type is ``None``; no moving range is
   taken across it (as R's ``diff`` leaves ``NA`` there); the run rules read the values that
@@ -49,9 +51,13 @@ Where this differs from NHSRplotthedots (version 0.2.x), and why:
   peak or trough shared by two trends, as in R).
 - **Icons** use the names of the issue (``improvement_high``, ``concern_low``, …; ``pass``,
   ``fail``, ``inconsistent``) rather than R's file names and ``consistent_pass`` etc.
-- **Segments of fewer than 2 values**: no moving range, so the limits are ``None`` (R: NaN),
-  and only the run rules can flag points. R warns about segments under 12 points; this
-  module does not.
+- **Segments of fewer than 2 values**: no moving range, so the limits are ``None`` (R: NaN,
+  ``undefined_limits`` ``"too_few_values"``), and only the run rules can flag points. R
+  warns about segments under 12 points; this module does not.
+- **Suggested rebase** (``suggested_rebase``, not in R): the Making Data Count advice to
+  recalculate the limits after a sustained shift, offered as the first point of the latest
+  shift (7 or more points on one side of the mean) that lasts to the end of its segment and
+  does not begin it.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crimeplan.codec import result
+from crimeplan.codec import omitted, result
 from crimeplan.errors import CrimeplanError
 
 ImprovementDirection = Literal["increase", "decrease", "neutral"]
@@ -86,6 +92,7 @@ VariationIcon = Literal[
     "neutral_low",
 ]
 AssuranceIcon = Literal["pass", "fail", "inconsistent"]
+UndefinedLimits = Literal["no_variation", "too_few_values"]
 
 LIMIT = 2.66
 """Process limits lie this many mean moving ranges from the mean."""
@@ -108,6 +115,9 @@ class Segment:
     mean: float | None
     upl: float | None
     lpl: float | None
+    #: why ``upl`` and ``lpl`` are None: every moving range is 0 (screening leaves none), or
+    #: the segment has fewer than two values in a row
+    undefined_limits: UndefinedLimits | None = omitted()
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,10 @@ class SpcResult:
             "point_types": list(self.point_types),
             "variation_icon": self.variation_icon,
             "assurance_icon": self.assurance_icon,
-            "segments": [asdict(segment) for segment in self.segments],
+            "segments": [
+                {k: v for k, v in asdict(segment).items() if k != "undefined_limits" or v}
+                for segment in self.segments
+            ],
         }
 
 
@@ -216,8 +229,11 @@ def _segment(
     mean: float | None = None,
     upl: float | None = None,
     lpl: float | None = None,
+    undefined: UndefinedLimits | None = None,
 ) -> Segment:
-    return Segment(start_index=start, end_index=end, mean=mean, upl=upl, lpl=lpl)
+    return Segment(
+        start_index=start, end_index=end, mean=mean, upl=upl, lpl=lpl, undefined_limits=undefined
+    )
 
 
 def _segment_starts(rebase_at_index: Sequence[int], n: int) -> list[int]:
@@ -239,7 +255,7 @@ def _segment_limits(
     basis = series[start : end if fix_after is None else min(end, start + fix_after)]
     present = [y for y in basis if y is not None]
     if not present:
-        return _segment(start, end - 1), None
+        return _segment(start, end - 1, undefined="too_few_values"), None
     mean = math.fsum(present) / len(present)
     ranges = [
         abs(b - a)
@@ -247,9 +263,12 @@ def _segment_limits(
         if a is not None and b is not None
     ]
     if not ranges:
-        return _segment(start, end - 1, mean), None
+        return _segment(start, end - 1, mean, undefined="too_few_values"), None
     mean_range = math.fsum(ranges) / len(ranges)
-    if screen and mean_range > 0:
+    if screen and mean_range == 0:
+        # R keeps the ranges below 3.267 x 0: none, and the mean of none is NaN
+        return _segment(start, end - 1, mean, undefined="no_variation"), None
+    if screen:
         kept = [r for r in ranges if r < SCREEN * mean_range]
         mean_range = math.fsum(kept) / len(kept)
     spread = LIMIT * mean_range
@@ -470,6 +489,52 @@ def last_point_reading(chart: SpcResult, values: Sequence[float | None]) -> Last
             side="above" if y[-1] > mean else "below",
         )
     return LastPoint(rules=rules, run=run, close=close)
+
+
+@result
+class SuggestedRebase:
+    """A sustained shift the limits could be recalculated at: ``index`` is the first of
+    ``months`` points in a row on one ``side`` of the segment's mean, the shift rule's run."""
+
+    index: int
+    months: int
+    side: Side
+
+
+def suggested_rebase(chart: SpcResult, values: Sequence[float | None]) -> SuggestedRebase | None:
+    """The latest sustained shift: 7 or more values present in a row strictly on one side of
+    their segment's mean, lasting to the segment's last value (the process moved and
+    stayed), that does not begin its segment: Making Data Count's cue to recalculate the
+    limits from the first point of the shift. None when there is none.
+
+    A run that begins its segment is left out (rebasing there changes nothing; a rebase
+    point begins a segment), and so is one that came back to the mean (an excursion, not a
+    new level).
+    """
+    found: SuggestedRebase | None = None
+    for segment in chart.segments:
+        if segment.mean is None:
+            continue
+        mean = segment.mean
+        points = [
+            i for i in range(segment.start_index, segment.end_index + 1) if values[i] is not None
+        ]
+        k = 0
+        while k < len(points):
+            first = points[k]
+            side = (float(values[first] or 0.0) > mean) - (float(values[first] or 0.0) < mean)
+            j = k
+            while j + 1 < len(points):
+                value = float(values[points[j + 1]] or 0.0)
+                if (value > mean) - (value < mean) != side:
+                    break
+                j += 1
+            if side != 0 and j - k + 1 >= RUN and k > 0 and j == len(points) - 1:
+                found = SuggestedRebase(
+                    index=first, months=j - k + 1, side="above" if side > 0 else "below"
+                )
+            k = j + 1
+    return found
 
 
 class _SpcInput(BaseModel):

@@ -20,11 +20,11 @@ from crimeplan.codec import to_dict
 from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.measures.analysis import analyse
-from crimeplan.plan.model import Plan
+from crimeplan.plan.model import Plan, RebasePoint, SpcSettings
 from crimeplan.report.narrative.notes import comparison_text, measure_note
 from crimeplan.results.measure import Comparison, MeasuresResult
 from crimeplan.results.notes import NotPublishedForArea
-from crimeplan.results.statistics import CountChangeTest, ProportionChangeTest
+from crimeplan.results.statistics import CountChangeTest, ProportionChangeTest, Rebase
 from crimeplan.stats.spc import (
     CloseToLimit,
     LastPoint,
@@ -33,7 +33,15 @@ from crimeplan.stats.spc import (
     last_point_reading,
     xmr_chart,
 )
-from tests.support.reference import FY, NOT_ASB, crimes, monthly_crimes, one, pct_change
+from tests.support.reference import (
+    FY,
+    NOT_ASB,
+    crimes,
+    monthly_crimes,
+    one,
+    pct_change,
+    xmr,
+)
 
 
 @pytest.fixture(scope="module")
@@ -346,3 +354,82 @@ def test_a_forecast_on_a_short_history_says_so(plan: Plan, store: Store) -> None
         "than its interval suggests."
     ) in [s.text for s in sentences]
     assert figures_check(sentences, to_dict(result)) == []
+
+
+# -- rebase points and suggested rebases ---------------------------------------------------------
+def _knife_months(demo_store: Store) -> tuple[list[str], list[int]]:
+    counts = monthly_crimes(demo_store, "knife", "2013-04")
+    return list(counts), list(counts.values())
+
+
+def test_a_sustained_shift_is_suggested_not_drawn(april: MeasuresResult, demo_store: Store) -> None:
+    """Knife crime, by raw SQL, April 2009 to April 2013: the last 13 months lie below the
+    mean of the whole series (the month before is above it), so the chart suggests
+    recalculating from April 2012; it draws one segment until the plan file accepts it."""
+    months, values = _knife_months(demo_store)
+    mean = sum(values) / len(values)
+    below = next(i for i, v in enumerate(reversed(values)) if v >= mean)
+    first = len(values) - below
+    spc = april.measure("knife_crime").spc
+    assert spc is not None
+    assert len(spc.segments) == 1 and spc.rebases == ()
+    found = spc.suggested_rebase
+    assert found is not None
+    assert (found.month, found.index, found.months) == (months[first], first, below)
+    assert (found.month, found.side) == ("2012-04", "below")
+
+
+def test_an_accepted_rebase_recalculates_the_limits_and_keeps_its_reason(
+    demo_store: Store, builtin_plan: Plan
+) -> None:
+    """With ``spc: {rebase: [{from: 2012-04, reason: …}]}`` the chart has two segments, each
+    with the mean and limits of its own months (NHSRplotthedots' rebase groups, worked again
+    by tests/support/reference.py's ``xmr``), and carries the reason."""
+    reason = "Knife crime initiative from April 2012"
+    measures = [
+        m.model_copy(
+            update={"spc": SpcSettings(rebase=[RebasePoint(start="2012-04", reason=reason)])}
+        )
+        if m.id == "knife_crime"
+        else m
+        for m in builtin_plan.measures
+    ]
+    plan = builtin_plan.model_copy(update={"measures": measures})
+    spc = analyse(plan, Engine.of_store(demo_store), date(2013, 4, 1)).measure("knife_crime").spc
+    assert spc is not None
+    months, values = _knife_months(demo_store)
+    start = months.index("2012-04")
+    before, after = xmr(values[:start]), xmr(values[start:])
+    assert [(s.start_index, s.end_index) for s in spc.segments] == [
+        (0, start - 1),
+        (start, len(values) - 1),
+    ]
+    assert spc.segments[0].mean == pytest.approx(before["mean"])
+    assert spc.segments[0].upl == pytest.approx(before["upl"])
+    assert (spc.mean, spc.lpl, spc.upl) == pytest.approx(
+        (after["mean"], after["lpl"], after["upl"])
+    )
+    assert spc.rebases == (Rebase(month="2012-04", reason=reason),)
+    assert spc.suggested_rebase is None or spc.suggested_rebase.month != "2012-04"
+
+
+def test_fix_after_n_points_takes_each_segments_limits_from_its_first_months(
+    demo_store: Store, builtin_plan: Plan
+) -> None:
+    """``spc: {fix_after_n_points: 24}``: the mean and limits of knife crime from April 2009
+    to March 2011 only (reference ``xmr`` of those 24 months), applied to every month."""
+    measures = [
+        m.model_copy(update={"spc": SpcSettings(fix_after_n_points=24)})
+        if m.id == "knife_crime"
+        else m
+        for m in builtin_plan.measures
+    ]
+    plan = builtin_plan.model_copy(update={"measures": measures})
+    spc = analyse(plan, Engine.of_store(demo_store), date(2013, 4, 1)).measure("knife_crime").spc
+    assert spc is not None
+    _, values = _knife_months(demo_store)
+    first = xmr(values[:24])
+    assert (spc.mean, spc.lpl, spc.upl) == pytest.approx(
+        (first["mean"], first["lpl"], first["upl"])
+    )
+    assert len(spc.segments) == 1 and spc.segments[0].end_index == len(values) - 1

@@ -581,3 +581,88 @@ def test_a_plan_with_only_cross_reference_problems_is_reported_as_before() -> No
           plan.yaml:25  measures[1] 'robbery'.where.area_set: no area set 'priority' \
 (define it under area_sets)"""
     )
+
+
+def test_spc_rebase_points_load_with_their_reasons() -> None:
+    text = BASE.replace(
+        "    where: {category: Robbery}\n",
+        "    where: {category: Robbery}\n"
+        "    rebase: [2010-04]\n"
+        "    spc:\n"
+        "      rebase:\n"
+        '        - {from: 2011-04, reason: "Crime recording audit from April 2011"}\n',
+    )
+    plan = load_plan_text(text, "plan.yaml")
+    robbery = plan.measure("robbery")
+    assert robbery.rebase_points == [
+        ("2010-04", None),
+        ("2011-04", "Crime recording audit from April 2011"),
+    ]
+    assert plan.measure("burglary").rebase_points == []
+
+
+def test_spc_rebase_points_are_checked_with_their_lines() -> None:
+    text = BASE.replace(
+        "    where: {category: Robbery}\n",
+        "    where: {category: Robbery}\n"
+        "    rebase: [2011-04]\n"
+        "    spc:\n"
+        "      rebase:\n"
+        "        - {from: 2012-06, reason: New recording rules}\n"
+        "        - {from: 2011-04, reason: Audit}\n"
+        "        - {from: 2012-01, reason: Earlier}\n"
+        "        - {from: 2014-06, reason: Too late}\n",
+    )
+    assert problems(text) == [
+        "plan.yaml:30  measures[1] 'robbery'.spc.rebase[1].from: 2011-04 is a rebase point "
+        "already (first given at line 26)",
+        "plan.yaml:31  measures[1] 'robbery'.spc.rebase[2].from: 2012-01 is listed after the "
+        "later 2012-06 (list the rebase points in date order)",
+        "plan.yaml:32  measures[1] 'robbery'.spc.rebase[3].from: 2014-06 is after the plan "
+        "year 2013/14 ends (a rebase point is a month the process changed, up to the as-at "
+        "month)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("point", "message"),
+    [
+        (
+            "{from: 2011-4, reason: Audit}",
+            "spc.rebase[0].from: expected a month YYYY-MM, e.g. 2011-04; got '2011-4'",
+        ),
+        (
+            "{from: 2011-04-01, reason: Audit}",
+            "spc.rebase[0].from: expected a month YYYY-MM, e.g. 2011-04; got the date 2011-04-01",
+        ),
+        ("{from: 2011-04}", "spc.rebase[0].reason: required key is missing"),
+        (
+            '{from: 2011-04, reason: " "}',
+            "spc.rebase[0].reason: a rebase point needs a reason: say what changed the process",
+        ),
+        (
+            "{month: 2011-04, reason: Audit}",
+            "spc.rebase[0].month: unknown key (allowed keys: from, reason)",
+        ),
+    ],
+)
+def test_a_bad_spc_rebase_point_names_its_line_and_field(point: str, message: str) -> None:
+    text = BASE.replace(
+        "    where: {category: Robbery}\n",
+        f"    where: {{category: Robbery}}\n    spc:\n      rebase:\n        - {point}\n",
+    )
+    assert f"plan.yaml:28  measures[1] 'robbery'.{message}" in problems(text)
+
+
+def test_spc_fix_after_n_points_is_at_least_twelve() -> None:
+    text = BASE.replace(
+        "    where: {category: Robbery}\n",
+        "    where: {category: Robbery}\n    spc: {fix_after_n_points: 6}\n",
+    )
+    assert problems(text) == [
+        "plan.yaml:26  measures[1] 'robbery'.spc.fix_after_n_points: expected a whole number "
+        "of at least 12 (limits need a year of months); got 6"
+    ]
+    fixed = text.replace("fix_after_n_points: 6", "fix_after_n_points: 24")
+    spc = load_plan_text(fixed, "plan.yaml").measure("robbery").spc
+    assert spc is not None and spc.fix_after_n_points == 24

@@ -81,7 +81,7 @@ def test_unknown_key_without_a_close_one_lists_the_allowed_keys() -> None:
     text = plan_text(MEASURES + "    colour: blue\n")
     assert problems_of(text) == [
         "plan.yaml:20  measures[0] 'burglary'.colour: unknown key (allowed keys: id, title, "
-        "kind, improvement, description, peer_measure, rebase, unit, annotations, count, "
+        "kind, improvement, description, peer_measure, rebase, spc, unit, annotations, count, "
         "where)"
     ]
 

@@ -28,7 +28,7 @@ from crimeplan.results.measure import (
     Target,
     Unit,
 )
-from crimeplan.results.statistics import Spc
+from crimeplan.results.statistics import Rebase, Spc
 from crimeplan.stats.spc import PointType, Segment
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -147,7 +147,7 @@ def test_svg_shows_title_axis_target_annotation_and_rebase(svg: str) -> None:
     assert "Number" in words  # the y axis of a count
     assert "Target 90" in words
     assert "Operation Lightfoot" in words
-    assert "rebased" in words
+    assert "New limits" in words  # a rebase point without a reason
     assert {"Common cause", "Special cause: improvement", "Special cause: concern"} <= set(words)
 
 
@@ -192,7 +192,7 @@ def test_without_spc_a_plain_line_chart() -> None:
     chart = spc_chart(measure(VALUES))
     words = texts(render_svg(chart))
     assert "Monthly, April 2011 to March 2013" in words
-    assert "rebased" not in words and "Common cause" not in words  # no legend, no limits
+    assert "New limits" not in words and "Common cause" not in words  # no legend, no limits
 
 
 def test_all_missing_values_still_render() -> None:
@@ -214,6 +214,44 @@ def test_alt_text_describes_the_chart() -> None:
         "Special cause variation (improvement) in 7 months between September 2012 and "
         "March 2013. Target line at 90."
     )
+
+
+def test_a_rebase_point_shows_its_reason_on_the_chart_and_in_words() -> None:
+    reason = "Crime recording audit from April 2012"
+    chart = replace(spc_result(), rebases=(Rebase(month="2012-04", reason=reason),))
+    rebased = charted(measure(VALUES), chart)
+    assert f"New limits: {reason}" in texts(render_svg(spc_chart(rebased)))
+    assert f"since the rebase in April 2012 ({reason})." in chart_alt_text(rebased)
+    long = replace(chart, rebases=(Rebase(month="2012-04", reason="x" * 60),))
+    label = next(
+        t
+        for t in texts(render_svg(spc_chart(charted(measure(VALUES), long))))
+        if t.startswith("New limits")
+    )
+    assert label == "New limits: " + "x" * 47 + "…"
+
+
+def test_undefined_limits_are_not_drawn_and_are_said() -> None:
+    flat: list[float | None] = [50.0] * 12
+    chart = spc(
+        ["common_cause"] * 12,
+        mean=50.0,
+        upl=None,  # type: ignore[arg-type]
+        lpl=None,  # type: ignore[arg-type]
+        segments=(
+            Segment(
+                start_index=0,
+                end_index=11,
+                mean=50.0,
+                upl=None,
+                lpl=None,
+                undefined_limits="no_variation",
+            ),
+        ),
+    )
+    charted_flat = charted(measure(flat), chart)
+    assert render_svg(spc_chart(charted_flat)).startswith("<svg")
+    assert "Mean 50, no process limits as every value is the same." in chart_alt_text(charted_flat)
 
 
 def test_alt_text_in_per_cent_with_the_plan_target() -> None:

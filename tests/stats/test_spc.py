@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from crimeplan.cli import cli
 from crimeplan.errors import CrimeplanError
-from crimeplan.stats.spc import CLOSE, LIMIT, SCREEN, spc_from_json, xmr_chart
+from crimeplan.stats.spc import CLOSE, LIMIT, SCREEN, spc_from_json, suggested_rebase, xmr_chart
 
 REFERENCE = json.loads(
     (Path(__file__).parent / "reference" / "spc_nhsrplotthedots.json").read_text(encoding="utf-8")
@@ -305,14 +305,80 @@ def test_rebase_index_outside_the_series_is_refused() -> None:
     )
 
 
-def test_all_equal_values_give_limits_equal_to_the_mean() -> None:
+def test_all_equal_values_under_screening_have_undefined_limits() -> None:
+    """NHSRplotthedots, R/ptd_spc_standard.R @ 090abfa69488e0e48086e80e07dd2b915dcb650e:
+    ``amr = mean(mr)``; screening keeps ``mr < 3.267 * amr`` (none, when ``amr`` is 0) and
+    ``amr = mean(mr, na.rm = TRUE)`` of none is NaN, so ``lpl`` and ``upl`` are NaN."""
     chart = xmr_chart([5.0] * 10, "increase", target=5)
-    assert (chart.mean, chart.upl, chart.lpl) == (5, 5, 5)
+    assert (chart.mean, chart.upl, chart.lpl) == (5, None, None)
+    assert chart.segments[0].undefined_limits == "no_variation"
     assert set(chart.point_types) == {"common_cause"}
+    assert not any(chart.outside_limits) and not any(chart.two_in_three)
+    assert chart.assurance_icon is None
+    assert chart.to_dict()["segments"][0]["undefined_limits"] == "no_variation"
+
+
+def test_all_equal_values_without_screening_have_limits_equal_to_the_mean() -> None:
+    """Without screening R's ``amr`` is 0 and the limits are the mean (the same file)."""
+    chart = xmr_chart([5.0] * 10, "increase", target=5, screen_outliers=False)
+    assert (chart.mean, chart.upl, chart.lpl) == (5, 5, 5)
+    assert chart.segments[0].undefined_limits is None
     assert chart.assurance_icon == "inconsistent"
-    assert xmr_chart([5.0] * 10, "increase", target=6).assurance_icon == "fail"
+    assert "undefined_limits" not in chart.to_dict()["segments"][0]
+
+
+def test_one_jump_screened_out_leaves_limits_at_the_mean_as_in_r() -> None:
+    """Nine moving ranges of 0 and one of 1: the mean range 0.1 screens out the 1 (not
+    below 0.3267), the kept ranges average 0, as R computes: limits at the mean, defined."""
     jump = xmr_chart([5.0] * 10 + [6.0], "increase")
+    assert jump.upl == jump.lpl == jump.mean == pytest.approx(56 / 11)
+    assert jump.segments[0].undefined_limits is None
     assert jump.point_types[-1] == "special_cause_improvement"
+
+
+def test_a_rebased_segment_of_equal_values_has_undefined_limits() -> None:
+    chart = xmr_chart(BASE + [7.0] * 12, "decrease", rebase_at_index=[12])
+    assert chart.segments[0].upl == UPL and chart.segments[0].undefined_limits is None
+    assert (chart.mean, chart.upl, chart.lpl) == (7, None, None)
+    assert chart.segments[1].undefined_limits == "no_variation"
+
+
+# --- suggested rebase at a sustained shift --------------------------------------------
+
+
+def test_a_shift_that_lasts_is_suggested_from_its_first_point() -> None:
+    values = BASE + [14.0, 15.0, 14.0, 15.0, 14.0, 15.0, 14.0, 15.0]
+    chart = xmr_chart(values, "decrease")
+    found = suggested_rebase(chart, values)
+    assert found is not None
+    # the mean of all 20 is 11.6: the last 8 are above it, the first 12 alternate
+    assert (found.index, found.months, found.side) == (12, 8, "above")
+    rebased = xmr_chart(values, "decrease", rebase_at_index=[found.index])
+    assert suggested_rebase(rebased, values) is None
+
+
+def test_a_shift_that_came_back_or_begins_the_segment_is_not_suggested() -> None:
+    back = BASE + [14.0] * 7 + BASE
+    assert any(xmr_chart(back).shift)
+    assert suggested_rebase(xmr_chart(back), back) is None
+    # the run below the mean begins the series (the segment): nothing to rebase at
+    low_first = [1.0] * 7 + [9.0, 10.0] * 3 + [1.0]
+    chart = xmr_chart(low_first)
+    assert chart.shift[0] and suggested_rebase(chart, low_first) is None
+
+
+def test_a_six_point_run_is_not_a_shift_to_suggest() -> None:
+    values = BASE + [14.0] * 6
+    assert suggested_rebase(xmr_chart(values), values) is None
+    longer = values + [14.0]
+    found = suggested_rebase(xmr_chart(longer), longer)
+    assert found is not None and (found.index, found.months) == (12, 7)
+
+
+def test_missing_values_neither_break_nor_lengthen_a_suggested_shift() -> None:
+    values: list[float | None] = [*BASE, 14.0, 14.0, None, 14.0, 14.0, 14.0, 14.0, 14.0]
+    found = suggested_rebase(xmr_chart(values), values)
+    assert found is not None and (found.index, found.months) == (12, 7)
 
 
 def test_short_segments_have_no_limits() -> None:
@@ -519,7 +585,8 @@ def test_command_list_in_list_out() -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert isinstance(out, list) and len(out) == 2
-    assert out[1]["upl"] == 5 and out[1]["assurance_icon"] is None
+    assert out[1]["upl"] is None and out[1]["assurance_icon"] is None
+    assert out[1]["segments"][0]["undefined_limits"] == "no_variation"
     assert json.loads(run("[]").output) == []
 
 

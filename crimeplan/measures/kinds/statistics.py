@@ -19,6 +19,8 @@ from crimeplan.results.statistics import (
     CountChangeTest,
     Overdispersed,
     ProportionChangeTest,
+    Rebase,
+    RebaseSuggestion,
     Spc,
 )
 from crimeplan.stats import facts as facts_
@@ -30,8 +32,9 @@ from crimeplan.stats.significance import (
     overdispersed,
     overdispersion,
     poisson_rate_test,
+    quasi_poisson_rate_test,
 )
-from crimeplan.stats.spc import last_point_reading, xmr_chart
+from crimeplan.stats.spc import last_point_reading, suggested_rebase, xmr_chart
 
 
 # -- the control chart --------------------------------------------------------------------------
@@ -44,15 +47,18 @@ def spc(measure: MeasureBase, result: MeasureResult) -> Spc | None:
     if sum(v is not None for v in values) < 2:
         return None
     months = [p.month for p in result.series]
-    rebase = sorted({months.index(m) for m in measure.rebase if m in months and months.index(m)})
+    reasons = dict(measure.rebase_points)
+    at = {month: i for i, month in enumerate(months) if month in reasons and i > 0}
     target = target_line(result)
     chart = xmr_chart(
         values,
         improvement_direction=measure.improvement,
         target=target,
-        rebase_at_index=rebase,
+        rebase_at_index=sorted(at.values()),
+        fix_after_n_points=measure.spc.fix_after_n_points if measure.spc else None,
     )
     reading = last_point_reading(chart, values)
+    shift = suggested_rebase(chart, values)
     return Spc(
         mean=chart.mean,
         upl=chart.upl,
@@ -67,6 +73,12 @@ def spc(measure: MeasureBase, result: MeasureResult) -> Spc | None:
         last_point_rules=reading.rules,
         last_run=reading.run,
         last_close=reading.close,
+        rebases=tuple(Rebase(month=month, reason=reasons[month]) for month in sorted(at)),
+        suggested_rebase=None
+        if shift is None
+        else RebaseSuggestion(
+            month=months[shift.index], index=shift.index, months=shift.months, side=shift.side
+        ),
     )
 
 
@@ -140,12 +152,22 @@ def count_change_test(
                 test.significant and chart and chart.variation_icon == "common_cause"
             ),
         )
+    # the words rely on the test that allows for the variation the chart measures; where
+    # the months vary no more than Poisson's (an index of 1 or less) the exact test stands
+    quasi = (
+        None
+        if index is None or index <= 1
+        else quasi_poisson_rate_test(
+            int(count), exposure, int(before), base_exposure, dispersion=index
+        )
+    )
     return from_dict(
         CountChangeTest,
         {
             **test.to_dict(),
             "overdispersion": None if index is None else round(index, 2),
             "note": to_dict(note),
+            "quasi_poisson": None if quasi is None else quasi.to_dict(),
         },
     )
 

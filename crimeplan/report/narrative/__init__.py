@@ -24,10 +24,12 @@ The control chart's reading says which rule flagged the latest point (the chart'
 ``last_point_rules``, ``last_run`` and ``last_close``): outside the limits is "unusually
 low: below the lower process limit"; a shift is "the 9th month in a row below the average of
 …: a sustained change, not chance"; a trend "the 6th monthly fall in a row"; two of three
-"close to the lower process limit in two of the last three months". Where the headline's test
-and the chart disagree (a change within chance beside a special cause, or beyond chance beside
-a common-cause month) the chart's sentence begins by saying so, and a change within chance is
-called "stable" only when the chart agrees.
+"close to the lower process limit in two of the last three months". The headline's test is
+the quasi-Poisson one where the results hold it (it allows for the months' extra variation).
+One sentence, "Taken together, …", joins the test and the chart into one verdict
+(``outlook.verdict_sentence``): a change within chance beside a special cause of improvement
+is an improvement already there a year ago; beyond chance beside common cause is
+not yet sustained. A change within chance is called "stable" only when the chart agrees.
 
 Missing pieces (None in the JSON) are simply not mentioned, with one exception: a change with
 no test in the results says that it may be chance alone. A measure without data gets one

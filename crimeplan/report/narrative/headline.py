@@ -59,6 +59,9 @@ _UNTESTED = Sentence("There is no test of this change in the results, so it may 
 
 
 def _poisson_verdict(m: MeasureView) -> Sentence | None:
+    """Whether the change is more than chance: by the quasi-Poisson test, which allows for
+    the monthly figures' variation beyond chance, where the results hold it; else by the
+    exact Poisson test (with how much more the months vary, where that is known)."""
     test = m.d.get("change_test")
     if not test or test.get("test") != "poisson_rate_ratio":
         return None
@@ -66,29 +69,38 @@ def _poisson_verdict(m: MeasureView) -> Sentence | None:
         return None
     change = m.d.get("change") or 0
     what = "rise" if change > 0 else "fall" if change < 0 else "change"
+    quasi = test.get("quasi_poisson")
+    key = ("change_test", "quasi_poisson") if quasi else ("change_test",)
+    used = quasi or test
     interval: list[Part] = []
-    low, high = (test.get("change_ci95") or [None, None])[:2]
+    low, high = (used.get("change_ci95") or [None, None])[:2]
+    allowing = [", allowing for how much the monthly figures vary"] if quasi else []
     if low is not None and high is not None:
         interval = [
             " (",
-            m.fig("level", "change_test", "confidence"),
+            m.fig("level", *key, "confidence"),
             " interval ",
-            m.fig("signed_pct", "change_test", "change_ci95", 0),
+            m.fig("signed_pct", *key, "change_ci95", 0),
             " to ",
-            m.fig("signed_pct", "change_test", "change_ci95", 1),
+            m.fig("signed_pct", *key, "change_ci95", 1),
+            *allowing,
             ")",
         ]
     elif low is not None:
         interval = [
             " (",
-            m.fig("level", "change_test", "confidence"),
+            m.fig("level", *key, "confidence"),
             " interval ",
-            m.fig("signed_pct", "change_test", "change_ci95", 0),
-            " or more)",
+            m.fig("signed_pct", *key, "change_ci95", 0),
+            " or more",
+            *allowing,
+            ")",
         ]
-    dispersed = test.get("note") is not None and test.get("overdispersion") is not None
+    dispersed = (
+        not quasi and test.get("note") is not None and test.get("overdispersion") is not None
+    )
     times_fig = m.fig("times", "change_test", "overdispersion") if dispersed else None
-    if test.get("significant"):
+    if used.get("significant"):
         parts: list[Part] = [f"A {what} this large is unlikely to be chance alone", *interval]
         if times_fig is not None:
             parts += [

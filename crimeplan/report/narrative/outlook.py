@@ -3,8 +3,13 @@ reading."""
 
 from __future__ import annotations
 
-from crimeplan.report.narrative.figures import FORMATS, Part, Sentence, make_sentence
-from crimeplan.report.narrative.measure import MeasureView, baseline_period, join_parts
+from crimeplan.report.narrative.figures import FORMATS, Figure, Part, Sentence, make_sentence
+from crimeplan.report.narrative.measure import (
+    MeasureView,
+    baseline_period,
+    current_period,
+    join_parts,
+)
 
 # -- target and forecast ---------------------------------------------------------------------------
 #: Fewer earlier months than this (two years) and the forecast says how little it rests on.
@@ -209,17 +214,59 @@ def _reading(m: MeasureView, icon: str) -> list[Part]:
     return ["unusually high" if high else "unusually low"]
 
 
-def _contrast(m: MeasureView, special: bool) -> list[Part]:
-    """The headline's test and the chart disagreeing, said as such: the test compares the
-    period with the one before, the chart the latest point with the whole series."""
+def change_significant(m: MeasureView) -> bool | None:
+    """Whether the headline's test calls the change more than chance: the quasi-Poisson
+    test where the results hold it (the words rely on it), else the test itself; None
+    without a test or a change."""
     test = m.d.get("change_test") or {}
-    if test.get("significant") is None or not m.d.get("change"):
-        return []
-    if bool(test["significant"]) == special:
-        return []
-    before = baseline_period(m) or ["the baseline"]
-    verdict = " is within chance, but " if special else " is more than chance, but "
-    return ["The change against ", *before, verdict]
+    quasi = test.get("quasi_poisson") or {}
+    significant = quasi.get("significant", test.get("significant"))
+    if significant is None or not m.d.get("change"):
+        return None
+    return bool(significant)
+
+
+def _since(m: MeasureView) -> Part:
+    """The first month (or wave) of the chart's last segment."""
+    start = m.d["spc"]["segments"][-1]["start_index"]
+    if m.waves:
+        return m.fig("wave", "series", start, "label")
+    return m.fig("month", "spc", "months", start)
+
+
+def _since_parts(m: MeasureView) -> list[Part]:
+    """``since April 2011, when the limits were recalculated for a change of recording
+    practice`` (the plan's reason), or ``since April 2009``."""
+    spc = m.d["spc"]
+    parts: list[Part] = [" since ", _since(m)]
+    rebases = spc.get("rebases") or []
+    segments = spc.get("segments") or []
+    if rebases and len(rebases) == len(segments) - 1:
+        k = len(rebases) - 1
+        reason = rebases[k].get("reason")
+        if reason:
+            parts += [
+                ", when the limits were recalculated: ",
+                m.fig("text", "spc", "rebases", k, "reason"),
+            ]
+        else:
+            parts += [", when the limits were recalculated"]
+    return parts
+
+
+def _no_limits(m: MeasureView) -> list[Part]:
+    """Why the chart has no process limits, from its last segment."""
+    spc = m.d["spc"]
+    why = (spc.get("segments") or [{}])[-1].get("undefined_limits")
+    if why == "no_variation":
+        unit = "wave" if m.waves else "month"
+        return [
+            f"; the chart has no process limits: every {unit} has the same figure",
+            *_since_parts(m),
+        ]
+    if why == "too_few_values":
+        return ["; the chart has too few figures for process limits", *_since_parts(m)]
+    return []
 
 
 def chart_sentences(m: MeasureView) -> list[Sentence | None]:
@@ -233,19 +280,11 @@ def chart_sentences(m: MeasureView) -> list[Sentence | None]:
     else:
         point = m.fig("month", "spc", "months", last)
     icon = spc["variation_icon"]
-    contrast = _contrast(m, special)
-    lead = "on the control chart " if contrast else "On the control chart "
-    parts: list[Part] = [*contrast, lead, point, " is "]
+    parts: list[Part] = ["On the control chart ", point, " is "]
     if special:
         parts += [_CAUSE.get(icon, "a special cause"), ", ", *_reading(m, icon)]
     else:
-        # "… is more than chance, but on the control chart April 2013 is within the process's
-        # common-cause variation"; or, on its own, "… is common-cause variation only"
-        parts.append(
-            "within the process's common-cause variation"
-            if contrast
-            else "common-cause variation only"
-        )
+        parts.append("common-cause variation only")
     has_range = spc.get("lpl") is not None and spc.get("upl") is not None
     if has_range:
         limit_format = m.level_format
@@ -260,17 +299,12 @@ def chart_sentences(m: MeasureView) -> list[Sentence | None]:
             " to ",
             m.fig(limit_format, "spc", "upl"),
         ]
-        segments = spc.get("segments") or []
-        if segments:
-            start = segments[-1]["start_index"]
-            since = (
-                m.fig("wave", "series", start, "label")
-                if m.waves
-                else m.fig("month", "spc", "months", start)
-            )
-            parts += [" since ", since]
+        if spc.get("segments"):
+            parts += _since_parts(m)
         parts += [")"]
-    out = [make_sentence(*parts, ".")]
+    elif spc.get("segments"):
+        parts += _no_limits(m)
+    out = [make_sentence(*parts, "."), verdict_sentence(m)]
     assurance = spc.get("assurance_icon")
     if has_range and assurance in _ASSURANCE and spc.get("target") is not None:
         target = m.d.get("target") or {}
@@ -284,4 +318,122 @@ def chart_sentences(m: MeasureView) -> list[Sentence | None]:
                 name, " (", m.fig(m.level_format, "spc", "target"), ")", _ASSURANCE[assurance]
             )
         )
-    return list(out)
+    return out
+
+
+def verdict_sentence(m: MeasureView) -> Sentence | None:
+    """One verdict from the headline's test (the period against the baseline) and the
+    chart's reading (the latest point against the months of its segment), saying what the
+    two together mean; None when both read as no change (the headline says "stable"), or
+    either is missing.
+
+    The test compares this year with last; the chart compares the latest point with every
+    month since its limits were set. So a change within chance beside a special cause of
+    improvement is an improvement already there a year ago, and a change beyond
+    chance beside common-cause variation is not yet a sustained change.
+    """
+    spc = m.d.get("spc") or {}
+    special = is_special_cause(m)
+    significant = change_significant(m)
+    if special is None or significant is None or not spc.get("segments"):
+        return None
+    if not special and not significant:
+        return None
+    if not special and spc.get("upl") is None:
+        return None  # no limits: no natural variation to be within
+    change = float(m.d.get("change") or 0)
+    improvement = m.d.get("improvement", "neutral")
+    better: bool | None = (
+        None if improvement == "neutral" else (change > 0) == (improvement == "increase")
+    )
+    what = "rise" if change > 0 else "fall"
+    icon = str(spc.get("variation_icon"))
+    high = icon.endswith("_high")
+    last = len(spc["months"]) - 1
+    point: Part = (
+        m.fig("wave", "series", last, "label") if m.waves else m.fig("month", "spc", "months", last)
+    )
+    now = current_period(m)
+    before = baseline_period(m) or ["the baseline"]
+    if (
+        len(now) == 1
+        and isinstance(now[0], Figure)
+        and getattr(point, "value", None) == now[0].value
+    ):
+        point = "it"  # the period compared is the chart's latest point
+    since: list[Part] = [" since ", _since(m)]
+    against: list[Part]
+    if icon.startswith("improvement"):
+        against = [" an improvement on the months", *since, " on the control chart"]
+    elif icon.startswith("concern"):
+        against = [" a concern against the months", *since, " on the control chart"]
+    else:
+        against = [
+            f" unusually {'high' if high else 'low'} against the months",
+            *since,
+            " on the control chart",
+        ]
+    lead = "Taken together, "
+    if not significant:  # and special
+        if icon.startswith("improvement"):
+            tail = [
+                ": the improvement was already there a year ago, with no further "
+                + ("rise" if improvement == "increase" else "fall")
+                + " since"
+            ]
+        elif icon.startswith("concern"):
+            tail = [": the deterioration was already there a year ago and has not been reversed"]
+        else:
+            tail = [": the change was already there a year ago"]
+        return make_sentence(
+            lead, *now, " is no different from ", *before, " beyond chance, but ", point,
+            " is", *against, *tail, ".",
+        )  # fmt: skip
+    if not special:
+        sustained = (
+            "a sustained change"
+            if better is None
+            else "a sustained improvement"
+            if better
+            else "a sustained deterioration"
+        )
+        return make_sentence(
+            lead, f"the {what} against ", *before, " is more than chance, but ", point,
+            " is within the control chart's natural variation", *since,
+            f": not yet {sustained}, so one to watch.",
+        )  # fmt: skip
+    chart_better: bool | None = (
+        None if icon.startswith("neutral") else icon.startswith("improvement")
+    )
+    agree = (
+        (better == chart_better)
+        if better is not None and chart_better is not None
+        else ((change > 0) == high)
+    )
+    if agree:
+        real = (
+            f"a real {what}"
+            if better is None
+            else "a real improvement"
+            if better
+            else "a real deterioration"
+        )
+        return make_sentence(
+            lead, f"this is {real}: the {what} against ", *before, " is more than chance, and ",
+            point, " is", *against, ".",
+        )  # fmt: skip
+    compared = (
+        ("higher" if change > 0 else "lower")
+        if better is None
+        else ("better" if better else "worse")
+    )
+    if better is None:
+        ending = ""
+    elif better:
+        ending = ": this year's improvement has not yet undone the earlier deterioration"
+    else:
+        ending = ": the earlier improvement is being lost"
+    return make_sentence(
+        lead, *now, f" is {compared} than ", *before, " beyond chance, though ", point,
+        " is still", *against, ending, ".",
+    )  # fmt: skip
