@@ -195,4 +195,4 @@ def test_structure_tree_has_headings_tables_and_figures(pdf: bytes, tmp_path: Pa
         ["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True
     ).stdout
     tags = {line.split()[0].rstrip(":") for line in tree.splitlines() if line.strip()}
-    assert {"Document", "H1", "H2", "H3", "Table", "TH", "TD", "Figure"} <= tags
+    assert {"Document", "H1", "H2", "H3", "Table", "TH", "TD", "Caption"} <= tags
