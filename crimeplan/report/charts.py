@@ -215,6 +215,7 @@ def spc_chart(measure: MeasureResult) -> alt.LayerChart:
         .configure(font=FONT)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11)
+        .configure_legend(labelFontSize=11, titleFontSize=11)
         .configure_title(fontSize=14, subtitleFontSize=11, subtitleColor="#555555")
     )
     return chart
@@ -246,7 +247,7 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
             )
         )
         layers.append(
-            rebases.mark_text(align="left", baseline="top", dx=3, dy=16, fontSize=10).encode(
+            rebases.mark_text(align="left", baseline="top", dx=3, dy=16, fontSize=11).encode(
                 x=x, y=alt.value(0), text="text:N"
             )
         )
@@ -262,7 +263,7 @@ def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
             y=alt.Y("target:Q")
         ),
         chart.mark_text(
-            align="right", baseline="bottom", dy=-2, fontSize=10, color=COLOURS["target"]
+            align="right", baseline="bottom", dy=-2, fontSize=11, color=COLOURS["target"]
         ).encode(y=alt.Y("target:Q"), x=alt.value(WIDTH), text="text:N"),
     ]
 
@@ -291,7 +292,7 @@ def _annotation_layers(
         layers.append(
             chart.transform_filter(f"datum.late == {str(late_rows).lower()}")
             .mark_text(
-                align=align, baseline="top", dx=dx, dy=2, fontSize=10, color=COLOURS["annotation"]
+                align=align, baseline="top", dx=dx, dy=2, fontSize=11, color=COLOURS["annotation"]
             )
             .encode(x=alt.X("month:T"), y=alt.value(0), text="text:N")
         )
