@@ -571,7 +571,7 @@ class _Writer:
         table.autofit = False
         if narrow:
             _cell_margins(table, CELL_MARGIN)
-        last_text = len(header) - 1 if header[-1] in ("Compared", "sha256") else None
+        last_text = len(header) - 1 if header[-1] in ("Compared", "sha256", "SPC") else None
         for r, values in enumerate([header, *body]):
             row = table.rows[r]
             _row_properties(row._tr, header=r == 0)
