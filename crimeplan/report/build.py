@@ -63,8 +63,9 @@ def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
     the results alone. The files are written into a folder beside ``out`` and moved into
     place when every one is finished, so that an interrupted run leaves the previous pack in
-    ``out`` whole, all its files at one as-at month (``crimeplan.report.files.staged_folder``)."""
-    with staged_folder(out, PACK_ENTRIES) as stage:
+    ``out`` whole, all its files at one as-at month (``crimeplan.report.files.staged_folder``).
+    A format not written this time is removed, unless results.json is unchanged."""
+    with staged_folder(out, PACK_ENTRIES, key="results.json") as stage:
         staged = _write_files(results, stage, formats)
     files = {key: out / path.name for key, path in staged.files.items()}
     data_files = tuple(out / path.relative_to(stage) for path in staged.data_files)

@@ -42,7 +42,7 @@ STAGING = ".{name}.writing-"
 
 
 @contextmanager
-def staged_folder(out: Path, owned: Collection[str]) -> Iterator[Path]:
+def staged_folder(out: Path, owned: Collection[str], key: str | None = None) -> Iterator[Path]:
     """A temporary folder beside ``out`` to write a set of files into; when the block ends
     without an exception the finished set replaces the previous one in ``out`` (``owned`` are
     the names of the set's files and folders), so that an interrupted run (an error, Ctrl-C,
@@ -53,7 +53,9 @@ def staged_folder(out: Path, owned: Collection[str]) -> Iterator[Path]:
     microseconds). When ``out`` holds other files too (``crimeplan demo`` keeps its store
     there) they stay, and the set's entries are moved in one by one (a rename each): the
     writing, which takes seconds, never touches the previous set. Names in ``owned`` that
-    this run did not write are removed from ``out``: they belong to the previous set."""
+    this run did not write are removed from ``out``: they belong to the previous set; unless
+    the file named ``key`` (the pack's results.json) is byte for byte the previous one, when
+    they were made from the same numbers and are kept (linked into the new set)."""
     target = out.resolve() if out.is_symlink() else out
     parent = target.parent
     try:
@@ -68,18 +70,40 @@ def staged_folder(out: Path, owned: Collection[str]) -> Iterator[Path]:
     try:
         yield stage
         os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; a made folder is 0755
+        if key is not None and _same_file(stage / key, target / key):
+            _keep_unwritten(stage, target, owned)
         _commit(stage, target, set(owned))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _keep_unwritten(stage: Path, target: Path, owned: Collection[str]) -> None:
+    """The previous set's files this run did not write, linked (or copied) into ``stage``:
+    the previous set is left as it is until the commit."""
+    for name in owned:
+        old, new = target / name, stage / name
+        if new.exists() or not old.is_file() or old.is_symlink():
+            continue
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copy2(old, new)
+
+
 def _staging_prefix(target: Path) -> str:
-    return STAGING.format(name=target.name) + f"{os.getpid()}-"
+    return STAGING.format(name=target.name or "pack") + f"{os.getpid()}-"
 
 
 def _remove_abandoned(target: Path) -> None:
     """Staging folders beside ``target`` left by a run that was killed (its process gone)."""
-    prefix = STAGING.format(name=target.name)
+    prefix = STAGING.format(name=target.name or "pack")
     if not target.parent.is_dir():
         return
     for entry in target.parent.iterdir():

@@ -205,3 +205,18 @@ def test_an_interrupted_report_leaves_the_previous_pack_whole(
     assert april["results.json"] == "2013-04"
     assert all(april[key] != march[key] for key in PACK_ENTRIES), (march, april)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb", "pack"]
+
+
+def test_unwritten_files_stay_when_the_key_file_is_unchanged(tmp_path: Path) -> None:
+    """``report --format pdf`` again from the same numbers keeps the HTML; from new numbers
+    it does not (it would be at another month)."""
+    out = tmp_path / "pack"
+    out.mkdir()
+    write_set(out, "old")
+    with staged_folder(out, OWNED, key="a.txt") as stage:
+        (stage / "a.txt").write_text("old")  # the same results
+        (stage / "data").mkdir()
+    assert labels(out) == {"a.txt": "old", "b.txt": "old"}
+    with staged_folder(out, OWNED, key="a.txt") as stage:
+        (stage / "a.txt").write_text("new")
+    assert labels(out) == {"a.txt": "new"}
