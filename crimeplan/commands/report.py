@@ -94,7 +94,8 @@ def describe(written: WrittenPack, out: Path) -> list[str]:
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the pack into.",
+    help="Folder to write the pack into. The files are written beside it first; a previous "
+    "pack there is replaced whole, and stays whole if the run is interrupted.",
 )
 def report_command(
     store_location: str | None,

@@ -17,7 +17,7 @@ from typing import Any
 
 from crimeplan.codec import to_json
 from crimeplan.errors import CrimeplanError
-from crimeplan.report.files import write_bytes_atomic, write_text_atomic
+from crimeplan.report.files import staged_folder, write_bytes_atomic, write_text_atomic
 from crimeplan.report.pack import BoardPack, build_pack
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasureResult, PublishedRow
@@ -55,12 +55,26 @@ def results_json(results: PackResults) -> str:
     return to_json(results)
 
 
+#: What ``write_pack`` writes into ``out``: the set that replaces the previous pack whole.
+PACK_ENTRIES = ("results.json", "board-pack.html", "board-pack.docx", "board-pack.pdf", "data")
+
+
 def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS) -> WrittenPack:
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
-    the results alone."""
+    the results alone. The files are written into a folder beside ``out`` and moved into
+    place when every one is finished, so that an interrupted run leaves the previous pack in
+    ``out`` whole, all its files at one as-at month (``crimeplan.report.files.staged_folder``).
+    A format not written this time is removed, unless results.json is unchanged."""
+    with staged_folder(out, PACK_ENTRIES, key="results.json") as stage:
+        staged = _write_files(results, stage, formats)
+    files = {key: out / path.name for key, path in staged.files.items()}
+    data_files = tuple(out / path.relative_to(stage) for path in staged.data_files)
+    return WrittenPack(files=files, data_files=data_files)
+
+
+def _write_files(results: PackResults, out: Path, formats: Sequence[str]) -> WrittenPack:
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
-    out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     files["json"] = out / "results.json"
     write_text_atomic(files["json"], results_json(results))

@@ -215,6 +215,7 @@ def spc_chart(measure: MeasureResult) -> alt.LayerChart:
         .configure(font=FONT)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11)
+        .configure_legend(labelFontSize=11, titleFontSize=11)
         .configure_title(fontSize=14, subtitleFontSize=11, subtitleColor="#555555")
     )
     return chart
@@ -265,7 +266,7 @@ def _spc_layers(measure: MeasureResult, spc: Spc) -> list[alt.Chart]:
         for late_rows, align, dx in sides:
             layers.append(
                 rebases.transform_filter(f"datum.late == {str(late_rows).lower()}")
-                .mark_text(align=align, baseline="top", dx=dx, dy=16, fontSize=10)
+                .mark_text(align=align, baseline="top", dx=dx, dy=16, fontSize=11)
                 .encode(x=x, y=alt.value(0), text="text:N")
             )
     return layers
@@ -295,7 +296,7 @@ def _target_layers(measure: MeasureResult, target: float) -> list[alt.Chart]:
             y=alt.Y("target:Q")
         ),
         chart.mark_text(
-            align="right", baseline="bottom", dy=-2, fontSize=10, color=COLOURS["target"]
+            align="right", baseline="bottom", dy=-2, fontSize=11, color=COLOURS["target"]
         ).encode(y=alt.Y("target:Q"), x=alt.value(WIDTH), text="text:N"),
     ]
 
@@ -324,7 +325,7 @@ def _annotation_layers(
         layers.append(
             chart.transform_filter(f"datum.late == {str(late_rows).lower()}")
             .mark_text(
-                align=align, baseline="top", dx=dx, dy=2, fontSize=10, color=COLOURS["annotation"]
+                align=align, baseline="top", dx=dx, dy=2, fontSize=11, color=COLOURS["annotation"]
             )
             .encode(x=alt.X("month:T"), y=alt.value(0), text="text:N")
         )

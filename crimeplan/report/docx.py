@@ -7,11 +7,15 @@ lead line, status and update, the performance position tables, all measures, the
 tables (reoffending), the financial and legal implications, recommendations, authors and
 the data used.
 
-It is a plain document: Word's built-in Heading 1–3 styles (so the navigation pane
-works), paragraph numbers as text ("12." and a tab under a hanging indent, which neither
-Word nor LibreOffice renumbers), bullets in the List Bullet style, real tables whose header
-row repeats on every page, charts as inline PNG pictures with a description (alt text),
-A4 pages numbered in the footer with PAGE and NUMPAGES fields.
+It is a plain document: Word's built-in Heading 1–3 styles holding only the heading's words
+(so the navigation pane lists milestones, not their status, which is a run of the "Status"
+character style on the line below), paragraph numbers as a Word numbered list (the
+"Numbered Paragraph" style is linked to one list, numbering.xml's abstractNum and num, and
+every numbered paragraph carries its w:numPr: insert or delete a paragraph and Word or
+LibreOffice renumbers the rest), bullets in the List Bullet style, real tables whose header
+row repeats on every page and whose headers break between words only, charts as inline PNG
+pictures with a description (alt text), A4 pages with the paper's title and date and
+"Page N of M" (PAGE and NUMPAGES fields) in the footer.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -46,6 +50,18 @@ HEADER_FILL = "EEF1F6"
 BANNER_FILL = "FFF4D6"
 HANGING = Cm(1.0)
 CHART_WIDTH = Cm(16.0)
+#: The Making Data Count icon colours (NHS England): blue improving, orange concern.
+MDC_COLOURS = {
+    "improvement": RGBColor(0x00, 0x5E, 0xB8),
+    "concern": RGBColor(0xED, 0x8B, 0x00),
+    "common": MUTED,
+    "neutral": RGBColor(0x4C, 0x29, 0x70),
+}
+#: The position table's ten columns (cm), filling the A4 text width of 16.6 cm: each is at
+#: least as wide as the longest word of its header (8 pt bold) and of its figures, plus the
+#: cell margins (tests/report/test_docx.py measures them).
+POSITION_WIDTHS = (2.3, 1.45, 1.45, 2.0, 1.5, 1.2, 1.55, 1.9, 1.45, 1.8)
+CELL_MARGIN = Cm(0.1)
 
 
 def render_docx(
@@ -75,6 +91,9 @@ class _Writer:
         self.placed_tables: set[str] = set()
         self.doc: DocumentObject = Document()
         self.picture_id = 0
+        self.abstract_num_id = 0
+        self.num_id = 0  # the list the next numbered paragraph continues
+        self.next_number: int | None = None  # the number Word gives that paragraph
 
     # -- the document -------------------------------------------------------------------
 
@@ -102,13 +121,11 @@ class _Writer:
         for objective in pack.objectives:
             self._heading(f"{objective.id}. {objective.title}", level=2)
             for milestone in objective.milestones:
-                titles = milestone.titles
-                for i, title in enumerate(titles):
-                    heading = self._heading(title, level=3)
-                    if i == len(titles) - 1:
-                        self._status(heading, milestone.status)
+                for title in milestone.titles:
+                    self._heading(title, level=3)
                 lead = self._para(style="Lead")
                 lead.add_run(f"({milestone.lead_line})")
+                self._status(lead, milestone.status)
                 if milestone.update_date or milestone.flag:
                     text = ""
                     if milestone.update_date:
@@ -152,14 +169,20 @@ class _Writer:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.2)
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        # the paper's title and date on the left, the page number on the right
         footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
+        pack = self.pack
+        when = pack.board_date
+        dated = f"{when.day} {when.strftime('%B %Y')}" if when else f"as at {pack.as_at_label}"
+        text_width = section.page_width - section.left_margin - section.right_margin
+        footer.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+        footer.add_run(f"{pack.title}, {dated}")
+        footer.add_run("\tPage ")
         _field(footer, "PAGE", "1")
         footer.add_run(" of ")
         _field(footer, "NUMPAGES", "1")
         for run in footer.runs:
-            run.font.size = Pt(9)
+            run.font.size = Pt(8)
             run.font.color.rgb = MUTED
 
     def _styles(self) -> None:
@@ -200,6 +223,19 @@ class _Writer:
         numbered.paragraph_format.left_indent = HANGING
         numbered.paragraph_format.first_line_indent = -HANGING
         numbered.paragraph_format.tab_stops.add_tab_stop(HANGING)
+        self.abstract_num_id = _add_abstract_num(self.doc, numbered.style_id)
+        self.num_id = self._add_num()
+        _num_pr(numbered.element.get_or_add_pPr(), self.num_id)
+        self.next_number = 1
+        status = styles.add_style("Status", WD_STYLE_TYPE.CHARACTER)
+        status.font.size, status.font.bold = Pt(9), True
+        status.font.italic, status.font.all_caps = False, True
+        status.font.color.rgb = ACCENT
+        header = styles.add_style("Table Header", WD_STYLE_TYPE.PARAGRAPH)
+        header.base_style = normal
+        header.font.size, header.font.bold = Pt(8), True
+        header.paragraph_format.space_after = Pt(0)
+        header.paragraph_format.line_spacing = 1.0
         cell = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
         cell.base_style = normal
         cell.font.size = Pt(9)
@@ -242,17 +278,44 @@ class _Writer:
             if p.number is None:
                 self._para(p.text)
             else:
-                self._para(f"{p.number}.\t{p.text}", style="Numbered Paragraph")
+                self._numbered(p.number, p.text)
             for bullet in p.bullets:
                 item = self._para(bullet, style="List Bullet")
                 item.paragraph_format.left_indent = HANGING + Cm(0.6)
                 item.paragraph_format.first_line_indent = Cm(-0.6)
 
-    def _status(self, heading: DocxParagraph, status: str) -> None:
-        run = heading.add_run(f"  [{status}]")
-        run.bold = False
-        run.font.size = Pt(9)
-        run.font.color.rgb = GOOD if status == "achieved" else ACCENT
+    def _numbered(self, number: int, text: str) -> DocxParagraph:
+        """A paragraph of the paper's numbered list: Word draws ``number.`` and a tab. The
+        list continues from the paragraph before; a number out of sequence starts a new
+        instance of the list at that number (``w:startOverride``)."""
+        if number != self.next_number:
+            self.num_id = self._add_num(start=number)
+        paragraph = self._para(text, style="Numbered Paragraph")
+        _num_pr(paragraph._p.get_or_add_pPr(), self.num_id)
+        self.next_number = number + 1
+        return paragraph
+
+    def _add_num(self, start: int | None = None) -> int:
+        """A ``w:num`` of the paper's list (``w:abstractNum``), restarting at ``start``."""
+        numbering = self.doc.part.numbering_part.element
+        num = numbering.add_num(self.abstract_num_id)
+        if start is not None:
+            override = OxmlElement("w:lvlOverride")
+            override.set(qn("w:ilvl"), "0")
+            start_override = OxmlElement("w:startOverride")
+            start_override.set(qn("w:val"), str(start))
+            override.append(start_override)
+            num.append(override)
+        return int(num.get(qn("w:numId")))
+
+    def _status(self, paragraph: DocxParagraph, status: str) -> None:
+        """The milestone's status after its lead line, as a run of the Status style: outside
+        the heading, so the navigation pane shows the milestone's title alone."""
+        paragraph.add_run("  ")
+        run = paragraph.add_run(status)
+        run.style = self.doc.styles["Status"]
+        if status == "achieved":
+            run.font.color.rgb = GOOD
 
     # -- charts and tables --------------------------------------------------------------
 
@@ -283,6 +346,7 @@ class _Writer:
             "Position",
             "Year-end forecast (80% interval)",
             "Chance of meeting target",
+            "SPC",
         ]
         body = [
             [
@@ -295,17 +359,20 @@ class _Writer:
                 numbers.on_course(m.on_course),
                 numbers.forecast(m),
                 numbers.chance(m),
+                _spc(m),
             ]
             for m in rows
         ]
-        table = self._table(
-            caption, header, body, widths=[3.0, 1.6, 1.6, 2.4, 1.6, 1.2, 1.6, 2.6, 1.4]
-        )
+        table = self._table(caption, header, body, widths=POSITION_WIDTHS, narrow=True)
         for row, m in zip(table.rows[1:], rows, strict=True):
             if m.on_course is not None:
                 run = row.cells[6].paragraphs[0].runs[0]
                 run.bold = True
                 run.font.color.rgb = GOOD if m.on_course else BAD
+            icon = m.spc.variation_icon if m.spc else None
+            if icon:  # the Making Data Count colours: blue improving, orange concern
+                run = row.cells[9].paragraphs[0].runs[0]
+                run.font.color.rgb = MDC_COLOURS.get(icon.split("_")[0], MUTED)
 
     def _panel(self, panel: MeasurePanel) -> None:
         """A measure: its title, chart, numbered paragraph, and tables by area and peers."""
@@ -490,15 +557,21 @@ class _Writer:
         body: Sequence[Sequence[str]],
         widths: Sequence[float],
         numeric_from: int = 1,
+        narrow: bool = False,
     ) -> Table:
         """A captioned table: header row repeated on every page, rows kept whole, text
-        columns left and number columns right aligned."""
+        columns left and number columns right aligned; header cells in the 8 pt Table
+        Header style, wrapping between words only (no hyphenation; every column is at
+        least as wide as its header's longest word, ``tests/report/test_docx.py`` measures
+        them). ``narrow``: 8 pt text and small cell margins, for a table of many columns."""
         self._para(caption, style="Caption")
         table: Table = self.doc.add_table(rows=1 + len(body), cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        last_text = len(header) - 1 if header[-1] in ("Compared", "sha256") else None
+        if narrow:
+            _cell_margins(table, CELL_MARGIN)
+        last_text = len(header) - 1 if header[-1] in ("Compared", "sha256", "SPC") else None
         for r, values in enumerate([header, *body]):
             row = table.rows[r]
             _row_properties(row._tr, header=r == 0)
@@ -506,11 +579,12 @@ class _Writer:
                 cell = row.cells[c]
                 cell.width = Cm(widths[c])
                 paragraph = cell.paragraphs[0]
-                paragraph._p.style = "TableText"
+                paragraph._p.style = "TableHeader" if r == 0 else "TableText"
                 run = paragraph.add_run(text)
                 if r == 0:
-                    run.bold = True
                     _shade_cell(cell._tc, HEADER_FILL)
+                elif narrow:
+                    run.font.size = Pt(8)
                 if c >= numeric_from and c != last_text:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for c, width in enumerate(widths):
@@ -526,6 +600,30 @@ def _target(m: MeasureResult) -> str:
     return numbers.target(
         m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
     )
+
+
+def _spc(m: MeasureResult) -> str:
+    """The control chart's reading, as the HTML's SPC column: variation; target assurance."""
+    text = numbers.variation(m)
+    if m.spc and m.spc.assurance_icon:
+        text += f"; target {m.spc.assurance_icon}"
+    return text
+
+
+def _cell_margins(table: Table, margin: Cm) -> None:
+    """The left and right margins of every cell of ``table`` (``w:tblCellMar``)."""
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(margin.twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = tblpr.find(qn("w:tblLook"))  # tblCellMar comes before tblLook in w:tblPr
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tblpr.append(margins)
 
 
 def _font(style: Any, name: str) -> None:
@@ -558,6 +656,59 @@ def _field(paragraph: DocxParagraph, instruction: str, placeholder: str) -> None
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     paragraph.add_run()._r.append(end)
+
+
+def _add_abstract_num(doc: DocumentObject, style_id: str) -> int:
+    """The paper's numbered list in numbering.xml: one level, "1.", "2.", … then a tab, under
+    a hanging indent, linked to the paragraph style ``style_id``. Returns its id."""
+    numbering = doc.part.numbering_part.element
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstract_id = max(ids, default=-1) + 1
+    hanging = str(HANGING.twips)
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    multi = OxmlElement("w:multiLevelType")
+    multi.set(qn("w:val"), "singleLevel")
+    abstract.append(multi)
+    level = OxmlElement("w:lvl")
+    level.set(qn("w:ilvl"), "0")
+    for tag, value in (
+        ("w:start", "1"),
+        ("w:numFmt", "decimal"),
+        ("w:pStyle", style_id),
+        ("w:suff", "tab"),
+        ("w:lvlText", "%1."),
+        ("w:lvlJc", "left"),
+    ):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        level.append(element)
+    ppr = OxmlElement("w:pPr")
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "num")
+    tab.set(qn("w:pos"), hanging)
+    tabs.append(tab)
+    ppr.append(tabs)
+    indent = OxmlElement("w:ind")
+    indent.set(qn("w:left"), hanging)
+    indent.set(qn("w:hanging"), hanging)
+    ppr.append(indent)
+    level.append(ppr)
+    abstract.append(level)
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:  # every abstractNum comes before the first num
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    return abstract_id
+
+
+def _num_pr(ppr: Any, num_id: int) -> None:
+    """``<w:numPr><w:ilvl w:val="0"/><w:numId w:val="num_id"/></w:numPr>``, in its place."""
+    num_pr = ppr.get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
 
 
 def _row_properties(tr: Any, header: bool) -> None:

@@ -120,3 +120,17 @@ def chance(measure: MeasureResult) -> str:
     if p > 99:
         return ">99%"
     return f"{p:.0f}%"
+
+
+POINT_TYPE = {
+    "common_cause": "common cause",
+    "special_cause_improvement": "special cause: improvement",
+    "special_cause_concern": "special cause: concern",
+    "special_cause_neutral_high": "special cause (high)",
+    "special_cause_neutral_low": "special cause (low)",
+}
+
+
+def point_type(kind: str | None) -> str:
+    """A point of the control chart in words: ``special cause: concern``; ``–`` for none."""
+    return "–" if kind is None else POINT_TYPE.get(kind, kind.replace("_", " "))

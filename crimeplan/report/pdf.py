@@ -1,6 +1,7 @@
 """The board pack as PDF: the HTML pack printed by WeasyPrint, with a print stylesheet.
 
-``render_pdf(html)`` lays the same HTML out on A4 pages: numbered "Page N of M" in the
+``render_pdf(html)`` lays the same HTML out on A4 pages, as a tagged PDF/UA-1 document in
+the language of the HTML's ``lang`` (en-GB): numbered "Page N of M" in the
 footer with the paper's title, table headers repeated on every page a table runs onto,
 rows kept whole, headings kept with what follows them. The print stylesheet is added at
 render time (``PRINT_CSS``, after the template's own styles), so the HTML template stays
@@ -17,6 +18,10 @@ from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
+
+#: Tagged PDF for assistive technology (WeasyPrint's ``pdf_variant``; it sets ``pdf_tags``
+#: and PDF 1.7).
+PDF_VARIANT = "pdf/ua-1"
 
 PRINT_CSS = """
 @page {
@@ -95,4 +100,6 @@ def render_pdf(html: str) -> bytes:
     else:
         stylesheets.append(CSS(string=PRINT_CSS, url_fetcher=fetcher))
     document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    return bytes(document.write_pdf(stylesheets=stylesheets))
+    # PDF/UA-1: a tagged PDF (structure tree, /MarkInfo /Marked true) whose language is the
+    # template's <html lang="en-GB">, so that a screen reader reads it in order and in English.
+    return bytes(document.write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT))

@@ -5,10 +5,13 @@ table as published, page numbers, charts with alt text, the synthetic-data banne
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -19,9 +22,11 @@ from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import builtin_plan_path, load_plan
+from crimeplan.report import numbers
 from crimeplan.report.charts import chart_alt_text, render_png, spc_chart
-from crimeplan.report.docx import render_docx
-from crimeplan.report.pack import BoardPack, build_pack
+from crimeplan.report.docx import POSITION_WIDTHS, render_docx
+from crimeplan.report.pack import BoardPack, Paragraph, build_pack
+from crimeplan.results.measure import MeasureResult
 from tests.support.reference import business_crime_april_2013
 
 CHARTED = ("burglary_dwelling", "satisfaction_crime")
@@ -105,19 +110,96 @@ def test_lead_lines_and_status(doc: DocumentObject, pack: BoardPack) -> None:
     text = [p.text for p in doc.paragraphs]
     for objective in pack.objectives:
         for m in objective.milestones:
-            assert f"({m.lead_line})" in text, m.id
-            assert f"{m.titles[-1]}  [{m.status}]" in text, m.id
+            assert f"({m.lead_line})  {m.status}" in text, m.id
+    # the status is a run of the Status character style on the lead line, not in a heading
+    runs = [
+        r
+        for p in doc.paragraphs
+        for r in p.runs
+        if r.style is not None and r.style.name == "Status"
+    ]
+    assert len(runs) == sum(len(o.milestones) for o in pack.objectives)
+    statuses = {m.status for o in pack.objectives for m in o.milestones}
+    assert {r.text for r in runs} == statuses
+    titles = [t for o in pack.objectives for m in o.milestones for t in m.titles]
+    assert headings(doc, 3) == titles  # the navigation pane shows the milestones' words only
+    for heading in headings(doc, 3):
+        assert "[" not in heading and not heading.endswith(tuple(statuses)), heading
 
 
-def test_paragraphs_numbered_through_the_paper(doc: DocumentObject) -> None:
+def pack_paragraphs(value: object) -> list[Paragraph]:
+    """Every numbered paragraph the pack holds, wherever it holds it."""
+    if isinstance(value, Paragraph):
+        return [value] if value.number is not None else []
+    if isinstance(value, MeasureResult | type):
+        return []
+    if is_dataclass(value):
+        return [p for f in fields(value) for p in pack_paragraphs(getattr(value, f.name))]
+    if isinstance(value, tuple | list):
+        return [p for item in value for p in pack_paragraphs(item)]
+    return []
+
+
+def word_numbers(doc: DocumentObject) -> list[tuple[int, str]]:
+    """The number Word gives each paragraph of a decimal list (numPr → num → abstractNum,
+    counting on within a num from its start or startOverride), with the paragraph's text."""
+    numbering = doc.part.numbering_part.element
+    abstract = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
+    nums: dict[str, tuple[Any, int]] = {}
+    for num in numbering.findall(qn("w:num")):
+        definition = abstract[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+        level = definition.find(qn("w:lvl"))
+        start = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        first = start if start is not None else level.find(qn("w:start"))
+        nums[num.get(qn("w:numId"))] = (level, int(first.get(qn("w:val"))))
+    counters: dict[str, int] = {}
+    found = []
+    for p in doc.paragraphs:
+        num_pr: Any = p._p.pPr.numPr if p._p.pPr is not None else None
+        if num_pr is None or num_pr.numId is None:
+            continue
+        key = str(num_pr.numId.val)
+        level, first = nums[key]
+        if level.find(qn("w:numFmt")).get(qn("w:val")) != "decimal":
+            continue
+        assert level.find(qn("w:lvlText")).get(qn("w:val")) == "%1."
+        counters[key] = counters.get(key, first - 1) + 1
+        found.append((counters[key], p.text))
+    return found
+
+
+def test_paragraph_numbers_are_a_word_list(doc: DocumentObject, pack: BoardPack) -> None:
     numbered = [
         p for p in doc.paragraphs if p.style is not None and p.style.name == "Numbered Paragraph"
     ]
-    numbers = [int(p.text.split(".\t", 1)[0]) for p in numbered]
-    assert numbers == list(range(1, len(numbers) + 1))
-    assert numbers[-1] > 84  # the seed's 84, and the paragraphs generated for each measure
+    assert not any(re.match(r"\d+\.\s", p.text) for p in numbered)  # no typed "12."
+    listed = word_numbers(doc)
+    assert len(listed) == len(numbered)  # every numbered paragraph is in the list
+    expected = {p.number: p.text for p in pack_paragraphs(pack)}  # a panel is held twice
+    assert listed == sorted(expected.items())  # each of the pack's paragraphs, in order
+    assert [n for n, _ in listed] == list(range(1, len(listed) + 1))  # one list, no restart
+    assert listed[-1][0] > 84  # the seed's 84, and the paragraphs generated for each measure
+    # the style is linked to the list (the level names it), so a paragraph added in Word
+    # with the style, or by Enter after one, joins it and the rest renumber
+    style: Any = doc.styles["Numbered Paragraph"].element
+    first: Any = numbered[0]._p.pPr
+    assert style.pPr.numPr.numId.val == first.numPr.numId.val
+    numbering = doc.part.numbering_part.element
+    linked = numbering.findall(f"{qn('w:abstractNum')}/{qn('w:lvl')}/{qn('w:pStyle')}")
+    assert [e.get(qn("w:val")) for e in linked].count("NumberedParagraph") == 1
+    children = [child.tag for child in numbering]
+    last_abstract = max(i for i, t in enumerate(children) if t == qn("w:abstractNum"))
+    assert last_abstract < children.index(qn("w:num"))  # the schema's order: Word insists
     indent = numbered[0].style.paragraph_format  # type: ignore[union-attr]
     assert indent.first_line_indent == -indent.left_indent  # a hanging indent
+
+
+def test_a_number_out_of_sequence_restarts_the_list(pack: BoardPack) -> None:
+    purpose = (Paragraph(7, "Seven."), Paragraph(8, "Eight."))
+    doc = Document(io.BytesIO(render_docx(replace(pack, purpose=purpose))))
+    listed = word_numbers(doc)
+    assert listed[:2] == [(7, "Seven."), (8, "Eight.")]
+    assert listed[2][0] == pack.background[0].number
 
 
 def test_bullets(doc: DocumentObject) -> None:
@@ -150,7 +232,16 @@ def test_reoffending_table_as_published(doc: DocumentObject) -> None:
 def test_position_and_measures_tables(
     doc: DocumentObject, pack: BoardPack, demo_store: Store
 ) -> None:
-    position = [t for t in doc.tables if t.rows[0].cells[-1].text == "Chance of meeting target"]
+    position = [t for t in doc.tables if t.rows[0].cells[-1].text == "SPC"]
+    assert [c.text for c in position[0].rows[0].cells][3:] == [
+        "Change (95% interval)",
+        "More than chance?",
+        "Target",
+        "Position",
+        "Year-end forecast (80% interval)",
+        "Chance of meeting target",
+        "SPC",
+    ]
     rows = [[c.text for c in r.cells] for t in position for r in list(t.rows)[1:]]
     assert [r[0] for r in rows] == [m.title for m in pack.targets]
     business = rows[-1]  # as the HTML (tests/report/test_html.py says where each comes from)
@@ -162,6 +253,9 @@ def test_position_and_measures_tables(
         "not on course",
     ]
     assert business[8] == "<1%"
+    measure = pack.results.measure("business_crime")  # the HTML's SPC column, in words
+    assert measure.spc is not None
+    assert business[9] == f"{numbers.variation(measure)}; target {measure.spc.assurance_icon}"
     measures = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Compared")
     assert len(measures.rows) == 1 + len(pack.results.measures)
 
@@ -191,8 +285,10 @@ def test_data_vintage_table_at_the_end(doc: DocumentObject, pack: BoardPack) -> 
     ]
 
 
-def test_page_numbers_in_the_footer(doc: DocumentObject) -> None:
-    footer = doc.sections[0].footer.paragraphs[0]._p
+def test_page_numbers_in_the_footer(doc: DocumentObject, pack: BoardPack) -> None:
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    assert paragraph.text.startswith(f"{pack.title}, 14 May 2013\tPage ")  # the board's date
+    footer = paragraph._p
     fields = [t.text.strip() for t in footer.iter(qn("w:instrText"))]
     assert fields == ["PAGE", "NUMPAGES"]
     kinds = [f.get(qn("w:fldCharType")) for f in footer.iter(qn("w:fldChar"))]
@@ -230,3 +326,67 @@ def test_libreoffice_opens_it(docx_bytes: bytes, tmp_path: Path) -> None:
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     assert (tmp_path / "pack.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+
+
+def test_position_table_breaks_between_words_only(doc: DocumentObject) -> None:
+    """Every word of the position table's headers (8 pt bold) and figures (8 pt) fits its
+    column, so Word never breaks one ("Targ et"). Measured with Liberation Sans, which has
+    Arial's metrics (it was made metric-compatible with Arial; skipped when absent)."""
+    pil = pytest.importorskip("PIL.ImageFont")
+    if not (LIBERATION / "LiberationSans-Bold.ttf").exists():
+        pytest.skip("Liberation Sans is not installed")
+    bold = pil.truetype(str(LIBERATION / "LiberationSans-Bold.ttf"), 800)
+    regular = pil.truetype(str(LIBERATION / "LiberationSans-Regular.ttf"), 800)
+
+    def width_cm(word: str, font: object) -> float:  # 800 px at 8 pt: px / 100 = points
+        return float(font.getlength(word)) / 100 / 72 * 2.54  # type: ignore[attr-defined]
+
+    table = next(t for t in doc.tables if t.rows[0].cells[-1].text == "SPC")
+    assert abs(sum(POSITION_WIDTHS) - 16.6) < 0.01  # the A4 text width, 21 - 2 × 2.2 cm
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert margins is not None
+    padding = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+    padding_cm = padding / 567
+    grid = [int(g.get(qn("w:w"))) / 567 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert [round(g, 2) for g in grid] == [round(w, 2) for w in POSITION_WIDTHS]
+    for c, column in enumerate(grid):
+        header = table.rows[0].cells[c]
+        style = header.paragraphs[0].style
+        assert style is not None and style.name == "Table Header"
+        for word in header.text.split():
+            assert width_cm(word, bold) + padding_cm <= column, (header.text, word)
+        for row in list(table.rows)[1:]:
+            for word in re.split(r"\s+|(?<=–)", row.cells[c].text):  # Word breaks after a dash
+                assert width_cm(word, regular) + padding_cm <= column, (c, word)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_numbers_the_paragraphs(docx_bytes: bytes, tmp_path: Path) -> None:
+    """LibreOffice lays the list out: "1." to the last number, in order, at the start of a
+    line, and the footer's title and page numbers on every page."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    source = tmp_path / "pack.docx"
+    source.write_bytes(docx_bytes)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    numbers_seen = [int(n) for n in re.findall(r"^\s*(\d+)\.\s{2,}\S", text, re.MULTILINE)]
+    last = max(numbers_seen)
+    assert last > 84
+    in_order = [n for n in numbers_seen if n <= last]
+    assert sorted(set(in_order)) == list(range(1, last + 1))
+    pages = text.split("\f")[:-1]
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Performance against the 2013/14 Milestones" in page

@@ -161,3 +161,146 @@ def test_sources_show_file_names_not_local_paths(demo_store: Store) -> None:
     for text in (render_html(pack), "\n".join(cells)):
         assert "analyst" not in text
         assert all(f"f{i}.csv" in text for i in range(len(sources)))
+
+
+# -- contents, the chart ⇄ table toggle, the phone layout (#8.7) ------------------------
+
+
+CHARTED = ("burglary_dwelling", "satisfaction_crime", "confidence")
+
+
+@pytest.fixture(scope="module")
+def charted_html(demo_store: Store) -> str:
+    """The pack with a few charts drawn (the others without, to keep the test quick)."""
+    from crimeplan.report.build import _inline_svg
+    from crimeplan.report.charts import render_svg, spc_chart
+
+    plan = load_plan(builtin_plan_path())
+    results = evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1))
+    svgs = {i: _inline_svg(render_svg(spc_chart(results.measure(i)))) for i in CHARTED}
+    return render_html(build_pack(results, svgs))
+
+
+def test_contents_link_to_every_section(soup: BeautifulSoup) -> None:
+    nav = soup.select_one("nav.contents")
+    assert nav is not None
+    assert nav.find_parent("main") is None and soup.select("main")[0].find_previous("nav") is nav
+    links = [a["href"] for a in nav.select("a")]
+    sections = [
+        s["id"] for s in soup.select("section[id], footer[id]") if s.find(["h2", "h3"]) is not None
+    ]
+    assert links == [f"#{i}" for i in sections]  # every section, in the order of the page
+    assert {"#purpose", "#milestones", "#objective-A", "#objective-J", "#measures"} <= set(links)
+    assert links[-1] == "#data-used"
+    for a in nav.select("a"):  # each link reads as its section's heading
+        target = soup.find(id=a["href"][1:])
+        assert target is not None
+        heading = target.find(["h2", "h3"])
+        assert heading is not None and a.get_text(strip=True) == heading.get_text(" ", strip=True)
+    objectives = nav.select("ol > li > ol > li > a")
+    assert [a.get_text()[:2] for a in objectives] == [f"{c}." for c in "ABCDEFGHIJ"]
+
+
+def test_chart_or_table_without_javascript(charted_html: str, demo_store: Store) -> None:
+    soup = BeautifulSoup(charted_html, "html.parser")
+    assert "<script" not in charted_html
+    plan = load_plan(builtin_plan_path())
+    results = evaluate_pack(plan, Engine.of_store(demo_store), date(2013, 4, 1))
+    charts = soup.select("figure.panel > .chart")
+    assert len(charts) >= len(CHARTED)
+    for chart in charts:
+        details = chart.find_next_sibling()
+        assert details is not None and details.name == "details" and "figures" in details["class"]
+        assert details.summary is not None
+        panel = chart.find_parent("figure")
+        assert panel is not None
+        measure = results.measure(str(panel["id"]).removeprefix("measure-"))
+        rows = details.select("tbody tr")
+        assert len(rows) == len(measure.series)
+    burglary = soup.select_one("#measure-burglary_dwelling details.figures")
+    assert burglary is not None
+    first = [c.get_text(strip=True) for c in burglary.select("tbody tr")[0].select("th, td")]
+    # the first month of the demo series (data/series/burglary_dwelling.csv: 2009-04, 994)
+    measure = results.measure("burglary_dwelling")
+    assert first[0] == "April 2009" and measure.series[0].month == "2009-04"
+    assert first[1] == f"{measure.series[0].value:,}"
+    assert first[2] in ("common cause", "special cause: concern", "special cause: improvement")
+    # opening the table hides the chart, by CSS alone; in print neither toggle nor table
+    assert soup.style is not None
+    css = soup.style.get_text()
+    assert "figure.panel:has(> details.figures[open]) > .chart { display: none; }" in css
+    assert re.search(r"@media print \{\s*nav\.contents, details\.figures \{ display: none; \}", css)
+
+
+def test_position_cells_carry_their_column(soup: BeautifulSoup) -> None:
+    table = soup.select_one("table.position")
+    assert table is not None
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+    for tr in table.select("tbody tr"):
+        cells = tr.select("td")
+        assert [td.get("data-label") for td in cells[1:]] == headers[1:]
+    assert headers[-1] == "SPC"
+
+
+PROBE = """<script>
+addEventListener('load', () => {
+  const sizes = [...document.querySelectorAll('.chart svg text')]
+    .filter(t => t.textContent.trim())
+    .map(t => { const m = t.getScreenCTM();
+                return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); });
+  const cells = [...document.querySelectorAll('table.position td')];
+  const result = {
+    smallest_chart_text: Math.min(...sizes), chart_texts: sizes.length,
+    page_width: document.documentElement.scrollWidth, viewport: innerWidth,
+    cell_display: [...new Set(cells.filter(td => td.dataset.label)
+                                   .map(td => getComputedStyle(td).display))],
+    cells_outside: cells.filter(td => td.getBoundingClientRect().right > innerWidth + 0.5).length,
+    label: getComputedStyle(cells[1], '::before').content,
+  };
+  const out = document.createElement('pre'); out.id = 'probe';
+  out.textContent = JSON.stringify(result);
+  parent.document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_in_a_browser_at_phone_and_desktop_width(
+    charted_html: str, tmp_path: Path, width: int
+) -> None:
+    """Chromium (skipped when absent) lays the page out in a frame of the given width (its
+    headless window is at least 500 px wide): chart text is never under 11 px, nothing but a
+    chart or a wide table's own scroller is wider than the screen, and at 390 px the position
+    table's cells stack as labelled rows."""
+    import json
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed")
+    (tmp_path / "page.html").write_text(charted_html.replace("</body>", PROBE + "</body>"))
+    (tmp_path / "frame.html").write_text(
+        f"<!DOCTYPE html><html><body style='margin:0'><iframe src='page.html' "
+        f"style='width:{width}px;height:900px;border:0'></iframe></body></html>"
+    )
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+         f"--window-size={max(width, 600)},900", "--virtual-time-budget=10000", "--dump-dom",
+         (tmp_path / "frame.html").as_uri()],
+        capture_output=True, text=True, timeout=180, check=True,
+    ).stdout  # fmt: skip
+    found = re.search(r'<pre id="probe">([^<]*)</pre>', dom)
+    assert found is not None, dom[-2000:]
+    result = json.loads(found[1].replace("&quot;", '"'))
+    assert result["viewport"] == width
+    assert result["chart_texts"] > 50
+    assert result["smallest_chart_text"] >= 11, result
+    assert result["page_width"] <= width, result
+    if width == 390:
+        assert result["cell_display"] == ["flex"], result  # labelled rows, one card a measure
+        assert result["cells_outside"] == 0, result  # Target, Position, Forecast, SPC in view
+        assert "year to date" in result["label"], result
+    else:
+        assert result["cell_display"] == ["table-cell"], result

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -159,3 +160,39 @@ def test_a_remote_image_is_left_out() -> None:
         '</head><body><p>Text</p><img src="http://127.0.0.1:9/x.png" alt="x"></body></html>'
     )
     assert render_pdf(html)[:5] == b"%PDF-"
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The file with every Flate stream inflated: WeasyPrint packs the catalog into compressed
+    object streams, so /MarkInfo and /Lang are not in the raw bytes."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        try:
+            parts.append(
+                zlib.decompressobj().decompress(pdf[match.end() : match.end() + 4_000_000])
+            )
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_tagged_pdf_ua_in_british_english(pdf: bytes) -> None:
+    objects = pdf_objects(pdf)
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked true\s*>>", objects)
+    assert re.search(rb"/StructTreeRoot \d+ 0 R", objects)
+    assert re.search(rb"/Lang \(en-GB\)", objects)  # the template's <html lang="en-GB">
+    assert b'pdfuaid:part="1"' in objects  # PDF/UA-1 claimed in the XMP metadata
+    assert pdf[:8] == b"%PDF-1.7"
+
+
+@needs_poppler
+def test_structure_tree_has_headings_tables_and_figures(pdf: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "tagged.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+    assert re.search(r"Tagged:\s+yes", info.stdout)
+    tree = subprocess.run(
+        ["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    tags = {line.split()[0].rstrip(":") for line in tree.splitlines() if line.strip()}
+    assert {"Document", "H1", "H2", "H3", "Table", "TH", "TD", "Caption"} <= tags
