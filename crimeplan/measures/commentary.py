@@ -382,7 +382,7 @@ def _sentences(paragraph: str) -> list[str]:
 
 
 def _clauses(sentence: str) -> list[str]:
-    parts = re.split(r";\s*|,?\s+\b(?:but|however|although|whereas)\b,?\s+", sentence)
+    parts = re.split(r";\s*|,\s+and\s+|,?\s+\b(?:but|however|although|whereas)\b,?\s+", sentence)
     return [p.strip(" ,.") for p in parts if p and p.strip(" ,.")]
 
 
@@ -599,6 +599,13 @@ class _Reader:
             written = (text, match.group("num2")) if high is not None else (text,)
             local = re.match(r"\s*(?:of\s+\w+\s+)?for\s+([^,;]+?)(?:\s+and\b|[,;]|$)", after)
             measures = base.measures
+            previous = clause[: start]
+            figures_before = list(_FIGURE.finditer(previous))
+            if figures_before:
+                previous = previous[figures_before[-1].end() :]
+            nearest = self.named(previous)
+            if nearest and len(base.measures) > 1:
+                measures = nearest
             if local:
                 near = self.named(local.group(1))
                 if near:
@@ -1066,7 +1073,8 @@ class _Words:
         a, b = parse_month(first), parse_month(last)
         if a == b:
             return self.month(a)
-        return f"{MONTH_NAMES[a.month - 1]} to {self.month(b)}"
+        first = MONTH_NAMES[a.month - 1] if a.year == b.year else self.month(a)
+        return f"{first} to {self.month(b)}"
 
     def current(self, m: MeasureResult) -> str:
         c = m.comparison

@@ -85,6 +85,16 @@ def evaluate_pack(
     return replace(pack, commentary_checks=check_commentary(pack))
 
 
+def checkable_results(plan: Plan, engine: Engine, as_at: date) -> PackResults:
+    """The parts of the pack a lead's update is checked against (the measures, the paper's
+    milestones and the experiments), for ``crimeplan update``: quicker than the whole pack."""
+    return PackResults.of(
+        analyse(plan, engine, as_at),
+        paper=paper(plan),
+        experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
+    )
+
+
 # -- the paper ---------------------------------------------------------------------------------
 def paper(plan: Plan) -> Paper:
     """The paper's structure and fixed text, as the plan file writes them."""

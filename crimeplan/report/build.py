@@ -55,9 +55,14 @@ def results_json(results: PackResults) -> str:
     return to_json(results)
 
 
-def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS) -> WrittenPack:
+def write_pack(
+    results: PackResults,
+    out: Path,
+    formats: Sequence[str] = FORMATS,
+    annex: Sequence[str] = (),
+) -> WrittenPack:
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
-    the results alone."""
+    the results alone. ``annex`` names the analyst's annexes to add (``"checks"``)."""
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +81,7 @@ def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS
         from crimeplan.report.html import render_html
 
         inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
-        pack = build_pack(results, inline)
+        pack = build_pack(results, inline, annex)
         html = render_html(pack)
         if "html" in formats:
             files["html"] = out / "board-pack.html"
@@ -91,7 +96,7 @@ def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS
 
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
-        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results), pngs))
+        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results, annex=annex), pngs))
     return WrittenPack(files=files, data_files=tuple(data_files))
 
 
