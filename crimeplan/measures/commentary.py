@@ -56,7 +56,6 @@ contract (``finding``), written in ``_Words`` below from the numbers of the resu
 
 from __future__ import annotations
 
-
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -79,6 +78,11 @@ STABLE_PCT = 5.0
 QUOTE_CHARS = 240
 
 Direction = Literal["up", "down", "stable"]
+Band = tuple[float | None, float | None]
+#: a claim checked against one measure: verdict, finding, the figure found, its band
+Outcome = tuple["Verdict", str, float | None, Band | None]
+#: the same with the claim and the measure
+Checked = tuple["Claim", str | None, "Verdict", str, float | None, Band | None]
 Hedge = Literal["exact", "around", "nearly", "over", "under"]
 
 # -- words -----------------------------------------------------------------------------------
@@ -291,9 +295,9 @@ def _when(text: str, as_at: date) -> When | None:
             continue
         year = FinancialYear.parse(f"{match.group(1)}/{match.group(2)}")
         return YTD if year == FinancialYear.of(as_at) else When("fy", fy=year)
-    match = re.search(r"\bwave\s+(\d+)", lower)
-    if match:
-        return When("wave", wave=match.group(1))
+    wave = re.search(r"\bwave\s+(\d+)", lower)
+    if wave:
+        return When("wave", wave=wave.group(1))
     month = _month(text, as_at)
     if month is not None:
         return When("latest") if month == as_at else When("month", month=month)
@@ -397,13 +401,9 @@ class _Reader:
     def named(self, text: str, percent_only: bool = False) -> tuple[str, ...]:
         context = self.context
         tokens = _tokens(_expand(text, context.abbreviations))
-        pool = [
-            m for m in context.candidates if not percent_only or m.unit == "percent"
-        ]
+        pool = [m for m in context.candidates if not percent_only or m.unit == "percent"]
         whole = [m.id for m in pool if context.titles[m.id] and context.titles[m.id] <= tokens]
-        whole = [
-            i for i in whole if not any(context.titles[i] < context.titles[j] for j in whole)
-        ]
+        whole = [i for i in whole if not any(context.titles[i] < context.titles[j] for j in whole)]
         if whole and not percent_only:
             return tuple(whole)
         scored: list[tuple[int, float, int, str]] = []
@@ -558,9 +558,9 @@ class _Reader:
         n_text = (match.group("n") or match.group("n2") or match.group("n3")).lower()
         n = _NUMBER_WORDS.get(n_text) or int(n_text)
         unit = (match.group("unit") or match.group("unit2") or match.group("unit3")).lower()
-        consecutive = bool(
-            match.group("c") or match.group("c2") or match.group("n3")
-        ) or bool(re.search(r"\beach of\b|\bevery month\b", clause, re.I))
+        consecutive = bool(match.group("c") or match.group("c2") or match.group("n3")) or bool(
+            re.search(r"\beach of\b|\bevery month\b", clause, re.I)
+        )
         why = base.why_unchecked
         if unit.startswith("wave"):
             why = why or "waves"
@@ -582,7 +582,9 @@ class _Reader:
             text = match.group("num")
             before = clause[:start]
             after = clause[end:]
-            if re.search(r"(?:wave|paragraph|operation|section|age range of|aged?)\s*$", before, re.I):
+            if re.search(
+                r"(?:wave|paragraph|operation|section|age range of|aged?)\s*$", before, re.I
+            ):
                 continue
             if re.match(r"\s*/\s*\d", after) or re.search(r"\d\s*/\s*$", before):
                 continue  # 2012/13, 20/47
@@ -599,7 +601,7 @@ class _Reader:
             written = (text, match.group("num2")) if high is not None else (text,)
             local = re.match(r"\s*(?:of\s+\w+\s+)?for\s+([^,;]+?)(?:\s+and\b|[,;]|$)", after)
             measures = base.measures
-            previous = clause[: start]
+            previous = clause[:start]
             figures_before = list(_FIGURE.finditer(previous))
             if figures_before:
                 previous = previous[figures_before[-1].end() :]
@@ -720,7 +722,9 @@ def _inside(value: float, limits: tuple[float | None, float | None]) -> bool:
     return (low is None or value >= low - 1e-9) and (high is None or value <= high + 1e-9)
 
 
-def _signed(limits: tuple[float | None, float | None], sign: int) -> tuple[float | None, float | None]:
+def _signed(
+    limits: tuple[float | None, float | None], sign: int
+) -> tuple[float | None, float | None]:
     low, high = limits
     if sign >= 0:
         return limits
@@ -823,8 +827,7 @@ class _Checker:
             return self.baseline(m, when, None)
         return self.figure(m, against)
 
-    def check(self, claim: Claim) -> list[tuple[Claim, str | None, Verdict, str, float | None,
-                                               tuple[float | None, float | None] | None]]:
+    def check(self, claim: Claim) -> list[Checked]:
         """Each (claim, measure, verdict, finding, found, band) of ``claim``."""
         if claim.kind == "experiment":
             return [self.experiment(claim)]
@@ -832,7 +835,7 @@ class _Checker:
             reason = claim.why_unchecked or "no_measure"
             return [(claim, claim.measures[0] if claim.measures else None, "unchecked",
                      self.words.unchecked(reason, claim), None, None)]  # fmt: skip
-        out = []
+        out: list[Checked] = []
         for measure_id in claim.measures:
             m = self.results.measure(measure_id)
             verdict, finding, found, limits = self.one(claim, m)
@@ -843,7 +846,9 @@ class _Checker:
         self, claim: Claim, m: MeasureResult
     ) -> tuple[Verdict, str, float | None, tuple[float | None, float | None] | None]:
         words = self.words
-        unknown = claim.when.kind == "unknown" or (claim.against and claim.against.kind == "unknown")
+        unknown = claim.when.kind == "unknown" or (
+            claim.against and claim.against.kind == "unknown"
+        )
         if unknown and claim.kind != "extreme":
             return "unchecked", words.unchecked("when", claim), None, None
         if claim.kind == "run":
@@ -864,7 +869,7 @@ class _Checker:
             return self.change(claim, m, now, then)
         return self.direction(claim, m, now, then)
 
-    def change(self, claim: Claim, m: MeasureResult, now: _Figure, then: _Figure):  # type: ignore[no-untyped-def]
+    def change(self, claim: Claim, m: MeasureResult, now: _Figure, then: _Figure) -> Outcome:
         points = round(now.value - then.value, 4)
         pct = None if not then.value else round(100 * (now.value - then.value) / then.value, 4)
         sign = {"up": 1, "down": -1}.get(claim.direction or "", 0)
@@ -886,15 +891,13 @@ class _Checker:
                 verdict = "contradicted"
         return verdict, self.words.change(m, now, then, points, pct), found, limits
 
-    def direction(self, claim: Claim, m: MeasureResult, now: _Figure, then: _Figure):  # type: ignore[no-untyped-def]
+    def direction(self, claim: Claim, m: MeasureResult, now: _Figure, then: _Figure) -> Outcome:
         difference = now.value - then.value
         pct = None if not then.value else 100 * difference / then.value
         test = self.test(m, now, then)
         if claim.kind == "stable" or claim.direction == "stable":
-            if test is None:
-                agrees = pct is not None and abs(pct) <= STABLE_PCT
-            else:
-                agrees = not test
+            within = pct is not None and abs(pct) <= STABLE_PCT
+            agrees = within if test is None else not test
         else:
             want = 1 if claim.direction == "up" else -1
             agrees = difference * want > 0
@@ -914,7 +917,7 @@ class _Checker:
             return test.significant
         return None
 
-    def run(self, claim: Claim, m: MeasureResult):  # type: ignore[no-untyped-def]
+    def run(self, claim: Claim, m: MeasureResult) -> Outcome:
         values = [(p.month, p.value) for p in m.series]
         if m.waves or not values:
             return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
@@ -926,7 +929,7 @@ class _Checker:
         limits = (float(claim.months), float(claim.months))
         return ("agrees" if agrees else "contradicted"), finding, float(length), limits
 
-    def window(self, claim: Claim, m: MeasureResult):  # type: ignore[no-untyped-def]
+    def window(self, claim: Claim, m: MeasureResult) -> Outcome:
         assert claim.months is not None
         start = self.figure(m, When("month", month=add_months(self.as_at, -claim.months)))
         end = self.figure(m, When("latest"))
@@ -938,7 +941,7 @@ class _Checker:
         return (("agrees" if agrees else "contradicted"),
                 self.words.window(m, start, end), round(difference, 4), None)  # fmt: skip
 
-    def level(self, claim: Claim, m: MeasureResult):  # type: ignore[no-untyped-def]
+    def level(self, claim: Claim, m: MeasureResult) -> Outcome:
         if m.unit != "count":
             return "unchecked", self.words.unchecked("not_count", claim, m), None, None
         limits = band(claim)
@@ -949,10 +952,8 @@ class _Checker:
             found = figure.value
             finding = self.words.total(m, figure)
         else:
-            if claim.when.kind == "fy":
-                figure = self.figure(m, claim.when)
-            else:
-                figure = self.last_twelve(m)
+            in_year = claim.when.kind == "fy"
+            figure = self.figure(m, claim.when) if in_year else self.last_twelve(m)
             if figure is None:
                 return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
             found = round(figure.value / figure.months, 4)
@@ -968,7 +969,7 @@ class _Checker:
         label = f"the 12 months to {self.words.month(self.as_at)}"
         return _Figure(sum(points[k][0] for k in keys), label, months=12)
 
-    def share(self, claim: Claim, m: MeasureResult):  # type: ignore[no-untyped-def]
+    def share(self, claim: Claim, m: MeasureResult) -> Outcome:
         limits = band(claim)
         if claim.denominator is not None:
             total = self.results.measure(claim.denominator)
@@ -988,7 +989,7 @@ class _Checker:
         verdict: Verdict = "agrees" if _inside(found, limits) else "contradicted"
         return verdict, finding, found, limits
 
-    def extreme(self, claim: Claim, m: MeasureResult):  # type: ignore[no-untyped-def]
+    def extreme(self, claim: Claim, m: MeasureResult) -> Outcome:
         if m.unit != "count" or m.waves:
             return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
         year = claim.when.fy if claim.when.kind == "fy" else _last_complete_year(self.as_at)
@@ -1014,7 +1015,7 @@ class _Checker:
             return "unchecked", finding, value, None
         return "agrees", finding, value, None
 
-    def experiment(self, claim: Claim):  # type: ignore[no-untyped-def]
+    def experiment(self, claim: Claim) -> Checked:
         e = next(x for x in self.results.experiments if x.id == claim.experiment)
         if e.estimate is None:
             return (claim, None, "unchecked", self.words.unchecked("experiment", claim),
@@ -1106,7 +1107,9 @@ class _Words:
         if m.unit == "percent":
             shown = round(round(now.value, 1) - round(then.value, 1), 1)
             move = "higher" if shown > 0 else "lower" if shown < 0 else "no different"
-            size = f"{_n(abs(shown), 1)} points {move}" if shown else "the same to one decimal place"
+            size = (
+                f"{_n(abs(shown), 1)} points {move}" if shown else "the same to one decimal place"
+            )
             relative = f" ({_n(abs(pct), 1)}% {move})" if pct is not None and shown else ""
             return f"{m.title}: {a} in {now.label} against {b} in {then.label}, {size}{relative}."
         if pct is None:
@@ -1167,7 +1170,9 @@ class _Words:
 
     def experiment(self, e: ExperimentResult) -> str:
         months = e.months.after_so_far
-        so_far = f"the first {months} of {e.months.after} months" if e.status == "in progress" else f"{months} months"  # fmt: skip
+        so_far = f"{months} months"
+        if e.status == "in progress":
+            so_far = f"the first {months} of {e.months.after} months"
         chance = "more than chance would give" if e.more_than_chance else "within chance"
         if e.permutation is not None:
             p = e.permutation
@@ -1197,7 +1202,8 @@ class _Words:
         if reason == "no_share":
             return "No measure of this milestone is this share: nothing to check it against."
         if reason == "not_count":
-            return f"{m.title if m else 'The measure'} is not a count: an average a month does not apply."
+            title = m.title if m else "The measure"
+            return f"{title} is not a count: an average a month does not apply."
         if reason == "when":
             return "It compares with a time the results cannot place: not checked."
         if reason == "experiment":
@@ -1234,6 +1240,32 @@ def _latest(results: PackResults, milestone: MilestoneOutline) -> MilestoneUpdat
     return milestone.latest_update
 
 
+def _members(
+    results: PackResults,
+) -> dict[str, tuple[MilestoneOutline, tuple[str, ...], frozenset[str]]]:
+    """Each milestone id (those reported with another too) → its shown milestone, the
+    measures of the group and the milestone's own measures."""
+    by_member = {outline.id: (outline, ids, own) for outline, ids, own in _family(results)}
+    for objective in results.paper.objectives:
+        for m in objective.milestones:
+            if m.reported_with and m.reported_with in by_member:
+                lead, ids, _ = by_member[m.reported_with]
+                by_member.setdefault(m.id, (lead, ids, frozenset((*m.targets, *m.measures))))
+    return by_member
+
+
+def claims_of(results: PackResults, milestone_id: str, note: str) -> list[Claim]:
+    """The claims ``note`` (an update of ``milestone_id``) makes, read but not checked."""
+    by_member = _members(results)
+    if milestone_id not in by_member:
+        return []
+    _, ids, own = by_member[milestone_id]
+    known = {m.id: m for m in results.measures}
+    candidates = tuple(known[i] for i in ids if i in known)
+    context = _Context(results, parse_month(results.as_at), candidates, own)
+    return _Reader(context, results.experiments).read(note)
+
+
 def check_text(
     results: PackResults,
     milestone_id: str,
@@ -1242,22 +1274,7 @@ def check_text(
 ) -> tuple[CommentaryCheck, ...]:
     """The claims of ``note``, an update of milestone ``milestone_id`` (or of the milestone
     it is reported with), checked against ``results``."""
-    families = _family(results)
-    by_member: dict[str, tuple[MilestoneOutline, tuple[str, ...], frozenset[str]]] = {}
-    for outline, ids, own in families:
-        by_member[outline.id] = (outline, ids, own)
-    for objective in results.paper.objectives:
-        for m in objective.milestones:
-            if m.reported_with and m.reported_with in by_member:
-                lead, ids, _ = by_member[m.reported_with]
-                by_member.setdefault(m.id, (lead, ids, frozenset((*m.targets, *m.measures))))
-    if milestone_id not in by_member:
-        return ()
-    _, ids, own = by_member[milestone_id]
-    known = {m.id: m for m in results.measures}
-    candidates = tuple(known[i] for i in ids if i in known)
-    context = _Context(results, parse_month(results.as_at), candidates, own)
-    claims = _Reader(context, results.experiments).read(note)
+    claims = claims_of(results, milestone_id, note)
     checker = _Checker(results)
     out: list[CommentaryCheck] = []
     for claim in claims:
@@ -1314,6 +1331,4 @@ def contradicted(checks: Iterable[CommentaryCheck]) -> list[CommentaryCheck]:
     return [c for c in checks if c.verdict == "contradicted"]
 
 
-__all__ = ["band", "check_commentary", "check_text", "contradicted"]
-
-
+__all__ = ["Claim", "When", "band", "check_commentary", "check_text", "claims_of", "contradicted"]

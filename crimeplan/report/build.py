@@ -96,7 +96,9 @@ def write_pack(
 
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
-        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results, annex=annex), pngs))
+        write_bytes_atomic(
+            files["docx"], render_docx(pack or build_pack(results, annex=annex), pngs)
+        )
     return WrittenPack(files=files, data_files=tuple(data_files))
 
 
