@@ -165,8 +165,7 @@ def update_command(
         f"  recorded: {recorded_at} UTC in {store_location}; "
         f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
     )
-    if checks is None:
-        click.echo("The store holds no figures to check the update against.")
+    if not checks:  # no figures in the store, or no claim in the note they can test
         return
     contradicted = [c for c in checks if c.verdict == "contradicted"]
     as_at = f"the figures to {month:%B %Y}" if month else "the figures"

@@ -97,12 +97,15 @@ _DOWN = (
     r"fall|falls|falling|fallen|fell|reduce|reduced|reduces|reducing|reduction|reductions|"
     r"decrease|decreased|decreases|decreasing|lower|declined|declining|decline|drop|dropped"
 )
-_STABLE = r"stable|stabilising|stabilizing|steady|unchanged|the same volume|the same level"
+_STABLE = (
+    r"in line with|stable|stabilising|stabilizing|steady|unchanged|the same volume|the same level"
+)
 _BETTER = r"positive|encouraging|successful|improvement|improving|improved|better"
 _WORSE = r"negative|worse|worsened|deteriorated|deteriorating|disappointing"
 _INTENT = re.compile(
-    r"\b(aims?|aimed|aspirational|targets?|will|should|would|could|may|might|expected|"
-    r"can|intend|intends|intended|plan to|sets? out|milestones?|proposed|is due to|due to run)\b",
+    r"\b(aims?|aimed|aspirational|targets?|will|should|would|expected|intend|intends|"
+    r"intended|plan to|sets? out|milestones?|proposed|is due to|due to run)\b|"
+    r"\b(?:can|could|may|might)\s+(?:\w+\s+){0,2}?(?:reduce|cause|increase|fall|rise|lead|be)\b",
     re.I,
 )
 _PEERS = re.compile(
@@ -154,6 +157,8 @@ _PHRASES = (
 
 def _stem(word: str) -> str:
     word = _STEMS.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word
@@ -583,7 +588,7 @@ class _Reader:
             before = clause[:start]
             after = clause[end:]
             if re.search(
-                r"(?:wave|paragraph|operation|section|age range of|aged?)\s*$", before, re.I
+                r"\b(?:wave|paragraph|operation|section|age range of|aged?)\s*$", before, re.I
             ):
                 continue
             if re.match(r"\s*/\s*\d", after) or re.search(r"\d\s*/\s*$", before):
@@ -823,7 +828,7 @@ class _Checker:
                 assert month is not None
                 return self.figure(m, When("month", month=add_months(month, -12)))
             return None
-        if against.kind == "ytd" and when.kind != "ytd":
+        if against.kind == "ytd":  # "than last year": the same time a year before
             return self.baseline(m, when, None)
         return self.figure(m, against)
 
