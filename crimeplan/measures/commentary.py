@@ -417,7 +417,7 @@ class _Reader:
             hits = title & tokens
             if not hits or hits <= _GENERIC:
                 continue
-            if len(hits) * 2 < len(title) and (percent_only or len(hits - _GENERIC) < 2):
+            if len(hits) * 2 < len(title) and (percent_only or len(hits) < 2):
                 continue
             own = 1 if m.id in context.own else 0
             scored.append((len(hits), len(hits) / len(title), own, m.id))
@@ -836,6 +836,9 @@ class _Checker:
         """Each (claim, measure, verdict, finding, found, band) of ``claim``."""
         if claim.kind == "experiment":
             return [self.experiment(claim)]
+        published = [i for i in claim.measures if self.results.measure(i).kind == "published"]
+        if published and claim.why_unchecked is None:
+            claim = replace(claim, why_unchecked="published")
         if claim.why_unchecked is not None or not claim.measures:
             reason = claim.why_unchecked or "no_measure"
             return [(claim, claim.measures[0] if claim.measures else None, "unchecked",
@@ -1125,10 +1128,18 @@ class _Words:
 
     def direction(self, m: MeasureResult, now: _Figure, then: _Figure, test: bool | None) -> str:
         a, b = self.value(m, now.value), self.value(m, then.value)
-        difference = now.value - then.value
-        move = "higher" if difference > 0 else "lower" if difference < 0 else "the same"
         chance = {True: ", more than chance would give", False: ", within chance", None: ""}[test]
-        return f"{m.title}: {a} in {now.label} against {b} in {then.label}, {move}{chance}."
+        if m.unit == "percent":
+            shown = round(round(now.value, 1) - round(then.value, 1), 1)
+            move = "higher" if shown > 0 else "lower" if shown < 0 else "the same"
+            size = f"{_n(abs(shown), 1)} points {move}" if shown else move
+        else:
+            difference = now.value - then.value
+            move = "higher" if difference > 0 else "lower" if difference < 0 else "the same"
+            size = move
+            if difference and then.value:
+                size = f"{_n(abs(100 * difference / then.value), 1)}% {move}"
+        return f"{m.title}: {a} in {now.label} against {b} in {then.label}, {size}{chance}."
 
     def run(self, m: MeasureResult, direction: str, length: int, first: str,
             values: Sequence[tuple[str, float | int | None]]) -> str:  # fmt: skip
@@ -1192,6 +1203,8 @@ class _Words:
                 f"{side} than the control areas' change would give ({chance}).")  # fmt: skip
 
     def unchecked(self, reason: str, claim: Claim, m: MeasureResult | None = None) -> str:
+        if reason == "published":
+            return "A published table's figures: the claims about them are not checked."
         if reason == "peers":
             return "A comparison with other forces or the country: the results do not test it."
         if reason.startswith("name:"):
