@@ -36,8 +36,8 @@ def summary(checks: Sequence[CommentaryCheck]) -> str:
     claims = "claim" if len(checks) == 1 else "claims"
     return (
         f"For the analyst: the leads' updates make {len(checks)} {claims} the figures can "
-        f"speak to. {counts['contradicted']} contradicted by the figures, "
-        f"{counts['agrees']} agree and {counts['unchecked']} could not be checked. The "
+        f"speak to: the figures contradict {counts['contradicted']}, agree with "
+        f"{counts['agrees']} and cannot test {counts['unchecked']}. The "
         "updates are printed in the paper as the leads wrote them."
     )
 
