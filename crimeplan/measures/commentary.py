@@ -74,6 +74,8 @@ from crimeplan.stats.significance import poisson_rate_test
 AROUND_SHARE = 0.10
 #: "stable" with no test of the change: within this many per cent either way
 STABLE_PCT = 5.0
+#: "over 100" and "under 100" exclude 100 itself: the band stops this far short of it
+STRICT = 1e-6
 #: how many characters of a clause a check quotes
 QUOTE_CHARS = 240
 
@@ -656,6 +658,9 @@ class _Reader:
                     re.I,
                 )
                 right_after = _direction(tail[:12])
+                up_down = re.search(r"\b(up|down)\s+(?:by\s+)?$", before, re.I)
+                if up_down:
+                    right_after = "up" if up_down.group(1).lower() == "up" else "down"
                 if right_after or (direction_here and not share_words):
                     direction_here = right_after or direction_here
                     out.append(replace(common, kind="change", unit="percent",
@@ -715,10 +720,10 @@ def band(claim: Claim) -> tuple[float | None, float | None]:
         half_high = max(half_high, AROUND_SHARE * abs(high_value))
     if claim.hedge == "nearly":
         return (low_value - max(half_low, AROUND_SHARE * abs(low_value)), high_value + half_high)
-    if claim.hedge == "over":
-        return (low_value, None)
-    if claim.hedge == "under":
-        return (None, high_value)
+    if claim.hedge == "over":  # strictly above
+        return (low_value + STRICT, None)
+    if claim.hedge == "under":  # strictly below
+        return (None, high_value - STRICT)
     return (low_value - half_low, high_value + half_high)
 
 
@@ -869,8 +874,15 @@ class _Checker:
             return self.share(claim, m)
         if claim.kind == "extreme":
             return self.extreme(claim, m)
-        now = self.figure(m, claim.when)
-        then = self.baseline(m, claim.when, claim.against)
+        when = claim.when
+        if when.kind == "ytd" and claim.against is not None and claim.against.fy is not None:
+            # "lower than in 2011/12": the financial year after it, once it is complete
+            following = claim.against.fy.shift(1)
+            if following > _last_complete_year(self.as_at):
+                return "unchecked", words.unchecked("when", claim), None, None
+            when = When("fy", fy=following)
+        now = self.figure(m, when)
+        then = self.baseline(m, when, claim.against)
         if now is None or then is None:
             return "unchecked", words.unchecked("no_figure", claim, m), None, None
         if claim.kind == "change":

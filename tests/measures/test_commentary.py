@@ -209,8 +209,8 @@ def test_band(
     claim = Claim(kind="total", text="", value=value, high=high, written=written, hedge=hedge)  # type: ignore[arg-type]
     low, top = band(claim)
     assert (
-        None if low is None else round(low, 6),
-        None if top is None else round(top, 6),
+        None if low is None else round(low, 3),
+        None if top is None else round(top, 3),
     ) == expected
 
 
@@ -254,6 +254,32 @@ def test_a_change_against_the_baseline() -> None:
     assert only("Robbery has reduced.").verdict == "contradicted"
     check = only("Robbery sees a 6% increase.")
     assert check.finding == "Robbery: 110 in April 2013 against 100 in April 2012, 10.0% higher."
+
+
+@pytest.mark.parametrize(
+    ("note", "verdict", "found"),
+    [
+        # robbery: 110 in April 2013 against 100 in April 2012; 1,200 in 2012/13
+        ("Robbery is up 10% on last year.", "agrees", 10.0),
+        ("Robbery is down 3 per cent.", "contradicted", 10.0),
+        ("Robbery rose by around 11%.", "agrees", 10.0),
+        ("Robbery rose by 9%.", "contradicted", 10.0),
+        ("Robbery has increased significantly.", "contradicted", 10.0),  # within chance
+        ("There were more than 100 robberies per month in 2012/13.", "contradicted", 100.0),
+        ("There were about 100 robberies a month in 2012/13.", "agrees", 100.0),
+        ("Robbery was 110 in April 2013.", "agrees", 110.0),
+        # burglary: 528 in 2012/13 against 480 in 2011/12 (+10%); 34 in April 2012
+        ("Burglary dwelling is higher than in 2011/12.", "agrees", 48.0),
+        ("Burglary dwelling is lower than in 2011/12.", "contradicted", 48.0),
+        ("Burglary dwelling rose 10% on 2011/12.", "agrees", 10.0),
+        ("Burglary dwelling averaged just under 45 a month in 2012/13.", "agrees", 44.0),
+        ("Domestic burglary has fallen by 5% compared with April 2012.", "contradicted", 11.7647),
+        ("Burglary dwelling: 38 offences in April.", "agrees", 38.0),
+    ],
+)
+def test_phrasings_checked(note: str, verdict: str, found: float) -> None:
+    check = only(note)
+    assert (check.verdict, check.found) == (verdict, found), check
 
 
 def test_stable_is_a_change_within_chance() -> None:
