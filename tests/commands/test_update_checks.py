@@ -58,3 +58,16 @@ def test_an_update_that_agrees_prints_no_contradiction(store_file: Path) -> None
 def test_an_update_without_claims_prints_no_check(store_file: Path) -> None:
     lines = _update(store_file, "B2", "The Deputy Chief Constable met the PCC.")
     assert len(lines) == 6
+
+
+def test_report_check_names_the_store_for_a_recorded_update(store_file: Path) -> None:
+    _update(store_file, "I1", "Business crime has fallen by 10% this year.")
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--store", str(store_file), "--plan", str(builtin_plan_path()),
+         "--as-at", "2013-04", "--board-date", "2013-06-11", "--check"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"{store_file}: I1: “Business crime has fallen by 10% this year”" in result.output
+    # the plan file's I1 update is no longer the latest, so none of its claims is listed
+    assert "business crime sees a 6% increase" not in result.output

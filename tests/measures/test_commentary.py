@@ -407,3 +407,17 @@ def test_the_checks_quote_the_updates_words(demo: PackResults, builtin_plan: Pla
     for check in demo.commentary_checks:
         claim = check.claim.rstrip("…")
         assert " ".join(claim.split()) in " ".join(texts[check.milestone].split()), check.claim
+
+
+def test_an_experiment_claim_that_agrees(demo: PackResults) -> None:
+    note = (
+        "The Force is conducting a pilot in Birmingham South LPU of structured patrol in "
+        "hotspots. The first five months of the pilot show the patrolled areas doing worse "
+        "than the controls."
+    )
+    [check] = check_text(demo, "I4", note)
+    assert (check.kind, check.experiment, check.verdict) == (
+        "experiment",
+        "hotspot_patrol",
+        "agrees",
+    )
