@@ -18,7 +18,7 @@ from crimeplan.codec import to_dict, to_json
 from crimeplan.data.counts import latest_month
 from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
-from crimeplan.measures.commentary import check_text
+from crimeplan.measures.commentary import check_text, contradicted
 from crimeplan.measures.pack import checkable_results
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.updates import (
@@ -167,13 +167,13 @@ def update_command(
     )
     if not checks:  # no figures in the store, or no claim in the note they can test
         return
-    contradicted = [c for c in checks if c.verdict == "contradicted"]
+    found = contradicted(checks)
     as_at = f"the figures to {month:%B %Y}" if month else "the figures"
     click.echo(
         f"Checked against {as_at}: {len(checks)} claim{'s' if len(checks) != 1 else ''} read, "
-        f"{len(contradicted)} contradicted."
+        f"{len(found)} contradicted."
     )
-    for c in contradicted:
+    for c in found:
         click.echo(check_line(store_location, c))
 
 

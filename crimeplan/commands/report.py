@@ -12,6 +12,7 @@ from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import from_dict
 from crimeplan.data.engine import open_engine
 from crimeplan.errors import CrimeplanError
+from crimeplan.measures.commentary import contradicted
 from crimeplan.measures.pack import evaluate_pack
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
@@ -211,17 +212,17 @@ def report_command(
         if "html" in written.files:
             click.echo(f"Open the board pack: {written.html.resolve().as_uri()}")
     if check:
-        contradicted = [c for c in results.commentary_checks if c.verdict == "contradicted"]
-        for c in contradicted:
+        found = contradicted(results.commentary_checks)
+        for c in found:
             if from_results is not None:
                 where = str(from_results)
             else:
                 where = str(store_location if c.source == "store" else plan_path)
             click.echo(check_line(where, c))
-        n = len(contradicted)
+        n = len(found)
         click.echo(
             f"{n} claim{'s' if n != 1 else ''} of the leads' updates contradicted by the figures "
             f"({len(results.commentary_checks)} checked)."
         )
-        if contradicted:
+        if found:
             raise SystemExit(1)

@@ -453,8 +453,7 @@ class _Reader:
             why: str | None = None
             experiment = self.experiment(paragraph)
             for sentence in _sentences(paragraph):
-                sentence_when = _when(_against(sentence, self.context.as_at)[1],
-                                      self.context.as_at)  # fmt: skip
+                sentence_when = _when(_against(sentence, self.context.as_at)[1], self.context.as_at)
                 for clause in _clauses(sentence):
                     found, subject, why = self.clause(
                         clause, sentence, sentence_when, subject, why, experiment
@@ -479,8 +478,11 @@ class _Reader:
         for found in quotes:
             name = found.group(1)
             fits = self.named(name)
-            fitting = [i for i in fits if len(self.context.titles[i] & _tokens(name)) * 2
-                       >= len(self.context.titles[i])]  # fmt: skip
+            fitting = [
+                i
+                for i in fits
+                if len(self.context.titles[i] & _tokens(name)) * 2 >= len(self.context.titles[i])
+            ]
             if fitting:
                 named = tuple(dict.fromkeys((*named, *fitting)))
             elif len(clause[: found.start()].split()) <= 2:  # the clause is about it
@@ -544,9 +546,14 @@ class _Reader:
             claims.append(replace(base, kind=kind))
         elif not claims and measures and _verdict_word(clause) and named:
             better = _verdict_word(clause) == "better"
-            claims.append(replace(base, kind="direction", direction="up" if better else "down",
-                                  unit="count" if False else None,
-                                  why_unchecked=why or "verdict"))  # fmt: skip
+            claims.append(
+                replace(
+                    base,
+                    kind="direction",
+                    direction="up" if better else "down",
+                    why_unchecked=why or "verdict",
+                )
+            )
         return claims, measures, carry_why
 
     def run(self, clause: str, base: Claim) -> Claim | None:
@@ -663,8 +670,9 @@ class _Reader:
                     right_after = "up" if up_down.group(1).lower() == "up" else "down"
                 if right_after or (direction_here and not share_words):
                     direction_here = right_after or direction_here
-                    out.append(replace(common, kind="change", unit="percent",
-                                       direction=direction_here))  # fmt: skip
+                    out.append(
+                        replace(common, kind="change", unit="percent", direction=direction_here)
+                    )
                 elif base.direction in ("up", "down") and not share_words:
                     out.append(replace(common, kind="change", unit="percent"))
                 else:
@@ -684,16 +692,27 @@ class _Reader:
         counts = [m for m in claim.measures if self._measure(m).unit == "count"]
         of = re.findall(r"\b(?:of|to)\s+((?:[\w/’'-]+\s*){1,4})", sentence)
         for words in of:
-            total = [t for t in self.named(_expand(words, self.context.abbreviations))
-                     if self._measure(t).unit == "count"]  # fmt: skip
+            total = [
+                t
+                for t in self.named(_expand(words, self.context.abbreviations))
+                if self._measure(t).unit == "count"
+            ]
             parts = [m for m in counts if m not in total]
             if len(total) == 1 and parts:
                 return replace(
-                    claim, kind="share", unit="percent", measures=tuple(parts),
+                    claim,
+                    kind="share",
+                    unit="percent",
+                    measures=tuple(parts),
                     denominator=total[0],
-                )  # fmt: skip
-        return replace(claim, kind="share", unit="percent", measures=(),
-                       why_unchecked=claim.why_unchecked or "no_share")  # fmt: skip
+                )
+        return replace(
+            claim,
+            kind="share",
+            unit="percent",
+            measures=(),
+            why_unchecked=claim.why_unchecked or "no_share",
+        )
 
     def _measure(self, measure_id: str) -> MeasureResult:
         return self.context.results.measure(measure_id)
@@ -771,14 +790,19 @@ class _Checker:
         if when.kind == "ytd":
             if m.ytd is None:
                 return None
-            return _Figure(float(m.ytd), self.words.current(m),
-                           _f(m.ytd_numerator), _f(m.ytd_denominator),
-                           months=len(m.months_compared.year_to_date) or 1)  # fmt: skip
+            return _Figure(
+                float(m.ytd),
+                self.words.current(m),
+                _f(m.ytd_numerator),
+                _f(m.ytd_denominator),
+                months=len(m.months_compared.year_to_date) or 1,
+            )
         if when.kind == "wave":
             for p in m.series:
                 if p.label == when.wave and p.value is not None:
-                    return _Figure(float(p.value), f"wave {p.label}", _f(p.numerator),
-                                   _f(p.denominator))  # fmt: skip
+                    return _Figure(
+                        float(p.value), f"wave {p.label}", _f(p.numerator), _f(p.denominator)
+                    )
             return None
         if m.waves:
             return None
@@ -823,9 +847,13 @@ class _Checker:
             if when.kind == "ytd":
                 if m.baseline_ytd is None:
                     return None
-                return _Figure(float(m.baseline_ytd), self.words.baseline(m),
-                               _f(m.baseline_numerator), _f(m.baseline_denominator),
-                               months=len(m.months_compared.baseline) or 1)  # fmt: skip
+                return _Figure(
+                    float(m.baseline_ytd),
+                    self.words.baseline(m),
+                    _f(m.baseline_numerator),
+                    _f(m.baseline_denominator),
+                    months=len(m.months_compared.baseline) or 1,
+                )
             if when.kind == "fy" and when.fy is not None:
                 return self.figure(m, When("fy", fy=when.fy.shift(-1)))
             if when.kind in ("latest", "month"):
@@ -846,8 +874,16 @@ class _Checker:
             claim = replace(claim, why_unchecked="published")
         if claim.why_unchecked is not None or not claim.measures:
             reason = claim.why_unchecked or "no_measure"
-            return [(claim, claim.measures[0] if claim.measures else None, "unchecked",
-                     self.words.unchecked(reason, claim), None, None)]  # fmt: skip
+            return [
+                (
+                    claim,
+                    claim.measures[0] if claim.measures else None,
+                    "unchecked",
+                    self.words.unchecked(reason, claim),
+                    None,
+                    None,
+                )
+            ]
         out: list[Checked] = []
         for measure_id in claim.measures:
             m = self.results.measure(measure_id)
@@ -896,14 +932,15 @@ class _Checker:
         if sign == 0:  # "a change of 3%" with no direction: its size
             sign = 1 if points >= 0 else -1
         limits = _signed(band(claim), sign)
-        found_values = [points] if claim.unit == "points" or m.unit != "percent" else [points]
+        # a count's change is in per cent; a percentage's in points, or either for "N%"
+        found_values: list[float] = [points]
         if m.unit != "percent":
             found_values = [pct] if pct is not None else []
         elif claim.unit == "percent" and pct is not None:
             found_values = [points, pct]
-        agrees = any(_inside(v, limits) for v in found_values if v is not None)
-        found = next((v for v in found_values if v is not None and _inside(v, limits)),
-                     found_values[0] if found_values else None)  # fmt: skip
+        agrees = any(_inside(v, limits) for v in found_values)
+        inside = [v for v in found_values if _inside(v, limits)]
+        found = inside[0] if inside else found_values[0] if found_values else None
         verdict: Verdict = "agrees" if agrees else "contradicted"
         if agrees and claim.significant:
             test = self.test(m, now, then)
@@ -932,8 +969,9 @@ class _Checker:
         if m.change_test is not None and now.label == self.words.current(m):
             return m.change_test.significant
         if m.unit == "count" and now.value >= 0 and then.value >= 0:
-            test = poisson_rate_test(int(now.value), float(now.months),
-                                     int(then.value), float(then.months))  # fmt: skip
+            test = poisson_rate_test(
+                int(now.value), float(now.months), int(then.value), float(then.months)
+            )
             return test.significant
         return None
 
@@ -958,8 +996,12 @@ class _Checker:
         difference = end.value - start.value
         want = 1 if claim.direction == "up" else -1
         agrees = difference * want > 0
-        return (("agrees" if agrees else "contradicted"),
-                self.words.window(m, start, end), round(difference, 4), None)  # fmt: skip
+        return (
+            ("agrees" if agrees else "contradicted"),
+            self.words.window(m, start, end),
+            round(difference, 4),
+            None,
+        )
 
     def level(self, claim: Claim, m: MeasureResult) -> Outcome:
         if m.unit != "count":
@@ -1038,8 +1080,7 @@ class _Checker:
     def experiment(self, claim: Claim) -> Checked:
         e = next(x for x in self.results.experiments if x.id == claim.experiment)
         if e.estimate is None:
-            return (claim, None, "unchecked", self.words.unchecked("experiment", claim),
-                    None, None)  # fmt: skip
+            return (claim, None, "unchecked", self.words.unchecked("experiment", claim), None, None)
         better = e.estimate < 0  # fewer crimes in the treated areas than the controls'
         claims_better = claim.direction == "down"
         verdict: Verdict = "agrees" if better == claims_better else "contradicted"
@@ -1121,8 +1162,9 @@ class _Words:
     def value(m: MeasureResult, value: float) -> str:
         return f"{_n(value, 1)}%" if m.unit == "percent" else _n(round(value, 1))
 
-    def change(self, m: MeasureResult, now: _Figure, then: _Figure,
-               points: float, pct: float | None) -> str:  # fmt: skip
+    def change(
+        self, m: MeasureResult, now: _Figure, then: _Figure, points: float, pct: float | None
+    ) -> str:
         a, b = self.value(m, now.value), self.value(m, then.value)
         if m.unit == "percent":
             shown = round(round(now.value, 1) - round(then.value, 1), 1)
@@ -1135,8 +1177,9 @@ class _Words:
         if pct is None:
             return f"{m.title}: {a} in {now.label} against {b} in {then.label}."
         move = "higher" if pct > 0 else "lower" if pct < 0 else "no different"
-        return (f"{m.title}: {a} in {now.label} against {b} in {then.label}, "
-                f"{_n(abs(pct), 1)}% {move}.")  # fmt: skip
+        return (
+            f"{m.title}: {a} in {now.label} against {b} in {then.label}, {_n(abs(pct), 1)}% {move}."
+        )
 
     def direction(self, m: MeasureResult, now: _Figure, then: _Figure, test: bool | None) -> str:
         a, b = self.value(m, now.value), self.value(m, then.value)
@@ -1153,8 +1196,14 @@ class _Words:
                 size = f"{_n(abs(100 * difference / then.value), 1)}% {move}"
         return f"{m.title}: {a} in {now.label} against {b} in {then.label}, {size}{chance}."
 
-    def run(self, m: MeasureResult, direction: str, length: int, first: str,
-            values: Sequence[tuple[str, float | int | None]]) -> str:  # fmt: skip
+    def run(
+        self,
+        m: MeasureResult,
+        direction: str,
+        length: int,
+        first: str,
+        values: Sequence[tuple[str, float | int | None]],
+    ) -> str:
         last_month, last = values[-1]
         start = dict(values)[first]
         if direction == "flat" or length == 0 or last is None or start is None:
@@ -1162,39 +1211,56 @@ class _Words:
         verb = "risen" if direction == "up" else "fallen"
         months = "month" if length == 1 else f"{length} months"
         each = "the last month" if length == 1 else f"each of the last {months}"
-        return (f"{m.title} has {verb} in {each}, from {self.value(m, start)} in "
-                f"{self.month(parse_month(first))} to {self.value(m, last)} in "
-                f"{self.month(parse_month(last_month))}.")  # fmt: skip
+        return (
+            f"{m.title} has {verb} in {each}, from {self.value(m, start)} in "
+            f"{self.month(parse_month(first))} to {self.value(m, last)} in "
+            f"{self.month(parse_month(last_month))}."
+        )
 
     def window(self, m: MeasureResult, start: _Figure, end: _Figure) -> str:
         move = "rose" if end.value > start.value else "fell" if end.value < start.value else "was"
-        return (f"{m.title} {move} from {self.value(m, start.value)} in {start.label} to "
-                f"{self.value(m, end.value)} in {end.label}.")  # fmt: skip
+        return (
+            f"{m.title} {move} from {self.value(m, start.value)} in {start.label} to "
+            f"{self.value(m, end.value)} in {end.label}."
+        )
 
     def total(self, m: MeasureResult, figure: _Figure) -> str:
         return f"{m.title}: {self.value(m, figure.value)} in {figure.label}."
 
     def average(self, m: MeasureResult, figure: _Figure, mean: float) -> str:
-        return (f"{m.title}: {self.value(m, figure.value)} in {figure.label}, an average of "
-                f"{_n(mean, 1)} a month.")  # fmt: skip
+        return (
+            f"{m.title}: {self.value(m, figure.value)} in {figure.label}, an average of "
+            f"{_n(mean, 1)} a month."
+        )
 
     def level(self, m: MeasureResult, figure: _Figure) -> str:
         return f"{m.title}: {self.value(m, figure.value)} in {figure.label}."
 
-    def share_of(self, m: MeasureResult, total: MeasureResult, part: _Figure, whole: _Figure,
-                 share: float) -> str:  # fmt: skip
-        return (f"{m.title}: {_n(part.value)} of {_n(whole.value)} "
-                f"({total.title.lower()}) in {part.label}, {_n(share, 1)}%.")  # fmt: skip
+    def share_of(
+        self, m: MeasureResult, total: MeasureResult, part: _Figure, whole: _Figure, share: float
+    ) -> str:
+        return (
+            f"{m.title}: {_n(part.value)} of {_n(whole.value)} "
+            f"({total.title.lower()}) in {part.label}, {_n(share, 1)}%."
+        )
 
-    def extreme(self, m: MeasureResult, which: str, years: list[tuple[FinancialYear, float]],
-                is_extreme: bool) -> str:  # fmt: skip
+    def extreme(
+        self,
+        m: MeasureResult,
+        which: str,
+        years: list[tuple[FinancialYear, float]],
+        is_extreme: bool,
+    ) -> str:
         year, value = years[0]
         first = years[-1][0]
         others = ", ".join(f"{_n(v)} in {y.label}" for y, v in years[1:])
-        verdict = (f"the {which} of the years held" if is_extreme
-                   else f"not the {which} of the years held")  # fmt: skip
-        return (f"{m.title}: {_n(value)} in {year.label}, {verdict} ({others}); the figures "
-                f"held begin in {first.label}.")  # fmt: skip
+        verdict = (
+            f"the {which} of the years held" if is_extreme else f"not the {which} of the years held"
+        )
+        return (
+            f"{m.title}: {_n(value)} in {year.label}, {verdict} ({others}); the figures "
+            f"held begin in {first.label}."
+        )
 
     def experiment(self, e: ExperimentResult) -> str:
         months = e.months.after_so_far
@@ -1205,14 +1271,18 @@ class _Words:
         if e.permutation is not None:
             p = e.permutation
             side = "worse" if p.difference > 0 else "better"
-            return (f"{e.title}: over {so_far}, crimes a month in the treated areas changed by "
-                    f"{_n(p.treated_mean, 1)} against {_n(p.control_mean, 1)} in the control "
-                    f"areas, {_n(abs(p.difference), 1)} a month {side} than the controls "
-                    f"({chance}).")  # fmt: skip
+            return (
+                f"{e.title}: over {so_far}, crimes a month in the treated areas changed by "
+                f"{_n(p.treated_mean, 1)} against {_n(p.control_mean, 1)} in the control "
+                f"areas, {_n(abs(p.difference), 1)} a month {side} than the controls "
+                f"({chance})."
+            )
         assert e.estimate is not None
         side = "worse" if e.estimate > 0 else "better"
-        return (f"{e.title}: over {so_far}, the treated areas did {_n(abs(e.estimate))} crimes "
-                f"{side} than the control areas' change would give ({chance}).")  # fmt: skip
+        return (
+            f"{e.title}: over {so_far}, the treated areas did {_n(abs(e.estimate))} crimes "
+            f"{side} than the control areas' change would give ({chance})."
+        )
 
     def unchecked(self, reason: str, claim: Claim, m: MeasureResult | None = None) -> str:
         if reason == "published":
