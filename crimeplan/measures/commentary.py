@@ -244,6 +244,8 @@ class Claim:
     since: FinancialYear | None = None
     extreme: Literal["highest", "lowest"] | None = None
     denominator: str | None = None  # a count measure a share is of
+    until: str | None = None  # the survey wave a run of waves ends at ("wave 32")
+    previous: bool = False  # "the previous N waves": the run ends before the latest wave
 
 
 @dataclass
@@ -575,17 +577,17 @@ class _Reader:
         consecutive = bool(match.group("c") or match.group("c2") or match.group("n3")) or bool(
             re.search(r"\beach of\b|\bevery month\b", clause, re.I)
         )
-        why = base.why_unchecked
-        if unit.startswith("wave"):
-            why = why or "waves"
+        waves = unit.startswith("wave")
+        named = re.findall(r"\bwaves?\s+(\d+)", clause, re.I)
         return replace(
             base,
-            kind="run" if consecutive else "direction",
+            kind="run" if consecutive or waves else "direction",
             months=n,
             consecutive=consecutive,
-            when=When("window", months=n),
-            why_unchecked=why,
+            when=When("window", months=n) if not waves else base.when,
             value=float(n),
+            until=named[-1] if waves and named else None,
+            previous=waves and not named and "previous" in clause.lower(),
         )
 
     def figures(self, clause: str, sentence: str, base: Claim) -> list[Claim]:
@@ -976,14 +978,37 @@ class _Checker:
         return None
 
     def run(self, claim: Claim, m: MeasureResult) -> Outcome:
+        if m.waves:
+            return self.wave_run(claim, m)
         values = [(p.month, p.value) for p in m.series]
-        if m.waves or not values:
+        if not values:
             return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
         direction, length, first = _current_run(values)
         want = "up" if claim.direction == "up" else "down"
         assert claim.months is not None
         agrees = direction == want and length == claim.months
         finding = self.words.run(m, direction, length, first, values)
+        limits = (float(claim.months), float(claim.months))
+        return ("agrees" if agrees else "contradicted"), finding, float(length), limits
+
+    def wave_run(self, claim: Claim, m: MeasureResult) -> Outcome:
+        """A run of survey waves ending at the wave named ("wave 31 and wave 32"), at the one
+        before the latest ("the previous two waves"), or at the latest."""
+        values = [(p.label, p.value) for p in m.series if p.label is not None]
+        labels = [label for label, _ in values]
+        if claim.until is not None:
+            if claim.until not in labels:
+                return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
+            values = values[: labels.index(claim.until) + 1]
+        elif claim.previous:
+            values = values[:-1]
+        if len(values) < 2:
+            return "unchecked", self.words.unchecked("no_figure", claim, m), None, None
+        direction, length, first = _current_run(values)
+        want = "up" if claim.direction == "up" else "down"
+        assert claim.months is not None
+        agrees = direction == want and length == claim.months
+        finding = self.words.wave_run(m, direction, length, first, values)
         limits = (float(claim.months), float(claim.months))
         return ("agrees" if agrees else "contradicted"), finding, float(length), limits
 
@@ -1217,6 +1242,25 @@ class _Words:
             f"{self.month(parse_month(last_month))}."
         )
 
+    def wave_run(
+        self,
+        m: MeasureResult,
+        direction: str,
+        length: int,
+        first: str,
+        values: Sequence[tuple[str, float | int | None]],
+    ) -> str:
+        last_wave, last = values[-1]
+        start = dict(values)[first]
+        if direction == "flat" or length == 0 or last is None or start is None:
+            return f"{m.title} did not rise or fall at wave {last_wave}."
+        verb = "rose" if direction == "up" else "fell"
+        waves = "the last wave" if length == 1 else f"each of the last {length} waves"
+        return (
+            f"{m.title} {verb} at {waves} to wave {last_wave}, from {self.value(m, start)} at "
+            f"wave {first} to {self.value(m, last)} at wave {last_wave}."
+        )
+
     def window(self, m: MeasureResult, start: _Figure, end: _Figure) -> str:
         move = "rose" if end.value > start.value else "fell" if end.value < start.value else "was"
         return (
@@ -1293,8 +1337,6 @@ class _Words:
             return f"'{reason[5:]}' is no measure of the plan: nothing to check it against."
         if reason == "except":
             return "The claim makes an exception the check cannot read: not checked."
-        if reason == "waves":
-            return "A run of survey waves before the latest: not checked."
         if reason == "verdict":
             return "A judgement with no figure or comparison to test: not checked."
         if reason == "no_measure":

@@ -375,6 +375,7 @@ def test_builtin_claims_that_agree(demo: PackResults) -> None:
     agreeing = {
         ("I1", "6% increase"), ("I1", "43% of business crime"), ("A3", "190 to 200"),
         ("A3", "1.5% of total recorded crime"), ("A1", "around 3 percentage points"),
+        ("A1", "two consecutive waves"),
     }  # fmt: skip
     for milestone, words in agreeing:
         found = _checks(demo, milestone, words)
