@@ -15,8 +15,11 @@ from rich.table import Table
 
 from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import to_dict, to_json
+from crimeplan.data.counts import latest_month
 from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
+from crimeplan.measures.commentary import check_text, contradicted
+from crimeplan.measures.pack import checkable_results
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.updates import (
     check_not_future,
@@ -28,8 +31,10 @@ from crimeplan.milestones.updates import (
     read_updates,
     record_update,
 )
+from crimeplan.periods import add_months
 from crimeplan.plan import load_plan
 from crimeplan.report.narrative import milestones as milestone_words
+from crimeplan.report.narrative.commentary import check_line
 from crimeplan.results.milestones import MilestoneListing
 
 CADENCE_WORDS = {
@@ -140,6 +145,14 @@ def update_command(
         )
         with Engine.of_store(store) as engine:
             updates = read_updates(engine, plan.title)
+            latest = latest_month(engine, plan.force)
+            # the figures the lead could have seen: to the month before the update's date
+            month = latest and min(latest, add_months(day.replace(day=1), -1))
+            checks = (
+                check_text(checkable_results(plan, engine, month), milestone.id, text, recorded)
+                if month is not None
+                else None
+            )
     count = len([u for u in updates if u.milestone_id == milestone.id])
     first, *rest = recorded.note.splitlines()
     more = f" (+{len(rest)} more lines)" if rest else ""
@@ -153,6 +166,16 @@ def update_command(
         f"  recorded: {recorded_at} UTC in {store_location}; "
         f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
     )
+    if not checks:  # no figures in the store, or no claim in the note they can test
+        return
+    found = contradicted(checks)
+    as_at = f"the figures to {month:%B %Y}" if month else "the figures"
+    click.echo(
+        f"Checked against {as_at}: {len(checks)} claim{'s' if len(checks) != 1 else ''} read, "
+        f"{len(found)} contradicted."
+    )
+    for c in found:
+        click.echo(check_line(store_location, c))
 
 
 def render_json(listing: MilestoneListing) -> str:

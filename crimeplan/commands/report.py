@@ -12,10 +12,12 @@ from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import from_dict
 from crimeplan.data.engine import open_engine
 from crimeplan.errors import CrimeplanError
+from crimeplan.measures.commentary import contradicted
 from crimeplan.measures.pack import evaluate_pack
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
 from crimeplan.report.build import FORMATS, WrittenPack, parse_formats, write_pack
+from crimeplan.report.narrative.commentary import check_line
 from crimeplan.results.pack import PackResults
 
 
@@ -28,6 +30,20 @@ def parse_day(text: str | None, what: str) -> date | None:
         raise CrimeplanError(
             f"{what} '{text}' is not a date; expected YYYY-MM-DD, e.g. 2013-05-14"
         ) from None
+
+
+ANNEXES = ("checks",)
+
+
+def parse_annexes(text: str) -> tuple[str, ...]:
+    """``--annex``: comma-separated names of the analyst's annexes."""
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in ANNEXES]
+    if unknown:
+        raise CrimeplanError(
+            f"--annex {', '.join(unknown)}: no such annex; expected one of {', '.join(ANNEXES)}"
+        )
+    return names
 
 
 def read_results(path: Path) -> PackResults:
@@ -92,10 +108,25 @@ def describe(written: WrittenPack, out: Path) -> list[str]:
 @click.option(
     "--out",
     "out",
-    required=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the pack into. The files are written beside it first; a previous "
-    "pack there is replaced whole, and stays whole if the run is interrupted.",
+    help="Folder to write the pack into (needed unless --check is given). The files are "
+    "written beside it first; a previous pack there is replaced whole, and stays whole if the "
+    "run is interrupted.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    default=False,
+    help="Print every claim of a lead's update that the figures contradict (file, milestone, "
+    "claim, finding) and exit with status 1 if there is any, 0 if none.",
+)
+@click.option(
+    "--annex",
+    "annex",
+    default="",
+    help="Comma-separated analyst's annexes to add to the pack: 'checks' (each claim of the "
+    "leads' updates and what the figures say).",
 )
 def report_command(
     store_location: str | None,
@@ -104,7 +135,9 @@ def report_command(
     board_date: str | None,
     from_results: Path | None,
     formats: str,
-    out: Path,
+    out: Path | None,
+    check: bool,
+    annex: str,
 ) -> None:
     """Write the board pack: every number computed from the store, every chart drawn, every
     milestone with its lead, cadence and latest update, as HTML, DOCX and PDF, with
@@ -123,8 +156,16 @@ def report_command(
 
     \b
         crimeplan report --from-results pack/results.json --out pack-again
+
+    The claims of the leads' updates that the figures contradict (exit status 1 if any):
+
+    \b
+        crimeplan report --store demo.duckdb --plan plan.yaml --as-at 2013-04 --check
     """
     wanted = parse_formats(formats)
+    annexes = parse_annexes(annex)
+    if out is None and not check:
+        raise CrimeplanError("missing --out: give the folder to write the pack into, or --check")
     if from_results is not None:
         source = click.get_current_context().get_parameter_source("store_location")
         if source is click.core.ParameterSource.ENVIRONMENT:
@@ -166,9 +207,25 @@ def report_command(
         day = parse_day(board_date, "--board-date")
         with open_engine(store_location) as engine:
             results = evaluate_pack(plan, engine, month, day)
-    written = write_pack(results, out, wanted)
-    click.echo(f"Wrote to {out}/:")
-    for line in describe(written, out):
-        click.echo(line)
-    if "html" in written.files:
-        click.echo(f"Open the board pack: {written.html.resolve().as_uri()}")
+    if out is not None:
+        written = write_pack(results, out, wanted, annexes)
+        click.echo(f"Wrote to {out}/:")
+        for line in describe(written, out):
+            click.echo(line)
+        if "html" in written.files:
+            click.echo(f"Open the board pack: {written.html.resolve().as_uri()}")
+    if check:
+        found = contradicted(results.commentary_checks)
+        for c in found:
+            if from_results is not None:
+                where = str(from_results)
+            else:
+                where = str(store_location if c.source == "store" else plan_path)
+            click.echo(check_line(where, c))
+        n = len(found)
+        click.echo(
+            f"{n} claim{'s' if n != 1 else ''} of the leads' updates contradicted by the figures "
+            f"({len(results.commentary_checks)} checked)."
+        )
+        if found:
+            raise SystemExit(1)

@@ -5,7 +5,8 @@ their statistics (``analyse``), the paper's structure and text from the plan fil
 milestones at the board meeting (leads' updates from the store and the plan file, with what
 is due and overdue), repeat demand (the highest repeat callers and repeat victims,
 pseudonymised ids and counts only), survey results by local policing unit, the experiments
-the plan defines and data-quality notes. Every query the pack needs happens here, through the
+the plan defines, data-quality notes and the leads' updates checked against the figures
+(``crimeplan.measures.commentary``). Every query the pack needs happens here, through the
 engine, so that the same pack comes from DuckDB, PostgreSQL or any engine the seam takes;
 the renderers read only the result.
 """
@@ -13,6 +14,7 @@ the renderers read only the result.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import ibis
@@ -21,6 +23,7 @@ from crimeplan.data.counts import QualityNote as RowNote
 from crimeplan.data.counts import quality_notes
 from crimeplan.data.engine import Engine
 from crimeplan.measures.analysis import analyse
+from crimeplan.measures.commentary import check_commentary
 from crimeplan.measures.experiments import evaluate_experiment
 from crimeplan.measures.kinds import KINDS
 from crimeplan.milestones.listing import milestone_listing
@@ -64,7 +67,7 @@ def evaluate_pack(
     period = (format_month(first), format_month(as_at))
     ytd_first = FinancialYear.of(as_at).shift(-1).first_month
     notes = quality_notes(engine, force=plan.force, first=ytd_first, last=as_at)
-    return PackResults.of(
+    pack = PackResults.of(
         measures,
         board_date=meeting,
         paper=paper(plan),
@@ -77,6 +80,17 @@ def evaluate_pack(
             if (rows := KINDS[m.kind].by_area(m, engine, plan, as_at))
         },
         data_quality=summarise_quality(notes),
+        experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
+    )
+    return replace(pack, commentary_checks=check_commentary(pack))
+
+
+def checkable_results(plan: Plan, engine: Engine, as_at: date) -> PackResults:
+    """The parts of the pack a lead's update is checked against (the measures, the paper's
+    milestones and the experiments), for ``crimeplan update``: quicker than the whole pack."""
+    return PackResults.of(
+        analyse(plan, engine, as_at),
+        paper=paper(plan),
         experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
     )
 

@@ -59,20 +59,28 @@ def results_json(results: PackResults) -> str:
 PACK_ENTRIES = ("results.json", "board-pack.html", "board-pack.docx", "board-pack.pdf", "data")
 
 
-def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS) -> WrittenPack:
+def write_pack(
+    results: PackResults,
+    out: Path,
+    formats: Sequence[str] = FORMATS,
+    annex: Sequence[str] = (),
+) -> WrittenPack:
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
-    the results alone. The files are written into a folder beside ``out`` and moved into
-    place when every one is finished, so that an interrupted run leaves the previous pack in
-    ``out`` whole, all its files at one as-at month (``crimeplan.report.files.staged_folder``).
-    A format not written this time is removed, unless results.json is unchanged."""
+    the results alone. ``annex`` names the analyst's annexes to add (``"checks"``). The files
+    are written into a folder beside ``out`` and moved into place when every one is finished,
+    so that an interrupted run leaves the previous pack in ``out`` whole, all its files at one
+    as-at month (``crimeplan.report.files.staged_folder``). A format not written this time is
+    removed, unless results.json is unchanged."""
     with staged_folder(out, PACK_ENTRIES, key="results.json") as stage:
-        staged = _write_files(results, stage, formats)
+        staged = _write_files(results, stage, formats, annex)
     files = {key: out / path.name for key, path in staged.files.items()}
     data_files = tuple(out / path.relative_to(stage) for path in staged.data_files)
     return WrittenPack(files=files, data_files=data_files)
 
 
-def _write_files(results: PackResults, out: Path, formats: Sequence[str]) -> WrittenPack:
+def _write_files(
+    results: PackResults, out: Path, formats: Sequence[str], annex: Sequence[str]
+) -> WrittenPack:
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
     files: dict[str, Path] = {}
@@ -90,7 +98,7 @@ def _write_files(results: PackResults, out: Path, formats: Sequence[str]) -> Wri
         from crimeplan.report.html import render_html
 
         inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
-        pack = build_pack(results, inline)
+        pack = build_pack(results, inline, annex)
         html = render_html(pack)
         if "html" in formats:
             files["html"] = out / "board-pack.html"
@@ -105,7 +113,9 @@ def _write_files(results: PackResults, out: Path, formats: Sequence[str]) -> Wri
 
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
-        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results), pngs))
+        write_bytes_atomic(
+            files["docx"], render_docx(pack or build_pack(results, annex=annex), pngs)
+        )
     return WrittenPack(files=files, data_files=tuple(data_files))
 
 

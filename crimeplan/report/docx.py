@@ -157,6 +157,7 @@ class _Writer:
             authors.add_run("Authors: ").bold = True
             authors.add_run(" and ".join(pack.authors))
         self._data_used()
+        self._annex_checks()
         properties = self.doc.core_properties
         properties.title = pack.title
         properties.subject = pack.plan_title
@@ -435,6 +436,22 @@ class _Writer:
             rows = [[label, text] for label, text in e.rows]
             self._table(caption, ["Experiment", "Result"], rows, widths=[6.0, 10.0], numeric_from=2)
             self._para(e.sentence)
+
+    def _annex_checks(self) -> None:
+        """The analyst's annex of commentary checks (``--annex checks``), contradicted first."""
+        pack = self.pack
+        if pack.checks is None:
+            return
+        self._heading(pack.checks_heading, level=1)
+        self._para(pack.checks_summary)
+        if pack.checks:
+            self._table(
+                pack.checks_caption,
+                ["Milestone", "The update says", "The figures say", "Verdict"],
+                [[c.milestone, c.claim, c.finding, c.verdict] for c in pack.checks],
+                widths=[1.8, 6.2, 6.2, 2.3],
+                numeric_from=4,
+            )
 
     def _repeats(self) -> None:
         pack = self.pack

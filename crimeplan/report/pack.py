@@ -19,6 +19,7 @@ from datetime import date
 
 from crimeplan.periods import add_months, parse_month
 from crimeplan.report.narrative import Sentence, measure_sentences
+from crimeplan.report.narrative import commentary as commentary_words
 from crimeplan.report.narrative import experiments as experiment_words
 from crimeplan.report.narrative import milestones as milestone_words
 from crimeplan.report.narrative.notes import (
@@ -129,6 +130,11 @@ class BoardPack:
     comparisons: Mapping[str, str] = field(default_factory=dict)
     #: the warning at the top of a pack computed from synthetic data
     banner: str | None = None
+    #: the analyst's annex of commentary checks (``--annex checks``), None without it
+    checks: tuple[commentary_words.CheckRow, ...] | None = None
+    checks_summary: str = ""
+    checks_heading: str = commentary_words.HEADING
+    checks_caption: str = commentary_words.CAPTION
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
@@ -179,9 +185,14 @@ class _Numbering:
         return tuple(out)
 
 
-def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) -> BoardPack:
+def build_pack(
+    results: PackResults,
+    charts: Mapping[str, str] | None = None,
+    annex: Sequence[str] = (),
+) -> BoardPack:
     """The pack from its results. ``charts`` maps a measure id to its chart as SVG
-    (``crimeplan.report.charts``); without it the pack has no charts."""
+    (``crimeplan.report.charts``); without it the pack has no charts. ``annex`` names the
+    analyst's annexes to add (``"checks"``: the commentary checks)."""
     board = results.paper.board
     as_at = parse_month(results.as_at)
     day_after = add_months(as_at, 1)
@@ -273,6 +284,8 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
         ),
         comparisons={m.id: comparison_text(m.comparison) for m in results.measures},
         banner=synthetic_banner(results),
+        checks=commentary_words.rows(results.commentary_checks) if "checks" in annex else None,
+        checks_summary=commentary_words.summary(results.commentary_checks),
     )
 
 

@@ -16,6 +16,7 @@ facts are the statistics' own types (``crimeplan.stats``).
 
 from __future__ import annotations
 
+from crimeplan.results.commentary import CommentaryCheck
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import (
     SCHEMA_VERSION,
@@ -33,6 +34,7 @@ from crimeplan.results.statistics import ChangeTest, CountChangeTest, Proportion
 __all__ = [
     "SCHEMA_VERSION",
     "ChangeTest",
+    "CommentaryCheck",
     "Comparison",
     "CountChangeTest",
     "DataSource",

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from crimeplan.codec import omitted, result
 from crimeplan.plan.model import Cadence, Status
+from crimeplan.results.commentary import CommentaryCheck
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasuresResult
 from crimeplan.results.milestones import MilestoneListing, MilestoneUpdate
@@ -149,6 +150,8 @@ class PackResults(MeasuresResult):
     by_area: dict[str, tuple[SurveyArea, ...]] = field(default_factory=dict)
     data_quality: tuple[QualityNote, ...] = ()
     experiments: tuple[ExperimentResult, ...] = ()
+    #: the leads' updates checked against the figures (``crimeplan.measures.commentary``)
+    commentary_checks: tuple[CommentaryCheck, ...] = ()
 
     @classmethod
     def of(cls, measures: MeasuresResult, **pack: Any) -> PackResults:

@@ -247,3 +247,113 @@ def test_from_results_refuses_a_file_that_is_not_json(pack: Path, tmp_path: Path
     )
     assert "not a JSON file" in output
     assert not (tmp_path / "out").exists()
+
+
+# -- commentary checks: report --check and --annex checks ------------------------------------------
+@pytest.fixture(scope="module")
+def checked(store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``report --check`` writing the HTML pack too: its folder and its output."""
+    out = tmp_path_factory.mktemp("checked")
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--store", str(store_file), "--plan", str(builtin_plan_path()),
+         "--as-at", "2013-04", "--format", "html", "--out", str(out), "--check"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    return out, result.output
+
+
+def test_report_check_prints_each_contradiction_and_exits_1(store_file: Path) -> None:
+    plan = str(builtin_plan_path())
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--store", str(store_file), "--plan", plan, "--as-at", "2013-04", "--check"],
+    )
+    assert result.exit_code == 1, result.output
+    output = result.output
+    for words in (
+        "F1: “Burglary Dwelling has reduced for the past six consecutive months",
+        "A3: “530, which amounts to an average of around 50 per month”",
+        "H1: “However, year end performance for each is around 1.5% higher than in 2011/12”",
+        "I4: “Although at an early stage the first five months of the pilot are indicating "
+        "positive results”",
+    ):
+        assert f"{plan}: {words}" in output, words
+    assert "each of the last 5 months" in output
+    assert "an average of 44.2 a month" in output
+    assert "0.8 points higher" in output and "0.9 points lower" in output
+    assert "worse than the controls" in output
+    last = output.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ claims of the leads' updates contradicted by the figures "
+                        r"\(\d+ checked\)\.", last), last  # fmt: skip
+    assert not list(Path.cwd().glob("board-pack.*"))  # --check alone writes nothing
+
+
+def test_report_check_exits_0_when_nothing_is_contradicted(
+    checked: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, output = checked
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    contradicted = [c for c in data["commentary_checks"] if c["verdict"] == "contradicted"]
+    assert len(contradicted) == len(
+        [line for line in output.splitlines() if line.startswith(str(builtin_plan_path()))]
+    )
+    again = CliRunner().invoke(
+        cli, ["report", "--from-results", str(out / "results.json"), "--check"]
+    )
+    assert again.exit_code == 1
+    assert f"{out / 'results.json'}: F1: “Burglary Dwelling" in again.output
+    data["commentary_checks"] = [c for c in data["commentary_checks"] if c not in contradicted]
+    agreeing = tmp_path / "results.json"
+    agreeing.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", "--from-results", str(agreeing), "--check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 claims of the leads' updates contradicted")
+
+
+def test_annex_checks_only_when_asked_and_the_updates_unchanged(
+    checked: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = checked
+    plain = (out / "board-pack.html").read_text(encoding="utf-8")
+    assert 'id="annex-checks"' not in plain
+    annexed = tmp_path / "annexed"
+    result = CliRunner().invoke(
+        cli,
+        ["report", "--from-results", str(out / "results.json"), "--format", "html,docx",
+         "--annex", "checks", "--out", str(annexed)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = (annexed / "board-pack.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    annex = soup.find(id="annex-checks")
+    assert annex is not None
+    rows = annex.select("tbody tr")
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(data["commentary_checks"])
+    n = sum(1 for c in data["commentary_checks"] if c["verdict"] == "contradicted")
+    assert [r.get("class") == ["contradicted"] for r in rows] == [True] * n + [False] * (
+        len(rows) - n
+    )
+    # the update is printed as the lead wrote it, before the annex
+    said = [p for p in soup.find_all("p") if "six consecutive months" in p.text]
+    assert said and not said[0].find_parent(id="annex-checks")
+    assert (
+        "Burglary Dwelling has reduced for the past six consecutive months after hitting a "
+        "seasonal peak in November." in said[0].text
+    )
+    # the rest of the pack is the same as without the annex
+    assert html.split("<style>\n#annex-checks")[0] == plain.split("</body>")[0]
+    paragraphs, tables = _docx_text(annexed / "board-pack.docx")
+    assert any(t == "Annex: the leads' updates checked against the figures" for _, t in paragraphs)
+    assert tables[-1][0] == ["Milestone", "The update says", "The figures say", "Verdict"]
+    assert len(tables[-1]) == 1 + len(data["commentary_checks"])
+
+
+def test_annex_check_refuses_an_unknown_annex(checked: tuple[Path, str], tmp_path: Path) -> None:
+    out, _ = checked
+    output = _one_line_error(
+        ["--from-results", str(out / "results.json"), "--annex", "charts", "--out",
+         str(tmp_path / "x")]
+    )  # fmt: skip
+    assert "--annex charts: no such annex; expected one of checks" in output
