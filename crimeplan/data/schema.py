@@ -19,6 +19,8 @@ Canonical tables (every importer writes one of them; ``import_id`` points at ``i
 ``areas``             geography: each small area (LSOA) with its neighbourhood, LPU, local authority
 ``area_sets``         named sets of areas (e.g. priority areas)
 ``milestone_updates`` leads' progress updates on milestones: who, when, what (append-only)
+``pack_results``      each board pack's results (results.json) as written by ``report``, one
+                      per plan and as-at month: the next pack's "since the last meeting"
 
 And two of its own: ``schema_version`` (the migrations applied) and
 ``crimeplan_pseudonym_salt`` (the secret salt of the pseudonymised victim and caller ids).
@@ -204,6 +206,19 @@ MIGRATIONS: tuple[Migration, ...] = (
                 updated_by VARCHAR NOT NULL,
                 update_date DATE NOT NULL,
                 recorded_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        4,
+        "board packs' results, kept so that the next pack shows the change since the meeting",
+        (
+            """CREATE TABLE pack_results (
+                plan_title VARCHAR NOT NULL,
+                as_at DATE NOT NULL,
+                board_date DATE,
+                written_at TIMESTAMP NOT NULL,
+                results VARCHAR NOT NULL
             )""",
         ),
     ),

@@ -55,9 +55,11 @@ def results_json(results: PackResults) -> str:
     return to_json(results)
 
 
-def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS) -> WrittenPack:
+def write_pack(
+    results: PackResults, out: Path, formats: Sequence[str] = FORMATS, *, full: bool = False
+) -> WrittenPack:
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
-    the results alone."""
+    the results alone. ``full``: every measure in full in the body, no appendix."""
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
     out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +78,7 @@ def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS
         from crimeplan.report.html import render_html
 
         inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
-        pack = build_pack(results, inline)
+        pack = build_pack(results, inline, full=full)
         html = render_html(pack)
         if "html" in formats:
             files["html"] = out / "board-pack.html"
@@ -91,7 +93,7 @@ def write_pack(results: PackResults, out: Path, formats: Sequence[str] = FORMATS
 
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
-        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results), pngs))
+        write_bytes_atomic(files["docx"], render_docx(pack or build_pack(results, full=full), pngs))
     return WrittenPack(files=files, data_files=tuple(data_files))
 
 
@@ -116,12 +118,13 @@ MEASURE_COLUMNS = (
     "id", "title", "kind", "unit", "month", "month_value", "ytd", "baseline_ytd", "change",
     "change_pct", "change_ci95_low", "change_ci95_high", "p_value", "target_pct", "on_course",
     "forecast_year_end", "forecast_pi80_low", "forecast_pi80_high", "p_meet_target",
-    "variation_icon", "assurance_icon",
+    "variation_icon", "assurance_icon", "status", "previous_status", "movement", "action",
+    "action_owner", "action_due",
 )  # fmt: skip
 
 
 def _measure_row(m: MeasureResult) -> tuple[Any, ...]:
-    test, forecast, spc = m.change_test, m.forecast, m.spc
+    test, forecast, spc, status, action = m.change_test, m.forecast, m.spc, m.status, m.action
     interval: tuple[Any, Any] = (None, None)
     if test is not None:
         interval = test.change_ci95 if isinstance(test, CountChangeTest) else test.difference_ci95
@@ -132,6 +135,10 @@ def _measure_row(m: MeasureResult) -> tuple[Any, ...]:
         *(forecast.pi80 if forecast and forecast.pi80 else (None, None)),
         forecast.p_meet_target if forecast else None,
         spc.variation_icon if spc else None, spc.assurance_icon if spc else None,
+        status.status if status else None,
+        status.previous.status if status and status.previous else None,
+        status.movement if status else None,
+        *((action.text, action.owner, action.due.isoformat()) if action else (None,) * 3),
     )  # fmt: skip
 
 

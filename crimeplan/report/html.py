@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoescape
 
 from crimeplan.report import numbers
 from crimeplan.report.pack import BoardPack
@@ -18,6 +18,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        loader=FunctionLoader(template_text),  # the template's includes
     )
     env.filters["value"] = lambda m, attr="ytd": numbers.value(getattr(m, attr), m.unit)
     env.filters["change"] = lambda m: numbers.change(m.change, m.change_pct, m.unit)

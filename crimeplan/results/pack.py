@@ -20,6 +20,7 @@ from crimeplan.plan.model import Cadence, Status
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasuresResult
 from crimeplan.results.milestones import MilestoneListing, MilestoneUpdate
+from crimeplan.results.position import PreviousPack, StatusRules
 
 
 @result
@@ -149,6 +150,10 @@ class PackResults(MeasuresResult):
     by_area: dict[str, tuple[SurveyArea, ...]] = field(default_factory=dict)
     data_quality: tuple[QualityNote, ...] = ()
     experiments: tuple[ExperimentResult, ...] = ()
+    #: the previous pack the targets' changes since the last meeting are measured against
+    previous: PreviousPack | None = omitted()
+    #: the rules the targets' statuses are set by
+    status_rules: StatusRules = StatusRules()
 
     @classmethod
     def of(cls, measures: MeasuresResult, **pack: Any) -> PackResults:
