@@ -30,6 +30,7 @@ from crimeplan.report.narrative.notes import (
 )
 from crimeplan.report.narrative.peers import peer_statement
 from crimeplan.report.narrative.position import (
+    ONE_LINES_LEAD,
     action_text,
     missing_action_notes,
     one_line,
@@ -92,6 +93,7 @@ class MilestoneView:
     #: the index of the paragraph that promises the objective's position table ("as shown
     #: in the following table"): the table follows it
     position_after: int | None = None
+    lines_lead: str = ONE_LINES_LEAD
 
     @property
     def titles(self) -> tuple[str, ...]:

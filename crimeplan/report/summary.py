@@ -33,9 +33,11 @@ class SummaryRow:
     status_code: str  # "on_course", …, or "" without a status
     movement: str  # "new", "moved from at risk to off course", … ("" without a previous pack)
     variation_svg: str
-    variation_label: str
+    variation_label: str  # the icon's text equivalent
+    variation_short: str  # the words printed beside it
     assurance_svg: str
     assurance_label: str
+    assurance_short: str
     action: str | None = None
 
 
@@ -93,8 +95,10 @@ def summary_row(m: MeasureResult) -> SummaryRow:
         movement=words.movement_text(m.status),
         variation_svg=variation_icon(v_code, v_label),
         variation_label=v_label,
+        variation_short=words.variation_short(v_code),
         assurance_svg=assurance_icon(a_code, a_label),
         assurance_label=a_label,
+        assurance_short=words.assurance_short(a_code),
         action=words.action_text(m.action) if m.action else None,
     )
 

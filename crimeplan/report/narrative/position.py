@@ -184,6 +184,19 @@ def missing_actions(results: PackResults) -> list[str]:
     ]
 
 
+#: The short words printed beside the icons (the full text is the icon's own).
+VARIATION_SHORT = {
+    "common_cause": "Common cause",
+    "improvement_high": "Improving (high)",
+    "improvement_low": "Improving (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neutral_high": "Special cause (high)",
+    "neutral_low": "Special cause (low)",
+}
+ASSURANCE_SHORT = {"pass": "Pass", "fail": "Fail", "inconsistent": "Hit and miss"}
+
+
 def variation_label(code: str | None) -> str:
     return VARIATION_LABELS.get(code or "", "No control chart")
 
@@ -192,11 +205,22 @@ def assurance_label(code: str | None) -> str:
     return ASSURANCE_LABELS.get(code or "", "No assurance (no target on the chart)")
 
 
+def variation_short(code: str | None) -> str:
+    return VARIATION_SHORT.get(code or "", "–")
+
+
+def assurance_short(code: str | None) -> str:
+    return ASSURANCE_SHORT.get(code or "", "–")
+
+
+#: The words before the one-line measures of a milestone in the body.
+ONE_LINES_LEAD = "Also reported under this milestone (charts and commentary in the appendix):"
+
+
 def one_line(sentences: Sequence[Sentence]) -> str:
     """The line a measure that is not an exception gets in the body: its headline's first
-    sentence, and where its chart is."""
+    sentence (its chart and commentary are in the appendix)."""
     first = next((s.text for s in sentences if s.topic == "headline"), None)
     if first is None and sentences:
         first = sentences[0].text
-    where = "Its chart and commentary are in the appendix."
-    return f"{first} {where}" if first else where
+    return first or ""
