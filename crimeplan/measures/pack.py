@@ -133,9 +133,7 @@ def since_previous(
     return replace(
         pack,
         measures=measures.measures,
-        previous=PreviousPack(
-            as_at=previous.as_at, board_date=previous.board_date, source=source
-        ),
+        previous=PreviousPack(as_at=previous.as_at, board_date=previous.board_date, source=source),
     )
 
 

@@ -402,7 +402,6 @@ def _panel(
     )
 
 
-
 def peer_caption(measure: MeasureResult) -> str:
     """The caption of a measure's peer table: where the force lies, over which months."""
     peers = measure.peers
