@@ -17,6 +17,7 @@ from crimeplan.results.pack import PackResults
 SECTIONS = (
     "plan", "period", "data_notes", "sources", "board_date", "paper", "milestones",
     "repeat_callers", "repeat_victims", "by_area", "data_quality", "experiments",
+    "status_rules",
 )  # fmt: skip
 
 
