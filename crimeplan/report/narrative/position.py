@@ -99,7 +99,7 @@ def counts_sentence(targets: Sequence[MeasureResult]) -> str:
         for code in STATUS_ORDER
     }
     parts = [
-        f"{_count(counts[code])} {'is' if counts[code] == 1 else 'are'} {STATUS_WORDS[code]}"
+        f"{_count(counts[code])} {'is' if counts[code] <= 1 else 'are'} {STATUS_WORDS[code]}"
         for code in STATUS_ORDER
     ]
     text = f"Of the {len(targets)} targets, {parts[0]}, {parts[1]} and {parts[2]}."
