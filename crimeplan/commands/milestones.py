@@ -17,6 +17,7 @@ from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import to_dict, to_json
 from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
+from crimeplan.milestones.actions import action_target, check_action, record_action
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.updates import (
     check_not_future,
@@ -91,6 +92,20 @@ def _note_text(note: str | None, note_file: Path | None) -> str:
 )
 @click.option("--by", "by", required=True, help="Who gives the update, e.g. 'ACC Forsyth'.")
 @click.option("--date", "on", default=None, help="The update's date, YYYY-MM-DD. Default: today.")
+@click.option(
+    "--action",
+    "action",
+    default=None,
+    help="An action on the milestone's target (for one off course), with --owner and --due.",
+)
+@click.option("--owner", default=None, help="Who owns the --action, e.g. 'ACC Rowe'.")
+@click.option("--due", default=None, help="When the --action reports back, YYYY-MM-DD.")
+@click.option(
+    "--measure",
+    "action_measure",
+    default=None,
+    help="The target's measure the --action is on, for a milestone with several targets.",
+)
 @plan_option()
 @store_location_option(writes=True)
 def update_command(
@@ -100,6 +115,10 @@ def update_command(
     note_file: Path | None,
     by: str,
     on: str | None,
+    action: str | None,
+    owner: str | None,
+    due: str | None,
+    action_measure: str | None,
     plan_path: Path,
     store_location: str,
 ) -> None:
@@ -121,6 +140,14 @@ def update_command(
     \b
         crimeplan update B2 --status "in progress" --by "DCC Thompson" \\
             --note-file b2-june.txt --plan plan.yaml --store force.duckdb
+
+    With an action on the milestone's target (the board pack shows it beside a target off
+    course, in place of the plan file's action):
+
+    \b
+        crimeplan update F3 --status "off track" --by "ACC Forsyth" --note "..." \\
+            --action "Autumn burglary patrol plan" --owner "ACC Forsyth" --due 2013-09-10 \\
+            --plan plan.yaml --store force.duckdb
     """
     plan = load_plan(plan_path)
     milestone = find_milestone(plan, milestone_id)
@@ -131,12 +158,27 @@ def update_command(
     text = _note_text(note, note_file)
     if not text.strip():
         raise CrimeplanError("the note is empty; say what has happened since the last update")
+    action_on = None
+    if action is not None or owner is not None or due is not None or action_measure:
+        missing = [
+            n for n, v in (("--action", action), ("--owner", owner), ("--due", due)) if v is None
+        ]
+        if missing:
+            raise CrimeplanError(
+                f"an action needs --action, --owner and --due; missing {', '.join(missing)}"
+            )
+        assert action is not None and owner is not None and due is not None
+        action_on = action_target(milestone, action_measure)
+        checked = check_action(plan, action, owner, parse_date(due, "--due"))
     if not scheme_of(store_location).attributes.takes_writes:
         raise not_writable_error(store_location)
     with open_store_waiting(store_location, create=False) as store:
-        recorded = record_update(
-            store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
-        )
+        with store.transaction():  # the update and its action, or neither
+            recorded = record_update(
+                store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
+            )
+            if action_on is not None:
+                record_action(store, plan, milestone, action_on, checked)
         with Engine.of_store(store) as engine:
             updates = read_updates(engine, plan.title)
     count = len([u for u in updates if u.milestone_id == milestone.id])
@@ -152,6 +194,11 @@ def update_command(
         f"  recorded: {recorded_at} UTC in {store_location}; "
         f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
     )
+    if action_on is not None:
+        click.echo(
+            f"  action:   on {action_on}: {checked.text} (owner {checked.owner}, "
+            f"reports back {checked.due.isoformat()})"
+        )
 
 
 def render_json(listing: MilestoneListing) -> str:

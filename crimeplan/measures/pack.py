@@ -30,11 +30,13 @@ from crimeplan.measures.analysis import analyse
 from crimeplan.measures.experiments import evaluate_experiment
 from crimeplan.measures.kinds import KINDS
 from crimeplan.measures.status import previous_position, with_previous
+from crimeplan.milestones.actions import read_actions
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.schedule import default_board_date, plan_updates
 from crimeplan.milestones.updates import read_updates
 from crimeplan.periods import FinancialYear, add_months, format_month
 from crimeplan.plan.model import Milestone, Plan
+from crimeplan.results.measure import MeasuresResult
 from crimeplan.results.pack import (
     Board,
     MilestoneOutline,
@@ -66,7 +68,7 @@ def evaluate_pack(
     meeting after the as-at month). ``previous`` is the previous meeting's pack (default: the
     latest the store keeps for the plan before ``as_at``); each target's status says how it
     moved since then."""
-    measures = analyse(plan, engine, as_at)
+    measures = with_stored_actions(analyse(plan, engine, as_at), engine, plan.title)
     meeting = board_date or default_board_date(plan.board.meetings, as_at)
     listing = None
     if plan.board.meetings or board_date:
@@ -97,6 +99,24 @@ def evaluate_pack(
         experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
     )
     return pack if previous is None else since_previous(pack, previous, source)
+
+
+def with_stored_actions(
+    measures: MeasuresResult, engine: Engine, plan_title: str
+) -> MeasuresResult:
+    """The targets' actions, the store's (``crimeplan update --action``) in place of the plan
+    file's."""
+    try:
+        stored = read_actions(engine, plan_title)
+    except Exception:  # a store without the table (read-only, before migration 4)
+        return measures
+    return replace(
+        measures,
+        measures=tuple(
+            replace(m, action=stored[m.id]) if m.target and m.id in stored else m
+            for m in measures.measures
+        ),
+    )
 
 
 # -- the previous meeting ------------------------------------------------------------------

@@ -372,6 +372,8 @@ class _Writer:
                     run = row.cells[7].paragraphs[0].runs[0]
                     run.bold = True
                     run.font.color.rgb = GOOD if r.status_code == "on_course" else BAD
+        if summary.actions:
+            self._para(summary.actions_lead).runs[0].bold = True
         for action in summary.actions:
             self._para(action, style="List Bullet")
         self._para(summary.rules, style="Updated")

@@ -54,7 +54,7 @@ def _ring(colour: str) -> str:
     return f'<circle cx="20" cy="20" r="17.5" fill="#fff" stroke="{colour}" stroke-width="3"/>'
 
 
-def variation_icon(code: str | None, label: str, size: int = 22) -> str:
+def variation_icon(code: str | None, label: str, size: int = 26) -> str:
     """The variation icon for ``code`` (the results' ``spc.variation_icon``), or ``""``."""
     if code not in _VARIATION:
         return ""
@@ -73,7 +73,7 @@ def variation_icon(code: str | None, label: str, size: int = 22) -> str:
     return _svg(label, "".join(body), size)
 
 
-def assurance_icon(code: str | None, label: str, size: int = 22) -> str:
+def assurance_icon(code: str | None, label: str, size: int = 26) -> str:
     """The assurance icon for ``code`` (the results' ``spc.assurance_icon``), or ``""``."""
     if code not in _ASSURANCE:
         return ""

@@ -61,6 +61,7 @@ class Summary:
     since: str
     rules: str
     actions: tuple[str, ...]
+    actions_lead: str = words.ACTIONS_LEAD
     milestone_rows: tuple[MilestoneRow, ...] = ()
 
 
@@ -106,7 +107,7 @@ def summary_row(m: MeasureResult) -> SummaryRow:
 def build_summary(results: PackResults) -> Summary:
     targets = targets_in_order(results)
     actions = tuple(
-        f"{m.title}: {words.action_text(m.action)}"
+        words.action_line(m.title, m.action)
         for m in targets
         if m.action and m.status and m.status.status != "on_course"
     )

@@ -114,7 +114,7 @@ def test_the_summary_is_on_pages_1_and_2(pdf_file: Path) -> None:
     assert text.count("off course") >= 5
     assert "Common cause" in text and "Fail" in text  # the icons' words
     assert "Variation" in text and "Assurance" in text and "Status" in text
-    assert "Owner: ACC Forsyth; reports back on 11 June 2013" in text  # the actions
+    assert "(ACC Forsyth; reports back on 11 June 2013)." in text  # the actions
     assert "How the status is set" in text and "55%" in text and "25%" in text
     assert "Milestones at this meeting" in text
     assert "J. Ensure an effective contribution to national policing" in text

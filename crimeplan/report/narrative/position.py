@@ -157,6 +157,16 @@ def action_text(action: Action) -> str:
     return f"Action: {text}. Owner: {action.owner}; reports back on {day(action.due)}."
 
 
+#: The words before the summary's list of actions.
+ACTIONS_LEAD = "Actions on the targets not on course:"
+
+
+def action_line(title: str, action: Action) -> str:
+    """``Burglary dwelling: … (ACC Forsyth; reports back on 10 September 2013).``"""
+    text = action.text.strip().rstrip(".")
+    return f"{title}: {text} ({action.owner}; reports back on {day(action.due)})."
+
+
 def needs_action(measure: MeasureResult) -> bool:
     """Off course without an action."""
     return (
