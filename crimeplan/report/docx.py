@@ -365,8 +365,11 @@ class _Writer:
                 "The targets: year to date, year-end forecast and status",
                 header,
                 body,
-                widths=[2.6, 1.2, 1.2, 1.9, 1.4, 2.0, 1.1, 1.2, 1.5, 1.2, 1.3],
+                widths=[2.4, 1.2, 1.2, 1.9, 1.3, 2.0, 1.2, 1.3, 1.5, 1.3, 1.3],
             )
+            for cell in (c for row in table.rows for c in row.cells):
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(7)  # eleven columns on A4: no word broken
             for row, r in zip(table.rows[1:], summary.rows, strict=True):
                 if r.status_code:
                     run = row.cells[7].paragraphs[0].runs[0]
