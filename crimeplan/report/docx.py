@@ -365,7 +365,7 @@ class _Writer:
                 "The targets: year to date, year-end forecast and status",
                 header,
                 body,
-                widths=[2.4, 1.2, 1.2, 1.9, 1.3, 2.0, 1.2, 1.3, 1.5, 1.3, 1.3],
+                widths=[2.1, 1.35, 1.35, 1.8, 1.25, 1.9, 1.45, 1.25, 1.4, 1.35, 1.4],
             )
             for cell in (c for row in table.rows for c in row.cells):
                 for run in cell.paragraphs[0].runs:
