@@ -20,6 +20,7 @@ from crimeplan.data.engine import Engine, not_writable_error, scheme_of
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.commentary import check_text, contradicted
 from crimeplan.measures.pack import checkable_results
+from crimeplan.milestones.actions import action_target, check_action, record_action
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.updates import (
     check_not_future,
@@ -96,6 +97,20 @@ def _note_text(note: str | None, note_file: Path | None) -> str:
 )
 @click.option("--by", "by", required=True, help="Who gives the update, e.g. 'ACC Forsyth'.")
 @click.option("--date", "on", default=None, help="The update's date, YYYY-MM-DD. Default: today.")
+@click.option(
+    "--action",
+    "action",
+    default=None,
+    help="An action on the milestone's target (for one off course), with --owner and --due.",
+)
+@click.option("--owner", default=None, help="Who owns the --action, e.g. 'ACC Rowe'.")
+@click.option("--due", default=None, help="When the --action reports back, YYYY-MM-DD.")
+@click.option(
+    "--measure",
+    "action_measure",
+    default=None,
+    help="The target's measure the --action is on, for a milestone with several targets.",
+)
 @plan_option()
 @store_location_option(writes=True)
 def update_command(
@@ -105,6 +120,10 @@ def update_command(
     note_file: Path | None,
     by: str,
     on: str | None,
+    action: str | None,
+    owner: str | None,
+    due: str | None,
+    action_measure: str | None,
     plan_path: Path,
     store_location: str,
 ) -> None:
@@ -127,6 +146,15 @@ def update_command(
         crimeplan update B2 --status "in progress" --by "ACC Local Policing" \\
             --note-file examples/b2-update.txt --plan examples/policeuk-plan.yaml \\
             --store force.duckdb
+
+    With an action on the milestone's target (the board pack shows it beside a target off
+    course, in place of the plan file's action):
+
+    \b
+        crimeplan update A2 --status "off track" --by "ACC Local Policing" --date 2021-09-01 \\
+            --note "Burglary is above last year's level." \\
+            --action "Autumn burglary patrol plan" --owner "ACC Local Policing" \\
+            --due 2021-12-14 --plan examples/policeuk-plan.yaml --store force.duckdb
     """
     plan = load_plan(plan_path)
     milestone = find_milestone(plan, milestone_id)
@@ -137,12 +165,27 @@ def update_command(
     text = _note_text(note, note_file)
     if not text.strip():
         raise CrimeplanError("the note is empty; say what has happened since the last update")
+    action_on = None
+    if action is not None or owner is not None or due is not None or action_measure:
+        missing = [
+            n for n, v in (("--action", action), ("--owner", owner), ("--due", due)) if v is None
+        ]
+        if missing:
+            raise CrimeplanError(
+                f"an action needs --action, --owner and --due; missing {', '.join(missing)}"
+            )
+        assert action is not None and owner is not None and due is not None
+        action_on = action_target(milestone, action_measure)
+        checked = check_action(plan, action, owner, parse_date(due, "--due"))
     if not scheme_of(store_location).attributes.takes_writes:
         raise not_writable_error(store_location)
     with open_store_waiting(store_location, create=False) as store:
-        recorded = record_update(
-            store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
-        )
+        with store.transaction():  # the update and its action, or neither
+            recorded = record_update(
+                store, plan, milestone.id, status=parsed_status, note=text, by=by, on=day
+            )
+            if action_on is not None:
+                record_action(store, plan, milestone, action_on, checked)
         with Engine.of_store(store) as engine:
             updates = read_updates(engine, plan.title)
             latest = latest_month(engine, plan.force)
@@ -166,6 +209,11 @@ def update_command(
         f"  recorded: {recorded_at} UTC in {store_location}; "
         f"{milestone.id} has {count} update{'s' if count != 1 else ''} in the store"
     )
+    if action_on is not None:
+        click.echo(
+            f"  action:   on {action_on}: {checked.text} (owner {checked.owner}, "
+            f"reports back {checked.due.isoformat()})"
+        )
     if not checks:  # no figures in the store, or no claim in the note they can test
         return
     found = contradicted(checks)

@@ -10,14 +10,17 @@ import click
 
 from crimeplan.cli import cli, plan_option, store_location_option
 from crimeplan.codec import from_dict
-from crimeplan.data.engine import open_engine
+from crimeplan.data.engine import DUCKDB, open_engine, scheme_of
+from crimeplan.data.packs import keep_pack
+from crimeplan.data.store import Store
 from crimeplan.errors import CrimeplanError
 from crimeplan.measures.commentary import contradicted
-from crimeplan.measures.pack import evaluate_pack
+from crimeplan.measures.pack import evaluate_pack, since_previous
 from crimeplan.periods import parse_month
 from crimeplan.plan import load_plan
-from crimeplan.report.build import FORMATS, WrittenPack, parse_formats, write_pack
+from crimeplan.report.build import FORMATS, WrittenPack, parse_formats, results_json, write_pack
 from crimeplan.report.narrative.commentary import check_line
+from crimeplan.report.narrative.position import missing_actions
 from crimeplan.results.pack import PackResults
 
 
@@ -46,21 +49,21 @@ def parse_annexes(text: str) -> tuple[str, ...]:
     return names
 
 
-def read_results(path: Path) -> PackResults:
+def read_results(path: Path, option: str = "--from-results") -> PackResults:
     """A ``results.json`` written by ``crimeplan report``, read back into ``PackResults``;
     a one-line error for a file that is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise CrimeplanError(f"--from-results {path}: cannot be read ({error.strerror})") from None
+        raise CrimeplanError(f"{option} {path}: cannot be read ({error.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CrimeplanError(
-            f"--from-results {path}: not a JSON file ({error}); expected the results.json "
+            f"{option} {path}: not a JSON file ({error}); expected the results.json "
             "that crimeplan report writes"
         ) from None
     if not isinstance(data, dict) or "paper" not in data:
         raise CrimeplanError(
-            f"--from-results {path}: not a board pack's results (no 'paper' key); expected the "
+            f"{option} {path}: not a board pack's results (no 'paper' key); expected the "
             "results.json that crimeplan report writes, not crimeplan measures' JSON"
         )
     return from_dict(PackResults, data, source=str(path))
@@ -81,6 +84,29 @@ def describe(written: WrittenPack, out: Path) -> list[str]:
     return lines
 
 
+def keep(location: str, results: PackResults) -> None:
+    """Keep the pack's results in a DuckDB store, for the next pack's "since the last
+    meeting"; a warning (not an error) when the store cannot be written."""
+    if scheme_of(location).attributes is not DUCKDB:
+        return
+    try:
+        with Store.open(location, create=False) as store:
+            keep_pack(
+                store,
+                results.plan.title,
+                parse_month(results.as_at),
+                results.board_date,
+                results_json(results),
+            )
+    except Exception as error:  # a read-only copy, a store another process holds
+        click.echo(
+            f"Warning: this pack's results were not kept in {location} ({error}); the next "
+            "pack shows the change since this meeting only with --previous "
+            "results.json",
+            err=True,
+        )
+
+
 @cli.command("report")
 @store_location_option(required=False)
 @plan_option(required=False)
@@ -97,6 +123,21 @@ def describe(written: WrittenPack, out: Path) -> list[str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Draw the pack from a results.json that crimeplan report wrote, instead of from the "
     "store and the plan (no --store, --plan or --as-at).",
+)
+@click.option(
+    "--previous",
+    "previous_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The previous meeting's results.json, to show how each target moved since then "
+    "(default: the latest pack the store keeps for the plan before the as-at month).",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    default=False,
+    help="Give every measure its chart and commentary in the body, not only the exceptions "
+    "(off course, at risk, special-cause concern), with no appendix.",
 )
 @click.option(
     "--format",
@@ -134,6 +175,8 @@ def report_command(
     as_at: str | None,
     board_date: str | None,
     from_results: Path | None,
+    previous_path: Path | None,
+    full: bool,
     formats: str,
     out: Path | None,
     check: bool,
@@ -143,8 +186,14 @@ def report_command(
     milestone with its lead, cadence and latest update, as HTML, DOCX and PDF, with
     results.json and data/ (a CSV of the numbers behind every table and chart).
 
-    The store is only read: a DuckDB file (a read-only copy will do) or a PostgreSQL copy.
-    With --from-results, the pack is drawn again from a results.json alone.
+    The store is read: a DuckDB file (a read-only copy will do) or a PostgreSQL copy. The
+    pack's results are then kept in a DuckDB store that can be written, so that the next
+    pack shows how each target moved since this meeting (or give --previous results.json).
+    The body gives full commentary only to the exceptions (targets off course or at risk,
+    special-cause concern); the other measures get one line, their charts an appendix
+    (--full: every measure in full). A target off course without an action (plan file:
+    action: {text, owner, due}) is warned about. With --from-results, the pack is drawn
+    again from a results.json alone.
 
     Example:
 
@@ -166,6 +215,7 @@ def report_command(
     annexes = parse_annexes(annex)
     if out is None and not check:
         raise CrimeplanError("missing --out: give the folder to write the pack into, or --check")
+    previous = read_results(previous_path, "--previous") if previous_path else None
     if from_results is not None:
         source = click.get_current_context().get_parameter_source("store_location")
         if source is click.core.ParameterSource.ENVIRONMENT:
@@ -186,6 +236,8 @@ def report_command(
                 f"{', '.join(given)}"
             )
         results = read_results(from_results)
+        if previous is not None:
+            results = since_previous(results, previous, "file")
     else:
         missing = [
             name
@@ -206,9 +258,14 @@ def report_command(
         month = parse_month(as_at, "--as-at")
         day = parse_day(board_date, "--board-date")
         with open_engine(store_location) as engine:
-            results = evaluate_pack(plan, engine, month, day)
+            results = evaluate_pack(plan, engine, month, day, previous)
     if out is not None:
-        written = write_pack(results, out, wanted, annexes)
+        for line in missing_actions(results):
+            click.echo(f"Warning: {line}", err=True)
+        written = write_pack(results, out, wanted, annexes, full=full)
+        if from_results is None:
+            assert store_location is not None
+            keep(store_location, results)
         click.echo(f"Wrote to {out}/:")
         for line in describe(written, out):
             click.echo(line)

@@ -19,6 +19,10 @@ Canonical tables (every importer writes one of them; ``import_id`` points at ``i
 ``areas``             geography: each small area (LSOA) with its neighbourhood, LPU, local authority
 ``area_sets``         named sets of areas (e.g. priority areas)
 ``milestone_updates`` leads' progress updates on milestones: who, when, what (append-only)
+``pack_results``      each board pack's results (results.json) as written by ``report``, one
+                      per plan and as-at month: the next pack's "since the last meeting"
+``target_actions``    actions on targets recorded with ``crimeplan update --action``: what,
+                      who owns it, when it reports back (append-only; the latest counts)
 
 And two of its own: ``schema_version`` (the migrations applied) and
 ``crimeplan_pseudonym_salt`` (the secret salt of the pseudonymised victim and caller ids).
@@ -203,6 +207,29 @@ MIGRATIONS: tuple[Migration, ...] = (
                 note VARCHAR NOT NULL,
                 updated_by VARCHAR NOT NULL,
                 update_date DATE NOT NULL,
+                recorded_at TIMESTAMP NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        4,
+        "board packs' results (the change since the last meeting) and actions on targets",
+        (
+            """CREATE TABLE pack_results (
+                plan_title VARCHAR NOT NULL,
+                as_at DATE NOT NULL,
+                board_date DATE,
+                written_at TIMESTAMP NOT NULL,
+                results VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE target_actions (
+                action_id INTEGER PRIMARY KEY,
+                plan_title VARCHAR NOT NULL,
+                milestone_id VARCHAR NOT NULL,
+                measure_id VARCHAR NOT NULL,
+                text VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                due DATE NOT NULL,
                 recorded_at TIMESTAMP NOT NULL
             )""",
         ),

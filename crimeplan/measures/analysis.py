@@ -12,6 +12,7 @@ its small monthly series:
                  difference and a two-proportion test
 ``forecast``     a calibrated year-end forecast, for count measures with a target
 ``peers``        the force against its Most Similar Group, with funnel-plot limits
+``status``       a target's status (on course, at risk, off course) from the forecast
 ``facts``        runs, seasonal peak and trough, monthly average, shares, highest since,
                  largest contributors: data for the pack to phrase
 
@@ -28,6 +29,7 @@ from crimeplan.data.engine import Engine
 from crimeplan.measures.compute import evaluate
 from crimeplan.measures.kinds import KINDS
 from crimeplan.measures.kinds.base import Evaluation, Period
+from crimeplan.measures.status import with_status
 from crimeplan.periods import FinancialYear, add_months, format_month
 from crimeplan.plan.model import AreaRef, Plan
 from crimeplan.results.measure import MeasuresResult
@@ -59,7 +61,7 @@ def analyse(
     analysed = tuple(
         KINDS[result.kind].analyse(measures[result.id], result, ev) for result in results.measures
     )
-    return replace(results, measures=analysed)
+    return with_status(replace(results, measures=analysed))
 
 
 # -- peers ------------------------------------------------------------------------------------

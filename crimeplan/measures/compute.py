@@ -40,6 +40,7 @@ from crimeplan.results.notes import (
     SourceMonthsMissing,
     UnknownFilterValue,
 )
+from crimeplan.results.position import Action
 
 
 def monthly_counts(
@@ -324,4 +325,9 @@ def _with_target(
         target_pct=value if kind == "change_pct" else None,
         on_course=on_course,
         milestones=milestones,
+        action=(
+            Action(text=spec.action.text, owner=spec.action.owner, due=spec.action.due)
+            if spec.action
+            else None
+        ),
     )

@@ -13,24 +13,32 @@ the renderers read only the result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Literal
 
 import ibis
 
+from crimeplan.codec import from_dict
 from crimeplan.data.counts import QualityNote as RowNote
 from crimeplan.data.counts import quality_notes
 from crimeplan.data.engine import Engine
+from crimeplan.data.packs import previous_pack
+from crimeplan.errors import CrimeplanError
 from crimeplan.measures.analysis import analyse
 from crimeplan.measures.commentary import check_commentary
 from crimeplan.measures.experiments import evaluate_experiment
 from crimeplan.measures.kinds import KINDS
+from crimeplan.measures.status import previous_position, with_previous
+from crimeplan.milestones.actions import read_actions
 from crimeplan.milestones.listing import milestone_listing
 from crimeplan.milestones.schedule import default_board_date, plan_updates
 from crimeplan.milestones.updates import read_updates
 from crimeplan.periods import FinancialYear, add_months, format_month
 from crimeplan.plan.model import Milestone, Plan
+from crimeplan.results.measure import MeasuresResult
 from crimeplan.results.pack import (
     Board,
     MilestoneOutline,
@@ -42,6 +50,7 @@ from crimeplan.results.pack import (
     RepeatEntry,
     Repeats,
 )
+from crimeplan.results.position import PreviousPack
 
 #: How many of the highest repeat callers and victims the pack lists.
 TOP = 10
@@ -50,12 +59,18 @@ REPEAT_MONTHS = 12
 
 
 def evaluate_pack(
-    plan: Plan, engine: Engine, as_at: date, board_date: date | None = None
+    plan: Plan,
+    engine: Engine,
+    as_at: date,
+    board_date: date | None = None,
+    previous: PackResults | None = None,
 ) -> PackResults:
     """Compute everything the pack for ``plan`` as at ``as_at`` shows (see the module
     docstring). ``board_date`` is the meeting the pack goes to (default: the plan's first
-    meeting after the as-at month)."""
-    measures = analyse(plan, engine, as_at)
+    meeting after the as-at month). ``previous`` is the previous meeting's pack (default: the
+    latest the store keeps for the plan before ``as_at``); each target's status says how it
+    moved since then."""
+    measures = with_stored_actions(analyse(plan, engine, as_at), engine, plan.title)
     meeting = board_date or default_board_date(plan.board.meetings, as_at)
     listing = None
     if plan.board.meetings or board_date:
@@ -67,6 +82,9 @@ def evaluate_pack(
     period = (format_month(first), format_month(as_at))
     ytd_first = FinancialYear.of(as_at).shift(-1).first_month
     notes = quality_notes(engine, force=plan.force, first=ytd_first, last=as_at)
+    source: Literal["store", "file"] = "file"
+    if previous is None:
+        previous, source = kept_previous(engine, plan.title, as_at), "store"
     pack = PackResults.of(
         measures,
         board_date=meeting,
@@ -82,7 +100,8 @@ def evaluate_pack(
         data_quality=summarise_quality(notes),
         experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
     )
-    return replace(pack, commentary_checks=check_commentary(pack))
+    pack = replace(pack, commentary_checks=check_commentary(pack))
+    return pack if previous is None else since_previous(pack, previous, source)
 
 
 def checkable_results(plan: Plan, engine: Engine, as_at: date) -> PackResults:
@@ -92,6 +111,62 @@ def checkable_results(plan: Plan, engine: Engine, as_at: date) -> PackResults:
         analyse(plan, engine, as_at),
         paper=paper(plan),
         experiments=tuple(evaluate_experiment(engine, plan, e, as_at) for e in plan.experiments),
+    )
+
+
+def with_stored_actions(
+    measures: MeasuresResult, engine: Engine, plan_title: str
+) -> MeasuresResult:
+    """The targets' actions, the store's (``crimeplan update --action``) in place of the plan
+    file's."""
+    try:
+        stored = read_actions(engine, plan_title)
+    except Exception:  # a store without the table (read-only, before migration 4)
+        return measures
+    return replace(
+        measures,
+        measures=tuple(
+            replace(m, action=stored[m.id]) if m.target and m.id in stored else m
+            for m in measures.measures
+        ),
+    )
+
+
+# -- the previous meeting ------------------------------------------------------------------
+def kept_previous(engine: Engine, plan_title: str, as_at: date) -> PackResults | None:
+    """The latest pack the store keeps for the plan before ``as_at`` (None if there is none,
+    or if it was written by a version of crimeplan whose results this one cannot read)."""
+    try:
+        text = previous_pack(engine, plan_title, as_at)
+    except Exception:  # a store without the table (read-only, before migration 4)
+        return None
+    if text is None:
+        return None
+    try:
+        return from_dict(PackResults, json.loads(text), source="the previous pack")
+    except (CrimeplanError, ValueError):
+        return None
+
+
+def since_previous(
+    pack: PackResults, previous: PackResults, source: Literal["store", "file"]
+) -> PackResults:
+    """``pack`` with each target's position in ``previous`` and how its status moved."""
+    if previous.as_at >= pack.as_at:
+        raise CrimeplanError(
+            f"the previous pack is as at {previous.as_at}, not before this pack's {pack.as_at}; "
+            "give the results of an earlier meeting's pack"
+        )
+    positions = {
+        m.id: previous_position(m, previous.as_at, previous.board_date)
+        for m in previous.measures
+        if m.target is not None
+    }
+    measures = with_previous(pack.as_measures(), positions)
+    return replace(
+        pack,
+        measures=measures.measures,
+        previous=PreviousPack(as_at=previous.as_at, board_date=previous.board_date, source=source),
     )
 
 

@@ -293,6 +293,7 @@ class _Checker:
                     f"'{measure.improvement}'",
                     "check the sign of change_pct or the measure's improvement",
                 )
+        self.action(path, target)
         level = target.at_least if target.at_least is not None else target.at_most
         percent = measure.display_unit == "percent"
         if level is not None and percent and not 0 <= level <= 100:
@@ -301,6 +302,24 @@ class _Checker:
                 (*path, key),
                 f"{level} is not a percentage between 0 and 100",
                 f"measure '{name}' is in per cent",
+            )
+
+    def action(self, path: Path, target: Any) -> None:
+        """A target's action has words and an owner, and reports back within or after the
+        plan year."""
+        action = target.action
+        if action is None:
+            return
+        for key in ("text", "owner"):
+            if not getattr(action, key).strip():
+                what = "what is being done" if key == "text" else "who owns the action"
+                self.add((*path, "action", key), "is empty", f"say {what}")
+        start = self.plan.year.first_month
+        if action.due < start:
+            self.add(
+                (*path, "action", "due"),
+                f"{action.due} is before the plan year {self.plan.plan_year} begins ({start})",
+                "give the date the action reports back to the board",
             )
 
     def reported_with(self) -> None:

@@ -127,6 +127,15 @@ class Count(Strict):
     measure: str | None = None
 
 
+class Action(Strict):
+    """What is being done about a target that is off course: ``{text, owner, due}``, where
+    ``due`` is when it reports back to the board."""
+
+    text: str
+    owner: str
+    due: date
+
+
 class Target(Strict):
     """A numeric target: a change of year to date against the same period of the baseline year.
 
@@ -138,6 +147,8 @@ class Target(Strict):
     change_pct: float | None = None
     at_least: float | None = None
     at_most: float | None = None
+    #: what is being done about the target, by whom, reporting back when
+    action: Action | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Target:

@@ -64,22 +64,25 @@ def write_pack(
     out: Path,
     formats: Sequence[str] = FORMATS,
     annex: Sequence[str] = (),
+    *,
+    full: bool = False,
 ) -> WrittenPack:
     """Write the pack in each of ``formats`` into ``out``, with results.json and data/: from
-    the results alone. ``annex`` names the analyst's annexes to add (``"checks"``). The files
+    the results alone. ``annex`` names the analyst's annexes to add (``"checks"``); ``full``:
+    every measure in full in the body, no appendix. The files
     are written into a folder beside ``out`` and moved into place when every one is finished,
     so that an interrupted run leaves the previous pack in ``out`` whole, all its files at one
     as-at month (``crimeplan.report.files.staged_folder``). A format not written this time is
     removed, unless results.json is unchanged."""
     with staged_folder(out, PACK_ENTRIES, key="results.json") as stage:
-        staged = _write_files(results, stage, formats, annex)
+        staged = _write_files(results, stage, formats, annex, full)
     files = {key: out / path.name for key, path in staged.files.items()}
     data_files = tuple(out / path.relative_to(stage) for path in staged.data_files)
     return WrittenPack(files=files, data_files=data_files)
 
 
 def _write_files(
-    results: PackResults, out: Path, formats: Sequence[str], annex: Sequence[str]
+    results: PackResults, out: Path, formats: Sequence[str], annex: Sequence[str], full: bool
 ) -> WrittenPack:
     from crimeplan.report.charts import render_svg, spc_chart, svg_to_png
 
@@ -98,7 +101,7 @@ def _write_files(
         from crimeplan.report.html import render_html
 
         inline = {key: _inline_svg(svg) for key, svg in svgs.items()}
-        pack = build_pack(results, inline, annex)
+        pack = build_pack(results, inline, annex, full=full)
         html = render_html(pack)
         if "html" in formats:
             files["html"] = out / "board-pack.html"
@@ -114,7 +117,7 @@ def _write_files(
         pngs = {key: svg_to_png(svg) for key, svg in svgs.items()}
         files["docx"] = out / "board-pack.docx"
         write_bytes_atomic(
-            files["docx"], render_docx(pack or build_pack(results, annex=annex), pngs)
+            files["docx"], render_docx(pack or build_pack(results, annex=annex, full=full), pngs)
         )
     return WrittenPack(files=files, data_files=tuple(data_files))
 
@@ -140,12 +143,13 @@ MEASURE_COLUMNS = (
     "id", "title", "kind", "unit", "month", "month_value", "ytd", "baseline_ytd", "change",
     "change_pct", "change_ci95_low", "change_ci95_high", "p_value", "target_pct", "on_course",
     "forecast_year_end", "forecast_pi80_low", "forecast_pi80_high", "p_meet_target",
-    "variation_icon", "assurance_icon",
+    "variation_icon", "assurance_icon", "status", "previous_status", "movement", "action",
+    "action_owner", "action_due",
 )  # fmt: skip
 
 
 def _measure_row(m: MeasureResult) -> tuple[Any, ...]:
-    test, forecast, spc = m.change_test, m.forecast, m.spc
+    test, forecast, spc, status, action = m.change_test, m.forecast, m.spc, m.status, m.action
     interval: tuple[Any, Any] = (None, None)
     if test is not None:
         interval = test.change_ci95 if isinstance(test, CountChangeTest) else test.difference_ci95
@@ -156,6 +160,10 @@ def _measure_row(m: MeasureResult) -> tuple[Any, ...]:
         *(forecast.pi80 if forecast and forecast.pi80 else (None, None)),
         forecast.p_meet_target if forecast else None,
         spc.variation_icon if spc else None, spc.assurance_icon if spc else None,
+        status.status if status else None,
+        status.previous.status if status and status.previous else None,
+        status.movement if status else None,
+        *((action.text, action.owner, action.due.isoformat()) if action else (None,) * 3),
     )  # fmt: skip
 
 

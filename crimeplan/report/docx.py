@@ -114,6 +114,7 @@ class _Writer:
         self._styles()
         self._front_matter()
         self._section("Purpose of report", pack.purpose)
+        self._summary()
         self._section("Background", pack.background)
         self._heading("Milestones and deliverables", level=1)
         if pack.milestone_summary:
@@ -139,16 +140,28 @@ class _Writer:
                         if milestone.flag.startswith("overdue"):
                             flag.bold = True
                             flag.font.color.rgb = BAD
-                self._paragraphs(milestone.paragraphs)
+                caption = f"Performance position as at {pack.as_at_label}"
+                cut = milestone.position_after
+                if cut is not None and objective.position:
+                    self._paragraphs(milestone.paragraphs[: cut + 1])
+                    self._position_table(objective.position, caption)
+                    self._paragraphs(milestone.paragraphs[cut + 1 :])
+                else:
+                    self._paragraphs(milestone.paragraphs)
                 for panel in milestone.panels:
                     self._panel(panel)
-            if objective.position:
+                if milestone.lines:
+                    self._para(milestone.lines_lead, style="Updated")
+                    for line in milestone.lines:
+                        self._para(line, style="List Bullet")
+            if objective.position and not objective.position_placed:
                 self._position_table(
                     objective.position, f"Performance position as at {pack.as_at_label}"
                 )
-        self._experiments()
-        self._measures()
-        self._repeats()
+        if pack.full:
+            self._experiments()
+            self._measures()
+            self._repeats()
         self._section("Financial implications", pack.financial)
         self._section("Legal implications", pack.legal)
         self._section("Recommendations", pack.recommendations)
@@ -156,6 +169,8 @@ class _Writer:
             authors = self._para()
             authors.add_run("Authors: ").bold = True
             authors.add_run(" and ".join(pack.authors))
+        if not pack.full:
+            self._appendix()
         self._data_used()
         self._annex_checks()
         properties = self.doc.core_properties
@@ -375,9 +390,109 @@ class _Writer:
                 run = row.cells[9].paragraphs[0].runs[0]
                 run.font.color.rgb = MDC_COLOURS.get(icon.split("_")[0], MUTED)
 
+    def _summary(self) -> None:
+        """The position first: every target with its status, icons' words and movement, the
+        actions, the rules, the milestones by objective (report/summary.py)."""
+        summary = self.pack.summary
+        if summary is None:
+            return
+        results = self.pack.results
+        self._heading(f"Summary: the position as at {self.pack.as_at_label}", level=1)
+        self._para(f"{summary.counts} {summary.since}").runs[0].bold = True
+        if summary.rows:
+            header = [
+                "Target",
+                f"{results.baseline_label} year to date",
+                f"{results.year_label} year to date",
+                "Change (95% interval)",
+                "More than chance?",
+                "Year-end forecast (80% interval)",
+                "Chance of meeting target",
+                "Status",
+                "Variation",
+                "Assurance",
+                "Since last meeting",
+            ]
+            body = [
+                [
+                    f"{r.measure.title} ({_target(r.measure)})",
+                    numbers.value(r.measure.baseline_ytd, r.measure.unit),
+                    numbers.value(r.measure.ytd, r.measure.unit),
+                    numbers.change_with_interval(r.measure),
+                    numbers.signal(r.measure),
+                    numbers.forecast(r.measure),
+                    numbers.chance(r.measure),
+                    r.status,
+                    r.variation_short,
+                    r.assurance_short,
+                    r.movement or "–",
+                ]
+                for r in summary.rows
+            ]
+            table = self._table(
+                "The targets: year to date, year-end forecast and status",
+                header,
+                body,
+                widths=[2.1, 1.35, 1.35, 1.8, 1.25, 1.9, 1.45, 1.25, 1.4, 1.35, 1.4],
+            )
+            for cell in (c for row in table.rows for c in row.cells):
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(7)  # eleven columns on A4: no word broken
+            for row, r in zip(table.rows[1:], summary.rows, strict=True):
+                if r.status_code:
+                    run = row.cells[7].paragraphs[0].runs[0]
+                    run.bold = True
+                    run.font.color.rgb = GOOD if r.status_code == "on_course" else BAD
+        if summary.actions:
+            self._para(summary.actions_lead).runs[0].bold = True
+        for action in summary.actions:
+            self._para(action, style="List Bullet")
+        self._para(summary.rules, style="Updated")
+        if summary.milestone_rows:
+            self._table(
+                "Milestones at this meeting"
+                + (f": {self.pack.milestone_summary}" if self.pack.milestone_summary else ""),
+                ["Objective", "Milestones", "Due", "Received", "Awaited", "Overdue", "Achieved"],
+                [
+                    [
+                        r.objective,
+                        str(r.milestones),
+                        str(r.due),
+                        str(r.received),
+                        str(r.awaited),
+                        str(r.overdue),
+                        str(r.achieved),
+                    ]
+                    for r in summary.milestone_rows
+                ],
+                widths=[6.6, 1.7, 1.3, 1.7, 1.7, 1.7, 1.7],
+            )
+
+    def _appendix(self) -> None:
+        """After the body: the other measures' charts, the experiments, every measure's
+        figures, repeat demand and the notes for the analyst."""
+        pack = self.pack
+        self._heading("Appendix", level=1)
+        for panel in pack.appendix:
+            self._heading(panel.measure.title, level=3)
+            self._panel(panel)
+        self._experiments()
+        self._measures()
+        self._repeats()
+        if pack.analyst_notes:
+            self._heading("Notes for the analyst", level=3)
+            for note in pack.analyst_notes:
+                self._para(note, style="List Bullet")
+
     def _panel(self, panel: MeasurePanel) -> None:
         """A measure: its title, chart, numbered paragraph, and tables by area and peers."""
         m = panel.measure
+        if panel.status_text or panel.action_text:
+            line = self._para()
+            if panel.status_text:
+                line.add_run(panel.status_text).bold = True
+            if panel.action_text:
+                line.add_run(f" {panel.action_text}" if panel.status_text else panel.action_text)
         if m.id not in self.charts:
             self._para(m.title, style="Caption")
         self._chart(m)

@@ -13,6 +13,7 @@ PDF renderers only lay it out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,14 @@ from crimeplan.report.narrative.notes import (
     quality_note,
 )
 from crimeplan.report.narrative.peers import peer_statement
+from crimeplan.report.narrative.position import (
+    ONE_LINES_LEAD,
+    action_text,
+    missing_action_notes,
+    one_line,
+    status_sentence,
+)
+from crimeplan.report.summary import Summary, build_summary, is_exception
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasureResult
 from crimeplan.results.milestones import MilestoneLine, NextMeeting
@@ -58,6 +67,10 @@ class MeasurePanel:
     #: the caption words of the peer table and of the published table
     peer_caption: str = ""
     published_caption: str = ""
+    #: a target's status and movement in words ("off course; moved from at risk to off
+    #: course") and its action, for the exceptions in the body
+    status_text: str | None = None
+    action_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,12 @@ class MilestoneView:
     grouped: tuple[tuple[str, str], ...] = ()  # (id, title) of milestones reported with it
     flag: str | None = None  # "overdue since 2013-07-09", "due: received 2013-05-01", …
     panels: tuple[MeasurePanel, ...] = ()
+    #: one line each for the measures that are not exceptions (their panels: the appendix)
+    lines: tuple[str, ...] = ()
+    #: the index of the paragraph that promises the objective's position table ("as shown
+    #: in the following table"): the table follows it
+    position_after: int | None = None
+    lines_lead: str = ONE_LINES_LEAD
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -98,6 +117,8 @@ class ObjectiveView:
     title: str
     milestones: tuple[MilestoneView, ...]
     position: tuple[MeasureResult, ...]  # the numeric targets of this objective
+    #: whether a milestone's paragraph promised the position table (shown after it)
+    position_placed: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,14 @@ class BoardPack:
     checks_summary: str = ""
     checks_heading: str = commentary_words.HEADING
     checks_caption: str = commentary_words.CAPTION
+    #: the position first: every target, its status, icons and movement; the milestones
+    summary: Summary | None = None
+    #: the panels of the measures that are not exceptions, after the paper's body
+    appendix: tuple[MeasurePanel, ...] = ()
+    #: for the analyst: targets off course without an action
+    analyst_notes: tuple[str, ...] = ()
+    #: every measure in full in the body (``--full``), no appendix
+    full: bool = False
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
@@ -185,14 +214,22 @@ class _Numbering:
         return tuple(out)
 
 
+#: A paragraph that promises the position table.
+PROMISES_TABLE = re.compile(r"\bfollowing table\b", re.IGNORECASE)
+
+
 def build_pack(
     results: PackResults,
     charts: Mapping[str, str] | None = None,
     annex: Sequence[str] = (),
+    *,
+    full: bool = False,
 ) -> BoardPack:
     """The pack from its results. ``charts`` maps a measure id to its chart as SVG
     (``crimeplan.report.charts``); without it the pack has no charts. ``annex`` names the
-    analyst's annexes to add (``"checks"``: the commentary checks)."""
+    analyst's annexes to add (``"checks"``: the commentary checks). The body shows the
+    exceptions (``crimeplan.report.summary.is_exception``) in full and the other measures in
+    one line each, their panels in the appendix; ``full`` shows every measure in full."""
     board = results.paper.board
     as_at = parse_month(results.as_at)
     day_after = add_months(as_at, 1)
@@ -203,6 +240,7 @@ def build_pack(
     listing = results.milestones
     lines = {line.milestone_id: line for line in listing.milestones} if listing else {}
     all_panels: list[MeasurePanel] = []
+    deferred: list[MeasureResult] = []
     objectives = []
     for objective in results.paper.objectives:
         views = []
@@ -221,11 +259,18 @@ def build_pack(
             measures = tuple(by_id[m] for m in dict.fromkeys(measure_ids) if m in by_id)
             status, update_date, update_by, texts, flag = _latest(milestone, lines)
             paragraphs = numbering.paragraphs(texts)
+            promise = next(
+                (k for k, p in enumerate(paragraphs) if PROMISES_TABLE.search(p.text)), None
+            )
+            placed = {p.measure.id for p in all_panels} | {m.id for m in deferred}
+            fresh = [m for m in measures if m.id not in placed]
             panels = tuple(
                 _panel(m, results, numbering, charts or {})
-                for m in measures
-                if m.id not in {p.measure.id for p in all_panels}
+                for m in fresh
+                if full or is_exception(m)
             )
+            others = [m for m in fresh if not (full or is_exception(m))]
+            deferred += others
             all_panels += panels
             views.append(
                 MilestoneView(
@@ -240,11 +285,20 @@ def build_pack(
                     grouped=tuple((f.id, f.title) for f in followers),
                     flag=flag,
                     panels=panels,
+                    lines=tuple(one_line(measure_sentences(m, results)) for m in others),
+                    position_after=promise,
                 )
             )
+        placed_table = any(v.position_after is not None for v in views) and bool(position)
         objectives.append(
-            ObjectiveView(objective.id, objective.title, tuple(views), tuple(position))
+            ObjectiveView(
+                objective.id, objective.title, tuple(views), tuple(position), placed_table
+            )
         )
+    financial = numbering.paragraphs(list(board.financial_implications))
+    legal = numbering.paragraphs(list(board.legal_implications))
+    recommendations = numbering.paragraphs(list(board.recommendations))
+    appendix = tuple(_panel(m, results, numbering, charts or {}) for m in deferred)
     return BoardPack(
         board=board.name,
         board_date=results.board_date,
@@ -257,9 +311,9 @@ def build_pack(
         purpose=purpose,
         background=background,
         objectives=tuple(objectives),
-        financial=numbering.paragraphs(list(board.financial_implications)),
-        legal=numbering.paragraphs(list(board.legal_implications)),
-        recommendations=numbering.paragraphs(list(board.recommendations)),
+        financial=financial,
+        legal=legal,
+        recommendations=recommendations,
         authors=board.authors,
         results=results,
         milestone_summary=milestone_words.summary(listing) if listing else None,
@@ -286,6 +340,10 @@ def build_pack(
         banner=synthetic_banner(results),
         checks=commentary_words.rows(results.commentary_checks) if "checks" in annex else None,
         checks_summary=commentary_words.summary(results.commentary_checks),
+        summary=build_summary(results),
+        appendix=appendix,
+        analyst_notes=tuple(missing_action_notes(results)),
+        full=full,
     )
 
 
@@ -352,6 +410,8 @@ def _panel(
         by_area=results.by_area.get(measure.id, ()),
         peer_caption=peer_caption(measure),
         published_caption=published_caption(measure),
+        status_text=status_sentence(measure.status),
+        action_text=action_text(measure.action) if measure.action else None,
     )
 
 

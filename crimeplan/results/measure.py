@@ -13,6 +13,7 @@ from typing import Literal
 from crimeplan.codec import omitted, result
 from crimeplan.periods import FinancialYear, parse_month
 from crimeplan.results.notes import DataNote, MeasureNote
+from crimeplan.results.position import Action, TargetStatus
 from crimeplan.results.statistics import ChangeTest, Spc
 from crimeplan.stats.facts import Fact
 from crimeplan.stats.forecast import Forecast
@@ -138,6 +139,9 @@ class MeasureResult:
     forecast: Forecast | None = None
     peers: PeerComparison | None = None
     facts: tuple[Fact, ...] = ()
+    #: a target's status (docs/status-rules.md) and the action it carries (plan file)
+    status: TargetStatus | None = omitted()
+    action: Action | None = omitted()
 
     @property
     def waves(self) -> bool:

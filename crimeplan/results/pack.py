@@ -21,6 +21,7 @@ from crimeplan.results.commentary import CommentaryCheck
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasuresResult
 from crimeplan.results.milestones import MilestoneListing, MilestoneUpdate
+from crimeplan.results.position import PreviousPack, StatusRules
 
 
 @result
@@ -152,6 +153,10 @@ class PackResults(MeasuresResult):
     experiments: tuple[ExperimentResult, ...] = ()
     #: the leads' updates checked against the figures (``crimeplan.measures.commentary``)
     commentary_checks: tuple[CommentaryCheck, ...] = ()
+    #: the previous pack the targets' changes since the last meeting are measured against
+    previous: PreviousPack | None = omitted()
+    #: the rules the targets' statuses are set by
+    status_rules: StatusRules = StatusRules()
 
     @classmethod
     def of(cls, measures: MeasuresResult, **pack: Any) -> PackResults:

@@ -666,3 +666,38 @@ def test_spc_fix_after_n_points_is_at_least_twelve() -> None:
     fixed = text.replace("fix_after_n_points: 6", "fix_after_n_points: 24")
     spc = load_plan_text(fixed, "plan.yaml").measure("robbery").spc
     assert spc is not None and spc.fix_after_n_points == 24
+
+
+def _with_action(action: str) -> str:
+    return BASE.replace(
+        "{measure: burglary, change_pct: -8}",
+        "{measure: burglary, change_pct: -8, action: " + action + "}",
+    )
+
+
+def test_an_action_on_a_target_loads() -> None:
+    plan = load_plan_text(
+        _with_action("{text: Autumn patrol plan, owner: ACC Forsyth, due: 2013-07-09}"),
+        "plan.yaml",
+    )
+    action = plan.milestones[0].targets[0].action
+    assert action is not None and (action.owner, str(action.due)) == ("ACC Forsyth", "2013-07-09")
+
+
+def test_an_action_needs_words_an_owner_and_a_date_in_the_plan_year() -> None:
+    text = _with_action("{text: ' ', owner: '', due: 2013-03-31}")
+    assert problems(text) == [
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].action.due: 2013-03-31 is "
+        "before the plan year 2013/14 begins (2013-04-01) (give the date the action reports "
+        "back to the board)",
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].action.owner: is empty "
+        "(say who owns the action)",
+        "plan.yaml:16  objectives[0] 'A'.milestones[0] 'A1'.targets[0].action.text: is empty "
+        "(say what is being done)",
+    ]
+
+
+def test_an_action_without_an_owner_is_refused() -> None:
+    text = _with_action("{text: Patrols, due: 2013-07-09}")
+    (problem,) = problems(text)
+    assert "action.owner" in problem and "missing" in problem.lower()

@@ -78,16 +78,20 @@ def test_synthetic_banner(doc: DocumentObject) -> None:
 
 
 def test_sections_are_heading_1(doc: DocumentObject) -> None:
+    # the summary first; the experiments, the table of every measure and repeat demand in
+    # the appendix, after the body (crimeplan report --full keeps them in the body)
     assert headings(doc, 1) == [
         "Purpose of report",
+        "Summary: the position as at 1st May 2013",
         "Background",
         "Milestones and deliverables",
-        "Experiments",
-        "All measures as at 1st May 2013",
-        "Repeat callers and repeat victims",
         "Financial implications",
         "Legal implications",
         "Recommendations",
+        "Appendix",
+        "Experiments",
+        "All measures as at 1st May 2013",
+        "Repeat callers and repeat victims",
         "Data used",
     ]
 

@@ -171,7 +171,7 @@ def test_html_section(pack: BoardPack) -> None:
     soup = BeautifulSoup(render_html(pack), "html.parser")
     headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
     at = headings.index("Experiments")
-    assert headings[at - 1] == "Milestones and deliverables"
+    assert headings[at - 1] == "Appendix"  # after the body (report --full: after the milestones)
     assert headings[at + 1].startswith("All measures")
     section = soup.select_one("section#experiments")
     assert section is not None
@@ -207,7 +207,7 @@ def test_docx_section(pack: BoardPack) -> None:
         p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"
     ]
     at = heading1.index("Experiments")
-    assert heading1[at - 1] == "Milestones and deliverables"
+    assert heading1[at - 1] == "Appendix"  # after the body (report --full: after the milestones)
     assert heading1[at + 1].startswith("All measures")
     texts = [p.text for p in doc.paragraphs]
     assert "Hotspot patrol pilot, Birmingham South LPU (5 of 12 months so far)" in texts

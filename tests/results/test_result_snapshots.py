@@ -18,6 +18,7 @@ SECTIONS = (
     "plan", "period", "data_notes", "sources", "board_date", "paper", "milestones",
     "repeat_callers", "repeat_victims", "by_area", "data_quality", "experiments",
     "commentary_checks",
+    "status_rules",
 )  # fmt: skip
 
 
