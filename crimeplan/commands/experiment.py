@@ -382,7 +382,10 @@ def _run_experiment(
 def render_experiment(result: ExperimentResult, as_at: date | None) -> str:
     """An experiment's table as the board pack shows it, its units, sentence and notes."""
     when = f", as at {format_month(as_at)}" if as_at else ""
-    table = Table(title=f"Experiment {result.id}: {result.title}{when}", title_justify="left")
+    # an experiment given on the command line has the id "experiment": no "Experiment
+    # experiment" heading
+    name = "Experiment" if result.id == "experiment" else f"Experiment {result.id}"
+    table = Table(title=f"{name}: {result.title}{when}", title_justify="left")
     table.add_column("")
     table.add_column("Result")
     for label, text in experiment_words.table_rows(result):

@@ -21,11 +21,14 @@ from crimeplan.periods import add_months, parse_month
 from crimeplan.report.narrative import Sentence, measure_sentences
 from crimeplan.report.narrative import experiments as experiment_words
 from crimeplan.report.narrative import milestones as milestone_words
+from crimeplan.report.narrative import repeats as repeat_words
+from crimeplan.report.narrative.dates import long_date, month_label, month_span
 from crimeplan.report.narrative.notes import (
     comparison_text,
     data_note,
     measure_note,
     quality_note,
+    source_rows,
 )
 from crimeplan.report.narrative.peers import peer_statement
 from crimeplan.results.experiments import ExperimentResult
@@ -73,7 +76,7 @@ class MilestoneView:
     paragraphs: tuple[Paragraph, ...]
     measures: tuple[MeasureResult, ...]
     grouped: tuple[tuple[str, str], ...] = ()  # (id, title) of milestones reported with it
-    flag: str | None = None  # "overdue since 2013-07-09", "due: received 2013-05-01", …
+    flag: str | None = None  # "overdue since 9 July 2013", "due at this meeting and received …"
     panels: tuple[MeasurePanel, ...] = ()
 
     @property
@@ -108,7 +111,7 @@ class BoardPack:
     plan_title: str
     force: str
     as_at: str
-    as_at_label: str  # "1st May 2013": the day after the last month of data
+    as_at_label: str  # "1 May 2013": the day after the last month of data
     purpose: tuple[Paragraph, ...]
     background: tuple[Paragraph, ...]
     objectives: tuple[ObjectiveView, ...]
@@ -129,15 +132,17 @@ class BoardPack:
     comparisons: Mapping[str, str] = field(default_factory=dict)
     #: the warning at the top of a pack computed from synthetic data
     banner: str | None = None
+    #: the last month of data and the year to date, in words: "April 2013", "April to June 2013"
+    data_to: str = ""
+    year_to_date: str = ""
+    #: the repeat callers' and victims' tables (numbered, never their pseudonyms)
+    repeat_tables: tuple[repeat_words.RepeatTable, ...] = ()
+    #: the "Data used" table: (source, files, rows, months)
+    sources: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
         return tuple(m for o in self.objectives for m in o.position)
-
-
-def ordinal(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
 
 
 def lead_line(milestone: MilestoneOutline) -> str:
@@ -242,7 +247,7 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
         plan_title=results.plan.title,
         force=results.plan.force,
         as_at=results.as_at,
-        as_at_label=f"{ordinal(day_after.day)} {day_after.strftime('%B %Y')}",
+        as_at_label=long_date(day_after),
         purpose=purpose,
         background=background,
         objectives=tuple(objectives),
@@ -273,6 +278,14 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
         ),
         comparisons={m.id: comparison_text(m.comparison) for m in results.measures},
         banner=synthetic_banner(results),
+        data_to=month_label(results.as_at),
+        year_to_date=month_span(*results.period.year_to_date),
+        repeat_tables=tuple(
+            repeat_words.repeat_table(r)
+            for r in (results.repeat_callers, results.repeat_victims)
+            if r is not None
+        ),
+        sources=tuple(source_rows(results.sources)),
     )
 
 
@@ -348,7 +361,7 @@ def peer_caption(measure: MeasureResult) -> str:
     if peers is None or peers.period is None:
         return ""
     first, last = peers.period
-    return f"{measure.title}: {peer_statement(peers)} ({first} to {last})"
+    return f"{measure.title}: {peer_statement(peers)} ({month_span(first, last)})"
 
 
 def published_caption(measure: MeasureResult) -> str:

@@ -44,6 +44,7 @@ from typing import Any
 
 from crimeplan.codec import to_dict
 from crimeplan.measures.kinds import KINDS
+from crimeplan.report.narrative.baseline import no_comparison_sentences
 from crimeplan.report.narrative.check import NUMBER, figures_check, number_tokens
 from crimeplan.report.narrative.context import (
     MIN_RUN_STEPS,
@@ -66,7 +67,6 @@ from crimeplan.report.narrative.figures import (
     financial_year,
     key_level,
     lower_first,
-    make_sentence,
     month_name,
     month_only,
     ordinal,
@@ -133,6 +133,11 @@ TOPICS: dict[str, tuple[str, Topic]] = {
 }
 
 
+#: The sentences that still hold when there is no year to date (no comparison year held):
+#: they read the series, its chart and the peers, not the year to date.
+_WITHOUT_YEAR_TO_DATE = frozenset({"chart", "run", "seasonal", "monthly_average", "peers"})
+
+
 # -- the paragraph ---------------------------------------------------------------------------------
 def measure_sentences(measure: MeasureResult, results: MeasuresResult) -> tuple[Sentence, ...]:
     """The paragraph for one measure, from its results only (see the module's docstring)."""
@@ -153,18 +158,15 @@ def sentences_from_json(
     ``period`` and ``plan`` keys are read; its ``measures`` are not)."""
     m = MeasureView(measure, results)
     kind = measure["kind"]
-    if measure.get("ytd") is None and not measure.get("table"):
-        return (
-            make_sentence(
-                "There are no figures for ",
-                m.title(lower=True),
-                " as at ",
-                m.fig("month", "month"),
-                " in the store.",
-            ),
-        )
     out: list[tuple[str, Sentence | None]] = []
-    for name in KINDS[kind].narrative:
+    names = KINDS[kind].narrative
+    if measure.get("ytd") is None and not measure.get("table"):
+        # no year to date: the month's figure, and what will be compared when it can be
+        out = [("headline", s) for s in no_comparison_sentences(m)]
+        if measure.get("month_value") is None:
+            return tuple(s for _, s in out if s is not None)
+        names = tuple(name for name in names if name in _WITHOUT_YEAR_TO_DATE)
+    for name in names:
         topic, sentences = TOPICS[name]
         if name == "seasonal" and m.rolling:
             continue  # a rolling year has no seasons of its own

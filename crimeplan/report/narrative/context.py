@@ -3,6 +3,8 @@ trough, year-on-year runs, highest or lowest since, monthly averages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from crimeplan.report.narrative.figures import Part, RepeatedFigure, Sentence, make_sentence
 from crimeplan.report.narrative.measure import MeasureView, join_parts, month_span
 
@@ -254,16 +256,32 @@ def extreme_since_sentences(m: MeasureView) -> list[Sentence | None]:
                         ").",
                     )
                 )
-            else:
+            elif not _said_by_yearly_run(m, fact, word):
                 out.append(
                     make_sentence(
                         *lead,
-                        " in the store, which begins in ",
+                        " since the figures begin, in ",
                         m.fig("text", "facts", i, "numbers", "first_year"),
                         ".",
                     )
                 )
     return out
+
+
+def _said_by_yearly_run(m: MeasureView, fact: dict[str, Any], word: str) -> bool:
+    """Whether the year-on-year run sentence already says it: a fall (rise) every year from
+    the first year of figures to this one makes this year the lowest (highest) of all."""
+    found = m.facts("yearly_run")
+    if not found:
+        return False
+    run = found[0][1]["numbers"]
+    period = fact.get("period") or [None]
+    return bool(
+        (run.get("years") or 0) >= MIN_YEARLY_RUN
+        and run.get("direction") == ("fall" if word == "lowest" else "rise")
+        and run.get("from_year") == fact["numbers"].get("first_year")
+        and run.get("to_year") == period[0]
+    )
 
 
 def monthly_average_sentence(m: MeasureView) -> Sentence | None:

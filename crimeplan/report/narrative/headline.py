@@ -92,10 +92,11 @@ def _poisson_verdict(m: MeasureView) -> Sentence | None:
         parts: list[Part] = [f"A {what} this large is unlikely to be chance alone", *interval]
         if times_fig is not None:
             parts += [
-                ", though the monthly figures vary about ",
+                ", though month to month the figures vary much more than chance alone would"
+                " (about ",
                 times_fig,
-                f" times more than chance would give, so the {what} may still lie within"
-                " the chart's natural variation",
+                f" times as much), so the {what} may still lie within the chart's natural"
+                " variation",
             ]
         return make_sentence(*parts, ".")
     parts = [f"The {what} is not more than chance alone would give", *interval]
@@ -104,9 +105,9 @@ def _poisson_verdict(m: MeasureView) -> Sentence | None:
         parts += [", so the level is stable"]
     if times_fig is not None:
         parts += [
-            "; the monthly figures vary about ",
+            "; month to month the figures vary much more than chance alone would (about ",
             times_fig,
-            " times more than chance would give",
+            " times as much)",
         ]
     return make_sentence(*parts, ".")
 
