@@ -286,8 +286,8 @@ class _Writer:
         body = [
             [
                 m.title,
-                numbers.value(m.baseline_ytd, m.unit),
-                numbers.value(m.ytd, m.unit),
+                numbers.value(m.baseline_ytd, m.unit, numbers.comparison_places(m)),
+                numbers.value(m.ytd, m.unit, numbers.comparison_places(m)),
                 numbers.change_with_interval(m),
                 numbers.signal(m),
                 _target(m),
@@ -332,7 +332,7 @@ class _Writer:
                 widths=[5.0, 3.0, 3.0, 4.0],
             )
         peers = m.peers
-        if peers:
+        if peers and panel.show_peers:
             unit = "Per cent" if peers.kind == "proportion" else "Per 1,000 people"
             body = [
                 [f.name, str(f.rank), f"{f.value:.2f}", f"{f.ci95[0]:.2f}–{f.ci95[1]:.2f}"]
@@ -387,9 +387,9 @@ class _Writer:
             [
                 m.title,
                 numbers.value(m.month_value, m.unit),
-                numbers.value(m.ytd, m.unit),
-                numbers.value(m.baseline_ytd, m.unit),
-                numbers.change(m.change, m.change_pct, m.unit),
+                numbers.value(m.ytd, m.unit, numbers.comparison_places(m)),
+                numbers.value(m.baseline_ytd, m.unit, numbers.comparison_places(m)),
+                numbers.change(m.change, m.change_pct, m.unit, numbers.comparison_places(m)),
                 _target(m),
                 pack.comparisons[m.id],
             ]

@@ -30,7 +30,7 @@ from crimeplan.report.narrative.notes import (
     quality_note,
     source_rows,
 )
-from crimeplan.report.narrative.peers import peer_statement
+from crimeplan.report.narrative.peers import peer_statement, same_peers_sentence
 from crimeplan.results.experiments import ExperimentResult
 from crimeplan.results.measure import MeasureResult
 from crimeplan.results.milestones import MilestoneLine, NextMeeting
@@ -60,6 +60,9 @@ class MeasurePanel:
     #: the caption words of the peer table and of the published table
     peer_caption: str = ""
     published_caption: str = ""
+    #: False when an earlier panel showed the same Most Similar Group table (a count and its
+    #: rate per 1,000 share one): the paragraph then points to it instead
+    show_peers: bool = True
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,7 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
             status, update_date, update_by, texts, flag = _latest(milestone, lines)
             paragraphs = numbering.paragraphs(texts)
             panels = tuple(
-                _panel(m, results, numbering, charts or {})
+                _panel(m, results, numbering, charts or {}, all_panels)
                 for m in measures
                 if m.id not in {p.measure.id for p in all_panels}
             )
@@ -336,10 +339,23 @@ def _panel(
     results: PackResults,
     numbering: _Numbering,
     charts: Mapping[str, str],
+    earlier: Sequence[MeasurePanel] = (),
 ) -> MeasurePanel:
     from crimeplan.report.charts import chart_alt_text
 
     sentences = measure_sentences(measure, results)
+    shown = next(
+        (
+            p.measure
+            for p in earlier
+            if measure.peers is not None and p.show_peers and p.measure.peers == measure.peers
+        ),
+        None,
+    )
+    if shown is not None:
+        sentences = tuple(s for s in sentences if s.topic != "peers") + (
+            same_peers_sentence(shown.title),
+        )
     topics: dict[str, list[str]] = {}
     for sentence in sentences:
         topics.setdefault(sentence.topic, []).append(sentence.text)
@@ -352,6 +368,7 @@ def _panel(
         by_area=results.by_area.get(measure.id, ()),
         peer_caption=peer_caption(measure),
         published_caption=published_caption(measure),
+        show_peers=shown is None,
     )
 
 

@@ -169,6 +169,12 @@ def run_sentence(m: MeasureView) -> Sentence | None:
     return make_sentence(*parts, ".")
 
 
+#: A seasonal pattern is said when its peak month is at least this much above its trough
+#: (as a share of the average month) and the latest year peaked and bottomed in the same
+#: months: otherwise the averages describe no pattern a reader can plan on.
+MIN_SEASONAL_SWING = 0.1
+
+
 def seasonal_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("seasonal")
     if not found:
@@ -176,6 +182,11 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
     i, fact = found[0]
     period = fact.get("period") or []
     if len(period) != 2:
+        return None
+    n = fact["numbers"]
+    swing = (n.get("peak_index") or 0) - (n.get("trough_index") or 0)
+    held = n.get("latest_peak_matches") and n.get("latest_trough_matches")
+    if swing < MIN_SEASONAL_SWING or not held:
         return None
     years: list[Part]
     if period[0] == period[1]:
@@ -190,6 +201,9 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
             " it peaks",
         ]
         low = " and is lowest in "
+    latest: list[Part] = []
+    if period[0] != period[1]:
+        latest = [", as it did in ", m.fig("text", "facts", i, "numbers", "latest_year")]
     return make_sentence(
         *years,
         " in ",
@@ -201,7 +215,9 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
         m.fig("calendar_month", "facts", i, "numbers", "trough_month"),
         " (",
         m.fig(m.level_format, "facts", i, "numbers", "trough_average"),
-        ").",
+        ")",
+        *latest,
+        ".",
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crimeplan.codec import to_dict
-from crimeplan.report.narrative.figures import Part, Sentence, make_sentence
+from crimeplan.report.narrative.figures import Part, Sentence, lower_first, make_sentence
 from crimeplan.report.narrative.measure import MeasureView
 from crimeplan.stats.peers import PeerComparison
 
@@ -46,6 +48,18 @@ def peer_sentence(m: MeasureView) -> Sentence | None:
             " forces)",
         ]
     return make_sentence(*parts, ": ", *statement(m), ".")
+
+
+def same_peers_sentence(title: str) -> Sentence:
+    """Said instead of a second, identical Most Similar Group comparison."""
+    return replace(
+        make_sentence(
+            "The comparison with the Most Similar Group is the one shown above for ",
+            lower_first(title),
+            ".",
+        ),
+        topic="peers",
+    )
 
 
 def statement(m: MeasureView) -> list[Part]:
