@@ -218,12 +218,11 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
             measures = tuple(by_id[m] for m in dict.fromkeys(measure_ids) if m in by_id)
             status, update_date, update_by, texts, flag = _latest(milestone, lines)
             paragraphs = numbering.paragraphs(texts)
-            panels = tuple(
-                _panel(m, results, numbering, charts or {}, all_panels)
-                for m in measures
-                if m.id not in {p.measure.id for p in all_panels}
-            )
-            all_panels += panels
+            start = len(all_panels)
+            for m in measures:
+                if m.id not in {p.measure.id for p in all_panels}:
+                    all_panels.append(_panel(m, results, numbering, charts or {}, all_panels))
+            panels = tuple(all_panels[start:])
             views.append(
                 MilestoneView(
                     id=milestone.id,

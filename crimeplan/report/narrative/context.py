@@ -203,7 +203,7 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
         low = " and is lowest in "
     latest: list[Part] = []
     if period[0] != period[1]:
-        latest = [", as it did in ", m.fig("text", "facts", i, "numbers", "latest_year")]
+        latest = [", and ", m.fig("text", "facts", i, "numbers", "latest_year"), " followed it"]
     return make_sentence(
         *years,
         " in ",
