@@ -445,7 +445,7 @@ def _estimate_line(label: str, estimate: Estimate) -> str:
     if estimate.z is not None and estimate.p_value is not None:
         text += f", z = {estimate.z:.2f}, p = {estimate.p_value:.3f}"
     low, high = estimate.ci95
-    return text + f"; 95 % interval {low:+,.1f} to {high:+,.1f})"
+    return text + f"; 95% interval {low:+,.1f} to {high:+,.1f})"
 
 
 def render_table(report: dict[str, Any], result: DiD) -> str:
@@ -480,7 +480,7 @@ def render_table(report: dict[str, Any], result: DiD) -> str:
         low, high = result.ratio_ci95
         lines.append(
             f"Rate ratio (treatment after/before ÷ control after/before): {result.ratio:.3f} "
-            f"(95 % interval {low:.3f} to {high:.3f})"
+            f"(95% interval {low:.3f} to {high:.3f})"
         )
     lines += [f"Note: {note}" for note in report["notes"]]
     return buffer.getvalue() + "\n".join(lines) + "\n"
