@@ -373,7 +373,8 @@ class _Writer:
             return
         self._heading("Repeat callers and repeat victims", level=1)
         for r in self.pack.repeat_tables:
-            self._table(r.caption, list(r.header), [list(row) for row in r.rows], widths=[6.0, 3.0])
+            widths = [6.0, 3.0] if len(r.header) == 2 else [4.2, 2.0, 2.2, 3.2, 2.0, 2.4]
+            self._table(r.caption, list(r.header), [list(row) for row in r.rows], widths=widths)
 
     def _measures(self) -> None:
         pack, results = self.pack, self.pack.results

@@ -283,9 +283,11 @@ def build_pack(results: PackResults, charts: Mapping[str, str] | None = None) ->
         data_to=month_label(results.as_at),
         year_to_date=month_span(*results.period.year_to_date),
         repeat_tables=tuple(
-            repeat_words.repeat_table(r)
+            table
             for r in (results.repeat_callers, results.repeat_victims)
             if r is not None
+            for table in (repeat_words.repeat_table(r), repeat_words.lpu_table(r))
+            if table is not None
         ),
         sources=tuple(source_rows(results.sources)),
     )
