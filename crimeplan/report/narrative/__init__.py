@@ -76,7 +76,7 @@ from crimeplan.report.narrative.figures import (
 from crimeplan.report.narrative.headline import count_headline, proportion_headline
 from crimeplan.report.narrative.measure import MeasureView
 from crimeplan.report.narrative.outlook import chart_sentences, target_and_forecast_sentences
-from crimeplan.report.narrative.peers import peer_sentence
+from crimeplan.report.narrative.peers import peer_sentence, peer_trend_sentence
 from crimeplan.report.narrative.published import missing_months_sentence, published_sentences
 from crimeplan.results.measure import MeasureResult, MeasuresResult
 
@@ -128,7 +128,7 @@ TOPICS: dict[str, tuple[str, Topic]] = {
     "yearly_run": ("context", _one(yearly_run_sentence)),
     "extreme_since": ("context", extreme_since_sentences),
     "monthly_average": ("context", _one(monthly_average_sentence)),
-    "peers": ("peers", _one(peer_sentence)),
+    "peers": ("peers", lambda m: [peer_sentence(m), peer_trend_sentence(m)]),
     "missing": ("peers", _one(missing_months_sentence)),
 }
 

@@ -115,6 +115,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "Wave": lambda x: _capital(wave(x)),
     "text": str,
     "lower": lower_first,
+    "p_value": numbers.p_value,
 }
 
 
