@@ -108,7 +108,8 @@ def generate_peers(crimes: CrimeData, surveys: SurveyData, rng: np.random.Genera
         denominators.append(denominator)
 
     for measure in v.PEER_MEASURES:
-        add(v.FORCE, measure, *home[measure])
+        if measure in home:  # confidence is drawn below, for the force and its peers alike
+            add(v.FORCE, measure, *home[measure])
     years = (np.arange(N_MONTHS) - index_of(2012, 4)) / 12
     for peer, force in enumerate(v.PEER_FORCES):
         scale = PEER_POPULATION[peer] / home_population * PEER_CRIME_RATE[peer]

@@ -97,7 +97,7 @@ def figure(sentences: tuple[Sentence, ...], text: str) -> Figure:
 def test_every_number_of_every_measure_is_in_the_results(
     results: MeasuresResult, results_json: dict[str, Any]
 ) -> None:
-    assert len(results.measures) == 28
+    assert len(results.measures) == 29
     for measure in results.measures:
         sentences = measure_sentences(measure, results)
         assert sentences, measure.id
