@@ -166,8 +166,8 @@ def test_a_whole_period_with_displacement_and_a_measure(
     assert any("no displacement control" in note for note in notes)
     labels = [label for label, _ in table_rows(result)]
     assert (
-        "Change in the treatment areas' total less the control areas' (with the displacement areas' change)"
-        in labels
+        "Change in the treatment areas' total less the control areas' (with the displacement "
+        "areas' change)" in labels
     )
     assert (
         "Displacement areas (Druids Heath & Monyhull, Hall Green North, Highter's Heath, "

@@ -704,9 +704,7 @@ def test_no_data_is_one_sentence() -> None:
             ytd=None, month_value=None, baseline_ytd=None, change=None, change_pct=None, series=()
         )
     )
-    assert text == [
-        "There are no figures for robbery of business property as at April 2013."
-    ]
+    assert text == ["There are no figures for robbery of business property as at April 2013."]
 
 
 def test_missing_months_are_said() -> None:
