@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from crimeplan.cli import cli
@@ -20,7 +21,9 @@ from crimeplan.data.engine import Engine
 from crimeplan.data.store import Store
 from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import load_plan
+from crimeplan.report.html import render_html
 from crimeplan.report.narrative import figures_check, measure_sentences, paragraphs
+from crimeplan.report.pack import build_pack
 from crimeplan.results.measure import (
     Comparison,
     MeasureResult,
@@ -158,3 +161,21 @@ def test_real_police_uk_files_with_an_incomplete_baseline(twelve_months: tuple[P
     assert any(t.startswith("On the control chart October 2022 is") for t in text)
     every = " ".join(s.text for p in said.values() for s in p)
     assert "store" not in every and "There are no figures for total recorded crime (" not in every
+
+
+@pytest.mark.realdata
+def test_the_real_data_pack_reads_plainly(twelve_months: tuple[Path, Path]) -> None:
+    from tests.report.test_plain_english import HEX_ID, ISO_DATE, PATH, SOFTWARE
+
+    store_path, plan_path = twelve_months
+    with Store.open(store_path, create=False) as store, Engine.of_store(store) as engine:
+        results = evaluate_pack(load_plan(plan_path), engine, date(2022, 10, 1))
+    soup = BeautifulSoup(render_html(build_pack(results)), "html.parser")
+    for tag in soup(["style", "script"]):
+        tag.decompose()
+    text = soup.get_text("\n")
+    assert "recorded in October 2022." in text
+    for pattern in (ISO_DATE, HEX_ID, PATH, SOFTWARE):
+        assert not pattern.findall(text), pattern.findall(text)
+    # the police.uk data-quality note no longer quotes a Crime ID
+    assert "Crime ID appears in more than one month" in text
