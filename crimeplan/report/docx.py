@@ -387,7 +387,7 @@ class _Writer:
         body = [
             [
                 m.title,
-                numbers.value(m.month_value, m.unit),
+                numbers.value(m.month_value, m.unit, numbers.comparison_places(m)),
                 numbers.value(m.ytd, m.unit, numbers.comparison_places(m)),
                 numbers.value(m.baseline_ytd, m.unit, numbers.comparison_places(m)),
                 numbers.change(m.change, m.change_pct, m.unit, numbers.comparison_places(m)),

@@ -22,7 +22,7 @@ def _environment() -> Environment:
     env.filters["value"] = lambda m, attr="ytd": numbers.value(
         getattr(m, attr),
         m.unit,
-        numbers.comparison_places(m) if attr in ("ytd", "baseline_ytd") else 1,
+        numbers.comparison_places(m) if attr in ("month_value", "ytd", "baseline_ytd") else 1,
     )
     env.filters["change"] = lambda m: numbers.change(
         m.change, m.change_pct, m.unit, numbers.comparison_places(m)

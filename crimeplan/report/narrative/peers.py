@@ -31,6 +31,9 @@ def peer_sentence(m: MeasureView) -> Sentence | None:
             ", ",
         ]
     force = m.fig("text", "peers", "force")
+    if m.d.get("kind") == "survey":
+        # the force's own survey (its waves above) is not the one its peers share
+        parts += ["on the survey common to every force in the group, "]
     parts += [
         force,
         "'s " if kind == "proportion" else "'s rate of ",
