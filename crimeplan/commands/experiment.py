@@ -383,7 +383,10 @@ def _run_experiment(
 def render_experiment(result: ExperimentResult, as_at: date | None) -> str:
     """An experiment's table as the board pack shows it, its units, sentence and notes."""
     when = f", as at {format_month(as_at)}" if as_at else ""
-    table = Table(title=f"Experiment {result.id}: {result.title}{when}", title_justify="left")
+    # an experiment given on the command line has the id "experiment": no "Experiment
+    # experiment" heading
+    name = "Experiment" if result.id == "experiment" else f"Experiment {result.id}"
+    table = Table(title=f"{name}: {result.title}{when}", title_justify="left")
     table.add_column("")
     table.add_column("Result")
     for label, text in experiment_words.table_rows(result):
@@ -443,7 +446,7 @@ def _estimate_line(label: str, estimate: Estimate) -> str:
     if estimate.z is not None and estimate.p_value is not None:
         text += f", z = {estimate.z:.2f}, p = {estimate.p_value:.3f}"
     low, high = estimate.ci95
-    return text + f"; 95 % interval {low:+,.1f} to {high:+,.1f})"
+    return text + f"; 95% interval {low:+,.1f} to {high:+,.1f})"
 
 
 def render_table(report: dict[str, Any], result: DiD) -> str:
@@ -478,7 +481,7 @@ def render_table(report: dict[str, Any], result: DiD) -> str:
         low, high = result.ratio_ci95
         lines.append(
             f"Rate ratio (treatment after/before ÷ control after/before): {result.ratio:.3f} "
-            f"(95 % interval {low:.3f} to {high:.3f})"
+            f"(95% interval {low:.3f} to {high:.3f})"
         )
     lines += [f"Note: {note}" for note in report["notes"]]
     return buffer.getvalue() + "\n".join(lines) + "\n"

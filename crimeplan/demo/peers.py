@@ -41,6 +41,15 @@ PEER_SATISFACTION = {
     2012: (0.859, 0.864, 0.868, 0.873, 0.876, 0.878, 0.879),
 }
 
+#: Confidence in the police, as a survey common to every force would give it (the Crime
+#: Survey for England and Wales by force area), by month: the force's level and the peers'
+#: (offsets from it), all falling a little each year (seed paragraph 7: "deteriorated
+#: nationally and the Force remains in the same position compared to its Most Similar
+#: Group"). Drawn from a generator of its own, so the other demo figures are unchanged.
+CONFIDENCE_SEED, CONFIDENCE_RESPONDENTS = 7, 500
+CONFIDENCE_LEVEL, CONFIDENCE_FALL = 0.79, 0.012  # April 2012; a year
+PEER_CONFIDENCE = (0.035, -0.025, 0.012, 0.045, -0.032, 0.004, 0.022)
+
 BURGLARY = ("Burglary in a dwelling",)
 ROBBERY = ("Robbery of personal property", "Robbery of business property")
 VWI = tuple(o.offence for o in v.OFFENCES if o.offence_group == "Violence with injury")
@@ -99,7 +108,8 @@ def generate_peers(crimes: CrimeData, surveys: SurveyData, rng: np.random.Genera
         denominators.append(denominator)
 
     for measure in v.PEER_MEASURES:
-        add(v.FORCE, measure, *home[measure])
+        if measure in home:  # confidence is drawn below, for the force and its peers alike
+            add(v.FORCE, measure, *home[measure])
     years = (np.arange(N_MONTHS) - index_of(2012, 4)) / 12
     for peer, force in enumerate(v.PEER_FORCES):
         scale = PEER_POPULATION[peer] / home_population * PEER_CRIME_RATE[peer]
@@ -138,6 +148,13 @@ def generate_peers(crimes: CrimeData, surveys: SurveyData, rng: np.random.Genera
             satisfied.astype(np.float64),
             np.full(N_MONTHS, PEER_RESPONDENTS, dtype=np.float64),
         )
+
+    confidence = np.random.default_rng(CONFIDENCE_SEED)
+    n = np.full(N_MONTHS, CONFIDENCE_RESPONDENTS, dtype=np.int64)
+    for force, offset in ((v.FORCE, 0.0), *zip(v.PEER_FORCES, PEER_CONFIDENCE, strict=True)):
+        rate = CONFIDENCE_LEVEL + offset - CONFIDENCE_FALL * years
+        confident = confidence.binomial(n, np.clip(rate, 0, 1)).astype(np.float64)
+        add(force, "confidence", confident, n.astype(np.float64))
 
     size = N_MONTHS
     return pa.table(

@@ -254,4 +254,5 @@ PEER_MEASURES = (
     "burglary_dwelling_solved",
     "robbery_solved",
     "satisfaction_crime",
+    "confidence",
 )

@@ -56,6 +56,13 @@ def analyse(
         area=area,
         peers=_peer_figures(plan, engine, as_at) if area is None else {},
         peer_period=(format_month(first), format_month(as_at)),
+        peers_before=(
+            _peer_figures(plan, engine, add_months(as_at, -PEER_MONTHS)) if area is None else {}
+        ),
+        peer_period_before=(
+            format_month(add_months(first, -PEER_MONTHS)),
+            format_month(add_months(as_at, -PEER_MONTHS)),
+        ),
     )
     measures = {m.id: m for m in plan.measures}
     analysed = tuple(

@@ -47,6 +47,7 @@ from crimeplan.results.pack import (
     Paper,
     QualityCode,
     QualityNote,
+    RepeatArea,
     RepeatEntry,
     Repeats,
 )
@@ -254,6 +255,7 @@ def repeats(
     )
     records_n = int(summary["records"] or 0)
     repeat_records = int(summary["repeat_records"] or 0)
+    by_lpu = _repeats_by_lpu(engine, records, column)
     return Repeats(
         kind="callers" if source == "incidents" else "victims",
         period=period,
@@ -263,7 +265,48 @@ def repeats(
         repeat_records=repeat_records,
         repeat_share_pct=round(100 * repeat_records / records_n, 2) if records_n else None,
         top=tuple(RepeatEntry(id=str(r[column])[:12], count=int(r["n"])) for r in top),
+        by_lpu=by_lpu,
     )
+
+
+def _repeats_by_lpu(engine: Engine, records: ibis.Table, column: str) -> tuple[RepeatArea, ...]:
+    """Repeat demand within each local policing unit, in one grouped query: the records'
+    small areas to their LPU (each small area once, so no record is counted twice)."""
+    areas = engine.table("areas")
+    lpus = areas.filter(areas.lpu.notnull()).group_by("small_area").aggregate(lpu=areas.lpu.min())
+    located = records.join(lpus, records.small_area == lpus.small_area)
+    per_person = located.group_by(["lpu", column]).aggregate(n=located.count())
+    rows = (
+        per_person.group_by("lpu")
+        .aggregate(
+            people=per_person.count(),
+            records=per_person.n.sum(),
+            repeat_people=engine.count_where(per_person, per_person.n >= 2),
+            repeat_records=per_person.n.sum(where=per_person.n >= 2),
+            top_count=per_person.n.max(),
+        )
+        .order_by("lpu")
+        .to_pyarrow()
+        .to_pylist()
+    )
+    out = []
+    for row in rows:
+        records_n = int(row["records"] or 0)
+        repeat_records = int(row["repeat_records"] or 0)
+        out.append(
+            RepeatArea(
+                area=str(row["lpu"]),
+                people=int(row["people"]),
+                records=records_n,
+                repeat_people=int(row["repeat_people"] or 0),
+                repeat_records=repeat_records,
+                repeat_share_pct=(
+                    round(100 * repeat_records / records_n, 2) if records_n else None
+                ),
+                top_count=int(row["top_count"] or 0),
+            )
+        )
+    return tuple(out)
 
 
 # -- data quality ------------------------------------------------------------------------------

@@ -90,9 +90,16 @@ def point_name(point: SeriesPoint) -> str:
 
 
 def _span(measure: MeasureResult) -> str:
-    """``Monthly, April 2011 to March 2013`` or ``By survey wave, wave 26 to wave 33``."""
+    """``Monthly, April 2011 to March 2013``, ``By survey wave, wave 26 to wave 33`` or, for a
+    rolling year, ``Rolling 12 months to each month, April 2010 to April 2013``."""
     first, last = point_name(measure.series[0]), point_name(measure.series[-1])
-    return f"{'By survey wave' if by_wave(measure) else 'Monthly'}, {first} to {last}"
+    if by_wave(measure):
+        what = "By survey wave"
+    elif measure.comparison.basis == "rolling_12":
+        what = "Rolling 12 months to each month"
+    else:
+        what = "Monthly"
+    return f"{what}, {first} to {last}"
 
 
 def _data(rows: list[dict[str, Any]]) -> alt.Data:
@@ -360,7 +367,13 @@ def chart_alt_text(measure: MeasureResult) -> str:
         return f"Chart of {measure.title}: no monthly values."
     first, last = point_name(measure.series[0]), point_name(measure.series[-1])
     kind = "XmR (statistical process control) chart" if spc is not None else "Line chart"
-    how = "by survey wave" if by_wave(measure) else "monthly"
+    how = (
+        "by survey wave"
+        if by_wave(measure)
+        else "rolling 12 months to each month"
+        if measure.comparison.basis == "rolling_12"
+        else "monthly"
+    )
     unit_word = "wave" if by_wave(measure) else "month"
     text = [f"{kind} of {measure.title}, {how} from {first} to {last}."]
     if present:

@@ -177,7 +177,7 @@ class _Writer:
         properties.title = pack.title
         properties.subject = pack.plan_title
         properties.author = "crimeplan"
-        properties.comments = f"{pack.board}; data as at {pack.as_at}"
+        properties.comments = f"{pack.board}; data to the end of {pack.data_to}"
 
     def _page_setup(self) -> None:
         section = self.doc.sections[0]
@@ -271,10 +271,9 @@ class _Writer:
             d = pack.board_date
             self._para(f"{d.day} {d.strftime('%B %Y')}")
         self._para(pack.title, style="Title")
-        results = pack.results
         self._para(
             f"{pack.plan_title} · {pack.force} · data to the end of "
-            f"{results.period.year_to_date[1]} (as at {pack.as_at_label})",
+            f"{pack.data_to} (as at {pack.as_at_label})",
             style="Updated",
         )
         if pack.banner:
@@ -367,8 +366,8 @@ class _Writer:
         body = [
             [
                 m.title,
-                numbers.value(m.baseline_ytd, m.unit),
-                numbers.value(m.ytd, m.unit),
+                numbers.value(m.baseline_ytd, m.unit, numbers.comparison_places(m)),
+                numbers.value(m.ytd, m.unit, numbers.comparison_places(m)),
                 numbers.change_with_interval(m),
                 numbers.signal(m),
                 _target(m),
@@ -516,7 +515,7 @@ class _Writer:
                 widths=[5.0, 3.0, 3.0, 4.0],
             )
         peers = m.peers
-        if peers:
+        if peers and panel.show_peers:
             unit = "Per cent" if peers.kind == "proportion" else "Per 1,000 people"
             body = [
                 [f.name, str(f.rank), f"{f.value:.2f}", f"{f.ci95[0]:.2f}–{f.ci95[1]:.2f}"]
@@ -569,45 +568,28 @@ class _Writer:
             )
 
     def _repeats(self) -> None:
-        pack = self.pack
-        present = [r for r in (pack.repeat_callers, pack.repeat_victims) if r is not None]
-        if not present:
+        if not self.pack.repeat_tables:
             return
         self._heading("Repeat callers and repeat victims", level=1)
-        for r in present:
-            noun = "calls" if r.kind == "callers" else "crimes"
-            verb = "called" if r.kind == "callers" else "were victims"
-            caption = (
-                f"The highest repeat {r.kind}, {r.period[0]} to {r.period[1]}: "
-                f"{r.repeat_people:,} of {r.people:,} {r.kind} {verb} more than once, "
-                f"{r.repeat_records:,} of {r.records:,} {noun} (pseudonymised ids)"
-            )
-            self._table(
-                caption,
-                [
-                    "Caller (pseudonym)" if r.kind == "callers" else "Victim (pseudonym)",
-                    noun.capitalize(),
-                ],
-                [[entry.id, f"{entry.count:,}"] for entry in r.top],
-                widths=[6.0, 3.0],
-            )
+        for r in self.pack.repeat_tables:
+            widths = [6.0, 3.0] if len(r.header) == 2 else [4.2, 2.0, 2.2, 3.2, 2.0, 2.4]
+            self._table(r.caption, list(r.header), [list(row) for row in r.rows], widths=widths)
 
     def _measures(self) -> None:
         pack, results = self.pack, self.pack.results
         self._heading(f"All measures as at {pack.as_at_label}", level=1)
         caption = (
-            f"Year to date ({results.period.year_to_date[0]} to {results.period.year_to_date[1]}) "
-            "against the "
-            f"same months of {results.baseline_label}, unless the comparison says otherwise"
+            f"Year to date ({pack.year_to_date}) against the same months of "
+            f"{results.baseline_label}, unless the comparison says otherwise"
         )
         header = ["Measure", "Month", "Year to date", "Baseline", "Change", "Target", "Compared"]
         body = [
             [
                 m.title,
-                numbers.value(m.month_value, m.unit),
-                numbers.value(m.ytd, m.unit),
-                numbers.value(m.baseline_ytd, m.unit),
-                numbers.change(m.change, m.change_pct, m.unit),
+                numbers.value(m.month_value, m.unit, numbers.comparison_places(m)),
+                numbers.value(m.ytd, m.unit, numbers.comparison_places(m)),
+                numbers.value(m.baseline_ytd, m.unit, numbers.comparison_places(m)),
+                numbers.change(m.change, m.change_pct, m.unit, numbers.comparison_places(m)),
                 _target(m),
                 pack.comparisons[m.id],
             ]
@@ -653,32 +635,15 @@ class _Writer:
                 paragraph.runs[0].bold = True
 
     def _data_used(self) -> None:
-        results = self.pack.results
         self._heading("Data used", level=1)
         for note in (*self.pack.data_notes, *self.pack.data_quality):
             self._para(note, style="List Bullet")
-        body = []
-        for s in results.sources:
-            months = s.first_month or ""
-            if s.last_month and s.last_month != s.first_month:
-                months += f" to {s.last_month}"
-            body.append(
-                [
-                    s.name,
-                    s.source + (f" ({s.note})" if s.note else ""),
-                    f"{s.rows:,}",
-                    months,
-                    s.imported_on,
-                    s.sha256[:16],
-                ]
-            )
-        header = ["File", "Source", "Rows", "Months", "Imported", "sha256"]
-        self._table(
-            "Imported files", header, body, widths=[3.4, 3.4, 1.4, 2.5, 1.9, 4.0], numeric_from=2
-        )
+        body = [list(row) for row in self.pack.sources]
+        header = ["Source", "Files", "Rows", "Months"]
+        self._table("Data sources", header, body, widths=[7.6, 1.6, 2.4, 4.6], numeric_from=1)
         self._para(
-            f"Produced by crimeplan from the plan “{self.pack.plan_title}” and the store, as at "
-            f"{self.pack.as_at}.",
+            f"Produced by crimeplan from the plan “{self.pack.plan_title}”, with data to the "
+            f"end of {self.pack.data_to}.",
             style="Updated",
         )
 
@@ -703,7 +668,7 @@ class _Writer:
         table.autofit = False
         if narrow:
             _cell_margins(table, CELL_MARGIN)
-        last_text = len(header) - 1 if header[-1] in ("Compared", "sha256", "SPC") else None
+        last_text = len(header) - 1 if header[-1] in ("Compared", "Months", "SPC") else None
         for r, values in enumerate([header, *body]):
             row = table.rows[r]
             _row_properties(row._tr, header=r == 0)

@@ -26,8 +26,14 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         loader=FunctionLoader(template_text),
     )
-    env.filters["value"] = lambda m, attr="ytd": numbers.value(getattr(m, attr), m.unit)
-    env.filters["change"] = lambda m: numbers.change(m.change, m.change_pct, m.unit)
+    env.filters["value"] = lambda m, attr="ytd": numbers.value(
+        getattr(m, attr),
+        m.unit,
+        numbers.comparison_places(m) if attr in ("month_value", "ytd", "baseline_ytd") else 1,
+    )
+    env.filters["change"] = lambda m: numbers.change(
+        m.change, m.change_pct, m.unit, numbers.comparison_places(m)
+    )
     env.filters["target"] = lambda m: numbers.target(
         m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
     )

@@ -23,13 +23,16 @@ from crimeplan.report.narrative import Sentence, measure_sentences
 from crimeplan.report.narrative import commentary as commentary_words
 from crimeplan.report.narrative import experiments as experiment_words
 from crimeplan.report.narrative import milestones as milestone_words
+from crimeplan.report.narrative import repeats as repeat_words
+from crimeplan.report.narrative.dates import long_date, month_label, month_span
 from crimeplan.report.narrative.notes import (
     comparison_text,
     data_note,
     measure_note,
     quality_note,
+    source_rows,
 )
-from crimeplan.report.narrative.peers import peer_statement
+from crimeplan.report.narrative.peers import peer_statement, same_peers_sentence
 from crimeplan.report.narrative.position import (
     ONE_LINES_LEAD,
     action_text,
@@ -71,6 +74,9 @@ class MeasurePanel:
     #: course") and its action, for the exceptions in the body
     status_text: str | None = None
     action_text: str | None = None
+    #: False when an earlier panel showed the same Most Similar Group table (a count and its
+    #: rate per 1,000 share one): the paragraph then points to it instead
+    show_peers: bool = True
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ class MilestoneView:
     paragraphs: tuple[Paragraph, ...]
     measures: tuple[MeasureResult, ...]
     grouped: tuple[tuple[str, str], ...] = ()  # (id, title) of milestones reported with it
-    flag: str | None = None  # "overdue since 2013-07-09", "due: received 2013-05-01", …
+    flag: str | None = None  # "overdue since 9 July 2013", "due at this meeting and received …"
     panels: tuple[MeasurePanel, ...] = ()
     #: one line each for the measures that are not exceptions (their panels: the appendix)
     lines: tuple[str, ...] = ()
@@ -130,7 +136,7 @@ class BoardPack:
     plan_title: str
     force: str
     as_at: str
-    as_at_label: str  # "1st May 2013": the day after the last month of data
+    as_at_label: str  # "1 May 2013": the day after the last month of data
     purpose: tuple[Paragraph, ...]
     background: tuple[Paragraph, ...]
     objectives: tuple[ObjectiveView, ...]
@@ -164,15 +170,17 @@ class BoardPack:
     analyst_notes: tuple[str, ...] = ()
     #: every measure in full in the body (``--full``), no appendix
     full: bool = False
+    #: the last month of data and the year to date, in words: "April 2013", "April to June 2013"
+    data_to: str = ""
+    year_to_date: str = ""
+    #: the repeat callers' and victims' tables (numbered, never their pseudonyms)
+    repeat_tables: tuple[repeat_words.RepeatTable, ...] = ()
+    #: the "Data used" table: (source, files, rows, months)
+    sources: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def targets(self) -> tuple[MeasureResult, ...]:
         return tuple(m for o in self.objectives for m in o.position)
-
-
-def ordinal(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
 
 
 def lead_line(milestone: MilestoneOutline) -> str:
@@ -264,14 +272,13 @@ def build_pack(
             )
             placed = {p.measure.id for p in all_panels} | {m.id for m in deferred}
             fresh = [m for m in measures if m.id not in placed]
-            panels = tuple(
-                _panel(m, results, numbering, charts or {})
-                for m in fresh
-                if full or is_exception(m)
-            )
+            start = len(all_panels)
+            for m in fresh:
+                if full or is_exception(m):
+                    all_panels.append(_panel(m, results, numbering, charts or {}, all_panels))
+            panels = tuple(all_panels[start:])
             others = [m for m in fresh if not (full or is_exception(m))]
             deferred += others
-            all_panels += panels
             views.append(
                 MilestoneView(
                     id=milestone.id,
@@ -298,7 +305,10 @@ def build_pack(
     financial = numbering.paragraphs(list(board.financial_implications))
     legal = numbering.paragraphs(list(board.legal_implications))
     recommendations = numbering.paragraphs(list(board.recommendations))
-    appendix = tuple(_panel(m, results, numbering, charts or {}) for m in deferred)
+    shown = list(all_panels)
+    for m in deferred:  # a peer table shown in the body is not shown again in the appendix
+        shown.append(_panel(m, results, numbering, charts or {}, shown))
+    appendix = tuple(shown[len(all_panels) :])
     return BoardPack(
         board=board.name,
         board_date=results.board_date,
@@ -307,7 +317,7 @@ def build_pack(
         plan_title=results.plan.title,
         force=results.plan.force,
         as_at=results.as_at,
-        as_at_label=f"{ordinal(day_after.day)} {day_after.strftime('%B %Y')}",
+        as_at_label=long_date(day_after),
         purpose=purpose,
         background=background,
         objectives=tuple(objectives),
@@ -344,6 +354,16 @@ def build_pack(
         appendix=appendix,
         analyst_notes=tuple(missing_action_notes(results)),
         full=full,
+        data_to=month_label(results.as_at),
+        year_to_date=month_span(*results.period.year_to_date),
+        repeat_tables=tuple(
+            table
+            for r in (results.repeat_callers, results.repeat_victims)
+            if r is not None
+            for table in (repeat_words.repeat_table(r), repeat_words.lpu_table(r))
+            if table is not None
+        ),
+        sources=tuple(source_rows(results.sources)),
     )
 
 
@@ -394,10 +414,23 @@ def _panel(
     results: PackResults,
     numbering: _Numbering,
     charts: Mapping[str, str],
+    earlier: Sequence[MeasurePanel] = (),
 ) -> MeasurePanel:
     from crimeplan.report.charts import chart_alt_text
 
     sentences = measure_sentences(measure, results)
+    shown = next(
+        (
+            p.measure
+            for p in earlier
+            if measure.peers is not None and p.show_peers and p.measure.peers == measure.peers
+        ),
+        None,
+    )
+    if shown is not None:
+        sentences = tuple(s for s in sentences if s.topic != "peers") + (
+            same_peers_sentence(shown.title),
+        )
     topics: dict[str, list[str]] = {}
     for sentence in sentences:
         topics.setdefault(sentence.topic, []).append(sentence.text)
@@ -412,6 +445,7 @@ def _panel(
         published_caption=published_caption(measure),
         status_text=status_sentence(measure.status),
         action_text=action_text(measure.action) if measure.action else None,
+        show_peers=shown is None,
     )
 
 
@@ -421,7 +455,7 @@ def peer_caption(measure: MeasureResult) -> str:
     if peers is None or peers.period is None:
         return ""
     first, last = peers.period
-    return f"{measure.title}: {peer_statement(peers)} ({first} to {last})"
+    return f"{measure.title}: {peer_statement(peers)} ({month_span(first, last)})"
 
 
 def published_caption(measure: MeasureResult) -> str:

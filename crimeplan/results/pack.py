@@ -82,8 +82,24 @@ class RepeatEntry:
 
 
 @result
+class RepeatArea:
+    """Repeat demand in one local policing unit: a caller (or victim) counts as a repeat
+    within the unit when two or more of their calls (or crimes) are in it."""
+
+    area: str
+    people: int
+    records: int
+    repeat_people: int
+    repeat_records: int
+    repeat_share_pct: float | None
+    top_count: int  # the calls (or crimes) of the unit's highest repeat caller (or victim)
+
+
+@result
 class Repeats:
-    """The highest repeat callers (or victims) over a window: pseudonymised ids and counts."""
+    """The highest repeat callers (or victims) over a window: pseudonymised ids and counts,
+    and the same by local policing unit (seed paragraph 67: a repeat-caller process trialled
+    on two LPUs)."""
 
     kind: Literal["callers", "victims"]
     period: tuple[str, str]
@@ -93,6 +109,7 @@ class Repeats:
     repeat_records: int  # their calls or crimes
     repeat_share_pct: float | None
     top: tuple[RepeatEntry, ...] = ()
+    by_lpu: tuple[RepeatArea, ...] = ()
 
 
 @result

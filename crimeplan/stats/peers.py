@@ -73,6 +73,32 @@ class PeerValue:
 
 
 @result
+class PeerTrend:
+    """The force's change against its Most Similar Group's over a year: the 12 months
+    compared (``period``) against the 12 before (``period_before``).
+
+    ``change`` and ``group_change`` are per cent changes of the rate (counts) or changes in
+    points (proportions); ``difference`` is the force's less the group's, in the same unit.
+    The test: counts, the log ratio of the two rate ratios with its Poisson standard error
+    sqrt(1/a + 1/b + 1/c + 1/d) (a z test of the interaction in a 2 x 2 table of counts,
+    Altman & Bland, BMJ 2003;326:219); proportions, the difference of the two changes in
+    points with the binomial standard errors of the four proportions. ``p_value`` is
+    two-sided; ``more_than_chance`` is p < 0.05.
+    """
+
+    period_before: tuple[str, str] | None
+    value_before: float
+    group_value_before: float
+    rank_before: int
+    n_forces_before: int
+    change: float
+    group_change: float
+    difference: float
+    p_value: float
+    more_than_chance: bool
+
+
+@result
 class PeerComparison:
     """The force against its MSG: values, MSG average, rank, funnel limits and verdicts.
 
@@ -99,6 +125,7 @@ class PeerComparison:
     verdict_998: Verdict
     equal_to_group: bool
     period: tuple[str, str] | None = None
+    trend: PeerTrend | None = None
 
     def rounded(self) -> PeerComparison:
         """The comparison as the results keep it: values and limits to three places."""
@@ -181,6 +208,63 @@ def peer_comparison(
         verdict_95=verdicts["95"],
         verdict_998=verdicts["99.8"],
         equal_to_group=verdicts["95"] == "within",
+    )
+
+
+def peer_trend(now: PeerComparison, before: PeerComparison) -> PeerTrend:
+    """The force's change from ``before`` to ``now`` against its group's (see
+    ``PeerTrend``). Both comparisons are of the same force, kind and group."""
+    own_now = next(f for f in now.forces if f.name == now.force)
+    own_before = next(f for f in before.forces if f.name == before.force)
+    group_now = [f for f in now.forces if now.group_includes_force or f.name != now.force]
+    group_before = [
+        f for f in before.forces if before.group_includes_force or f.name != before.force
+    ]
+    g1 = sum(f.numerator for f in group_now), sum(f.denominator for f in group_now)
+    g0 = sum(f.numerator for f in group_before), sum(f.denominator for f in group_before)
+    if now.kind == "count":
+        change = 100 * (now.value / before.value - 1) if before.value else 0.0
+        group_change = (
+            100 * (now.group_value / before.group_value - 1) if before.group_value else 0.0
+        )
+        counts = (own_now.numerator, own_before.numerator, g1[0], g0[0])
+        if min(counts) > 0:
+            log_ratio = math.log(
+                (own_now.numerator / own_now.denominator)
+                / (own_before.numerator / own_before.denominator)
+                / ((g1[0] / g1[1]) / (g0[0] / g0[1]))
+            )
+            se = math.sqrt(sum(1 / c for c in counts))
+            p_value = float(2 * stats.norm.sf(abs(log_ratio) / se))
+        else:
+            p_value = 1.0
+    else:
+        change = now.value - before.value
+        group_change = now.group_value - before.group_value
+        variance = sum(
+            (x / n) * (1 - x / n) / n
+            for x, n in (
+                (own_now.numerator, own_now.denominator),
+                (own_before.numerator, own_before.denominator),
+                g1,
+                g0,
+            )
+            if n
+        )
+        difference_pts = change - group_change
+        se = 100 * math.sqrt(variance)
+        p_value = float(2 * stats.norm.sf(abs(difference_pts) / se)) if se else 1.0
+    return PeerTrend(
+        period_before=before.period,
+        value_before=round(before.value, 3),
+        group_value_before=round(before.group_value, 3),
+        rank_before=before.rank,
+        n_forces_before=before.n_forces,
+        change=round(change, 2),
+        group_change=round(group_change, 2),
+        difference=round(change - group_change, 2),
+        p_value=round(p_value, 4),
+        more_than_chance=p_value < 0.05,
     )
 
 

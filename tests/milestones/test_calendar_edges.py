@@ -16,8 +16,8 @@ def test_without_a_date_an_old_calendar_gives_its_last_meeting(builtin_plan: Pla
     listing = milestone_listing(builtin_plan, [], today=date(2026, 11, 26))
     assert listing.meeting == date(2014, 3, 11)
     assert listing_note(listing.notes[0]) == (
-        "The plan's board calendar ends on 2014-03-11, before today (2026-11-26); showing its "
-        "last meeting."
+        "The plan's board calendar ends on 11 March 2014, before today (26 November 2026); "
+        "showing its last meeting."
     )
 
 

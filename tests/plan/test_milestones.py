@@ -294,7 +294,7 @@ def test_due_fields_at_one_meeting(meetings: list[date]) -> None:
         "next_due_meeting": "2013-10-08",
         "state": "not due",
     }
-    assert flag(s) == "not due (next 2013-10-08)"
+    assert flag(s) == "not due until 8 October 2013"
 
 
 def test_a_missed_quarter_is_overdue_at_the_next_meeting(meetings: list[date]) -> None:
@@ -303,7 +303,7 @@ def test_a_missed_quarter_is_overdue_at_the_next_meeting(meetings: list[date]) -
     assert (at_due.due, at_due.overdue, at_due.overdue_since) == (True, True, D("2013-07-09"))
     next_meeting = status_at(m, [], D("2013-09-10"), meetings)
     assert (next_meeting.due, next_meeting.overdue) == (False, True)
-    assert flag(next_meeting) == "overdue since 2013-07-09"
+    assert flag(next_meeting) == "overdue since 9 July 2013"
     # still owed at the next quarter's meeting, since the same meeting
     assert status_at(m, [], D("2013-10-08"), meetings).overdue_since == D("2013-07-09")
 
@@ -336,7 +336,7 @@ def test_before_the_meeting_a_missing_update_is_awaited_not_overdue(
         True,
         "awaited",
         False,
-        "due: awaited",
+        "due at this meeting and not yet received",
     )
     assert status_at(m, [], D("2013-07-09"), meetings, as_of=D("2013-07-09")).state == "overdue"
     in_time = status_at(
@@ -443,7 +443,7 @@ def test_listing_of_the_built_in_plan_at_the_first_meeting(plan: Plan) -> None:
     assert not listing.overdue
     assert {s for k, s in states.items() if k not in ("B1", "E1", "H4")} == {"received"}
     notes = tuple(listing_note(note) for note in listing.notes)
-    assert notes == ("The next board meeting on or after today (2013-05-14).",)
+    assert notes == ("The next board meeting on or after today (14 May 2013).",)
 
 
 def test_reported_with_milestones_share_updates(plan: Plan) -> None:
@@ -463,8 +463,8 @@ def test_listing_notes_a_date_between_meetings_and_unknown_milestones(plan: Plan
     assert listing.meeting == D("2013-07-09")
     assert listing.unknown_milestones == ("Z9",)
     assert tuple(listing_note(note) for note in listing.notes) == (
-        "2013-07-01 is not a board meeting date; showing the next meeting, 2013-07-09.",
-        "The store holds 1 update for milestones this plan does not have: Z9.",
+        "1 July 2013 is not a board meeting date; showing the next meeting, 9 July 2013.",
+        "There is 1 recorded update for milestones this plan does not have: Z9.",
     )
     assert summary(listing).startswith(
         "Due at this meeting: 25 (received 0, awaited 0, overdue 25). Overdue in all: 25 (B2,"

@@ -297,7 +297,7 @@ def test_milestones_table(year_store: Path) -> None:
     result = run("milestones", "--plan", PLAN, "--store", str(year_store), "--due-at",
                  "2013-07-09")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "OVERDUE SINCE 2013-07-09" in result.output
+    assert "OVERDUE SINCE 9 JULY 2013" in " ".join(result.output.split())
     assert "Overdue in all: 20 (B3, B4, D1," in " ".join(result.output.split())
     assert "Due at this meeting: 25 (received 5, awaited 0, overdue 20)." in " ".join(
         result.output.split()

@@ -40,7 +40,7 @@ def test_front_matter(soup: BeautifulSoup) -> None:
     assert "STRATEGIC POLICING AND CRIME BOARD".lower() in text.lower()
     assert "AGENDA ITEM 5" in text
     assert "14 May 2013" in text  # the first board meeting after April 2013
-    assert "as at 1st May 2013" in text
+    assert "as at 1 May 2013" in text
 
 
 def test_every_objective_and_milestone(soup: BeautifulSoup) -> None:

@@ -97,7 +97,7 @@ def figure(sentences: tuple[Sentence, ...], text: str) -> Figure:
 def test_every_number_of_every_measure_is_in_the_results(
     results: MeasuresResult, results_json: dict[str, Any]
 ) -> None:
-    assert len(results.measures) == 28
+    assert len(results.measures) == 29
     for measure in results.measures:
         sentences = measure_sentences(measure, results)
         assert sentences, measure.id
@@ -377,11 +377,12 @@ def test_tss_share_against_a_year_earlier(results: MeasuresResult, demo_store: A
         f"Theft from shops and stalls made up {100 * x1 / n1:.0f}% of business crime in April "
         f"2013, against {100 * x2 / n2:.0f}% in April 2012." in text
     )
-    assert f"{100 * x1 / n1 - 100 * x2 / n2:.1f} points above April 2012" in text
+    # printed as whole percentages, the difference is too: 43% against 34% is 9 points
+    assert f"{100 * x1 / n1 - 100 * x2 / n2:.0f} points above April 2012" in text
     assert "more than chance." in text
 
 
-def test_non_crime_hate_incidents_highest_in_the_store(
+def test_non_crime_hate_incidents_highest_since_the_figures_begin(
     results: MeasuresResult, demo_store: Any
 ) -> None:
     # By SQL, the complete financial years: 415, 450, 490 and 530 from 2009/10 to 2012/13
@@ -396,13 +397,11 @@ def test_non_crime_hate_incidents_highest_in_the_store(
     assert by_year == sorted(set(by_year))  # risen every year
     text = paragraph(results, "non_crime_hate_incidents")
     assert (
-        f"The 2012/13 total, {by_year[-1]:,}, was the highest in the store, which begins in "
-        "2009/10." in text
-    )
-    assert (
         f"It has risen year on year since 2009/10, from {by_year[0]:,} to {by_year[-1]:,} "
         "in 2012/13" in text
     )
+    # a rise every year from the first: the highest of all, said once, by the run
+    assert "was the highest" not in text and "store" not in text
 
 
 def test_hate_crime_monthly_average_band(results: MeasuresResult, demo_store: Any) -> None:
@@ -722,14 +721,12 @@ def test_no_data_is_one_sentence() -> None:
             ytd=None, month_value=None, baseline_ytd=None, change=None, change_pct=None, series=()
         )
     )
-    assert text == [
-        "There are no figures for robbery of business property as at April 2013 in the store."
-    ]
+    assert text == ["There are no figures for robbery of business property as at April 2013."]
 
 
 def test_missing_months_are_said() -> None:
     text = _say(_count(months_missing=("2013-04",)))
-    assert text[-1] == "The store has no figures for April 2013."
+    assert text[-1] == "There are no figures for April 2013."
 
 
 def test_a_title_with_digits_is_a_figure() -> None:

@@ -19,7 +19,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from crimeplan.codec import to_dict
 from crimeplan.report.narrative.peers import peer_statement
-from crimeplan.stats.peers import Kind, PeerFigure, funnel_limits, peer_comparison
+from crimeplan.stats.peers import Kind, PeerFigure, funnel_limits, peer_comparison, peer_trend
 
 # Shaped like a Most Similar Group of large metropolitan forces (invented figures).
 MSG = {
@@ -350,3 +350,39 @@ def test_each_interval_holds_its_value_and_ranks_run_from_one(
     if result.verdict_95 == "within":
         assert result.verdict_998 == "within"
     assert not math.isnan(result.group_value)
+
+
+# -- the trend against the group ------------------------------------------------------------
+def test_peer_trend_of_counts_is_the_ratio_of_rate_ratios() -> None:
+    # By hand (Altman & Bland, BMJ 2003;326:219, "Interaction revisited: the difference
+    # between two estimates"): the force 100 -> 120 per 1,000 (+20%), its two peers together
+    # 2,000 -> 2,200 per 20,000 (+10%); log(1.2 / 1.1) = 0.08701, standard error
+    # sqrt(1/120 + 1/100 + 1/2200 + 1/2000) = 0.13888, z = 0.6265, two-sided p = 0.5310.
+    before = peer_comparison(
+        "F",
+        {"F": PeerFigure(100, 1000), "A": PeerFigure(900, 10000), "B": PeerFigure(1100, 10000)},
+        "count",
+    )
+    now = peer_comparison(
+        "F",
+        {"F": PeerFigure(120, 1000), "A": PeerFigure(1000, 10000), "B": PeerFigure(1200, 10000)},
+        "count",
+    )
+    trend = peer_trend(now, before)
+    assert (trend.change, trend.group_change, trend.difference) == (20.0, 10.0, 10.0)
+    assert trend.p_value == pytest.approx(0.5310, abs=1e-4)
+    assert not trend.more_than_chance
+    assert (trend.rank_before, trend.n_forces_before) == (2, 3)  # 0.11, 0.10, 0.09 per head
+
+
+def test_peer_trend_of_proportions_is_in_points() -> None:
+    # By hand: the force 60% -> 70% of 100 (+10 points), the peers 50% -> 52% of 1,000
+    # (+2 points); the difference, 8 points, over sqrt(sum p(1-p)/n) of the four
+    # proportions, 7.0708 points: z = 1.1314, two-sided p = 0.2579.
+    before = peer_comparison(
+        "F", {"F": PeerFigure(60, 100), "A": PeerFigure(500, 1000)}, "proportion"
+    )
+    now = peer_comparison("F", {"F": PeerFigure(70, 100), "A": PeerFigure(520, 1000)}, "proportion")
+    trend = peer_trend(now, before)
+    assert (trend.change, trend.group_change, trend.difference) == (10.0, 2.0, 8.0)
+    assert trend.p_value == pytest.approx(0.2579, abs=1e-4)

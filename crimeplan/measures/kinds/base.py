@@ -87,6 +87,9 @@ class Evaluation:
     counts: dict[str, MonthlyCounts] = field(default_factory=dict)
     peers: dict[str, dict[str, PeerFigure]] = field(default_factory=dict)
     peer_period: tuple[str, str] | None = None
+    #: the same for the 12 months before (the Most Similar Group trend)
+    peers_before: dict[str, dict[str, PeerFigure]] = field(default_factory=dict)
+    peer_period_before: tuple[str, str] | None = None
 
     @property
     def period_labels(self) -> tuple[tuple[str, str], tuple[str, str]]:

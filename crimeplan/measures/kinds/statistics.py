@@ -25,7 +25,7 @@ from crimeplan.results.statistics import (
 )
 from crimeplan.stats import facts as facts_
 from crimeplan.stats.forecast import Forecast, forecast_year_end
-from crimeplan.stats.peers import PeerComparison, peer_comparison
+from crimeplan.stats.peers import PeerComparison, peer_comparison, peer_trend
 from crimeplan.stats.significance import (
     OVERDISPERSION_THRESHOLD,
     newcombe_difference,
@@ -215,7 +215,16 @@ def peers(
     if not figures or ev.plan.force not in figures or len(figures) < 2:
         return None
     comparison = peer_comparison(ev.plan.force, figures, kind, per=measure.peer_per)
-    return replace(comparison.rounded(), period=ev.peer_period)
+    trend = None
+    before = ev.peers_before.get(measure.peer_measure or "")
+    # the trend compares like with like: the same forces in both years
+    if before and set(before) == set(figures):
+        earlier = replace(
+            peer_comparison(ev.plan.force, before, kind, per=measure.peer_per),
+            period=ev.peer_period_before,
+        )
+        trend = peer_trend(comparison, earlier)
+    return replace(comparison.rounded(), period=ev.peer_period, trend=trend)
 
 
 # -- facts ----------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from typing import Any
 
 from crimeplan.codec import to_dict
 from crimeplan.measures.kinds import KINDS
+from crimeplan.report.narrative.baseline import no_comparison_sentences
 from crimeplan.report.narrative.check import NUMBER, figures_check, number_tokens
 from crimeplan.report.narrative.context import (
     MIN_RUN_STEPS,
@@ -68,7 +69,6 @@ from crimeplan.report.narrative.figures import (
     financial_year,
     key_level,
     lower_first,
-    make_sentence,
     month_name,
     month_only,
     ordinal,
@@ -78,7 +78,7 @@ from crimeplan.report.narrative.figures import (
 from crimeplan.report.narrative.headline import count_headline, proportion_headline
 from crimeplan.report.narrative.measure import MeasureView
 from crimeplan.report.narrative.outlook import chart_sentences, target_and_forecast_sentences
-from crimeplan.report.narrative.peers import peer_sentence
+from crimeplan.report.narrative.peers import peer_sentence, peer_trend_sentence
 from crimeplan.report.narrative.published import missing_months_sentence, published_sentences
 from crimeplan.results.measure import MeasureResult, MeasuresResult
 
@@ -130,9 +130,14 @@ TOPICS: dict[str, tuple[str, Topic]] = {
     "yearly_run": ("context", _one(yearly_run_sentence)),
     "extreme_since": ("context", extreme_since_sentences),
     "monthly_average": ("context", _one(monthly_average_sentence)),
-    "peers": ("peers", _one(peer_sentence)),
+    "peers": ("peers", lambda m: [peer_sentence(m), peer_trend_sentence(m)]),
     "missing": ("peers", _one(missing_months_sentence)),
 }
+
+
+#: The sentences that still hold when there is no year to date (no comparison year held):
+#: they read the series, its chart and the peers, not the year to date.
+_WITHOUT_YEAR_TO_DATE = frozenset({"chart", "run", "seasonal", "monthly_average", "peers"})
 
 
 # -- the paragraph ---------------------------------------------------------------------------------
@@ -155,18 +160,15 @@ def sentences_from_json(
     ``period`` and ``plan`` keys are read; its ``measures`` are not)."""
     m = MeasureView(measure, results)
     kind = measure["kind"]
-    if measure.get("ytd") is None and not measure.get("table"):
-        return (
-            make_sentence(
-                "There are no figures for ",
-                m.title(lower=True),
-                " as at ",
-                m.fig("month", "month"),
-                " in the store.",
-            ),
-        )
     out: list[tuple[str, Sentence | None]] = []
-    for name in KINDS[kind].narrative:
+    names = KINDS[kind].narrative
+    if measure.get("ytd") is None and not measure.get("table"):
+        # no year to date: the month's figure, and what will be compared when it can be
+        out = [("headline", s) for s in no_comparison_sentences(m)]
+        if measure.get("month_value") is None:
+            return tuple(s for _, s in out if s is not None)
+        names = tuple(name for name in names if name in _WITHOUT_YEAR_TO_DATE)
+    for name in names:
         topic, sentences = TOPICS[name]
         if name == "seasonal" and m.rolling:
             continue  # a rolling year has no seasons of its own

@@ -3,6 +3,8 @@ trough, year-on-year runs, highest or lowest since, monthly averages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from crimeplan.report.narrative.figures import Part, RepeatedFigure, Sentence, make_sentence
 from crimeplan.report.narrative.measure import MeasureView, join_parts, month_span
 
@@ -167,6 +169,12 @@ def run_sentence(m: MeasureView) -> Sentence | None:
     return make_sentence(*parts, ".")
 
 
+#: A seasonal pattern is said when its peak month is at least this much above its trough
+#: (as a share of the average month) and the latest year peaked and bottomed in the same
+#: months: otherwise the averages describe no pattern a reader can plan on.
+MIN_SEASONAL_SWING = 0.1
+
+
 def seasonal_sentence(m: MeasureView) -> Sentence | None:
     found = m.facts("seasonal")
     if not found:
@@ -174,6 +182,11 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
     i, fact = found[0]
     period = fact.get("period") or []
     if len(period) != 2:
+        return None
+    n = fact["numbers"]
+    swing = (n.get("peak_index") or 0) - (n.get("trough_index") or 0)
+    held = n.get("latest_peak_matches") and n.get("latest_trough_matches")
+    if swing < MIN_SEASONAL_SWING or not held:
         return None
     years: list[Part]
     if period[0] == period[1]:
@@ -188,6 +201,9 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
             " it peaks",
         ]
         low = " and is lowest in "
+    latest: list[Part] = []
+    if period[0] != period[1]:
+        latest = [", and ", m.fig("text", "facts", i, "numbers", "latest_year"), " followed it"]
     return make_sentence(
         *years,
         " in ",
@@ -199,7 +215,9 @@ def seasonal_sentence(m: MeasureView) -> Sentence | None:
         m.fig("calendar_month", "facts", i, "numbers", "trough_month"),
         " (",
         m.fig(m.level_format, "facts", i, "numbers", "trough_average"),
-        ").",
+        ")",
+        *latest,
+        ".",
     )
 
 
@@ -254,16 +272,32 @@ def extreme_since_sentences(m: MeasureView) -> list[Sentence | None]:
                         ").",
                     )
                 )
-            else:
+            elif not _said_by_yearly_run(m, fact, word):
                 out.append(
                     make_sentence(
                         *lead,
-                        " in the store, which begins in ",
+                        " since the figures begin, in ",
                         m.fig("text", "facts", i, "numbers", "first_year"),
                         ".",
                     )
                 )
     return out
+
+
+def _said_by_yearly_run(m: MeasureView, fact: dict[str, Any], word: str) -> bool:
+    """Whether the year-on-year run sentence already says it: a fall (rise) every year from
+    the first year of figures to this one makes this year the lowest (highest) of all."""
+    found = m.facts("yearly_run")
+    if not found:
+        return False
+    run = found[0][1]["numbers"]
+    period = fact.get("period") or [None]
+    return bool(
+        (run.get("years") or 0) >= MIN_YEARLY_RUN
+        and run.get("direction") == ("fall" if word == "lowest" else "rise")
+        and run.get("from_year") == fact["numbers"].get("first_year")
+        and run.get("to_year") == period[0]
+    )
 
 
 def monthly_average_sentence(m: MeasureView) -> Sentence | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crimeplan.report.narrative.dates import month_label, month_span
 from crimeplan.results.experiments import (
     ALPHA,
     AfterSoFar,
@@ -42,7 +43,7 @@ def _p(p: float) -> str:
 def _estimate_text(estimate: float, ci95: tuple[float, float] | None, p_value: float | None) -> str:
     text = _n(estimate)
     if ci95 is not None:
-        text += f" (95 % interval {ci95[0]:+,.1f} to {ci95[1]:+,.1f})"
+        text += f" (95% interval {ci95[0]:+,.1f} to {ci95[1]:+,.1f})"
     if p_value is not None:
         text += f", {_p(p_value)}"
     return text
@@ -63,19 +64,15 @@ def table_rows(result: ExperimentResult) -> list[tuple[str, str]]:
         ("Counted", "every crime" if result.measure is None else f"measure '{result.measure}'"),
         (
             "Before period",
-            f"{result.before[0]} to {result.before[1]} ({months.before} months)"
-            if result.before
-            else "none",
+            f"{month_span(*result.before)} ({months.before} months)" if result.before else "none",
         ),
     ]
-    after = f"{result.after[0]} to {result.after[1]} ({months.after} months)"
+    after = f"{month_span(*result.after)} ({months.after} months)"
     note = so_far(result)
     if result.status == "not started":
         after += "; not started"
     elif note and result.evaluated_after:
-        after += (
-            f"; evaluated on {result.evaluated_after[0]} to {result.evaluated_after[1]}, {note}"
-        )
+        after += f"; evaluated on {month_span(*result.evaluated_after)}, {note}"
     rows.append(("After period", after))
     for arm in result.arms:
         label = f"{arm.role.replace('_', ' ').capitalize()} areas ({', '.join(arm.members)})"
@@ -89,11 +86,13 @@ def table_rows(result: ExperimentResult) -> list[tuple[str, str]]:
         )
     did = result.did
     if did is not None:
-        label = "WDD test of the arms' counts"
+        label = "Change in the treatment areas' total less the control areas'"
         if did.displacement is not None:
-            label += " (treatment and displacement areas)"
+            label += " (with the displacement areas' change)"
         wdd = did.wdd
-        rows.append((label, _estimate_text(wdd.estimate, wdd.ci95, wdd.p_value)))
+        text = _estimate_text(wdd.estimate, wdd.ci95, wdd.p_value)
+        if not rows or rows[-1][1] != text:  # the same test as the estimate's: said once
+            rows.append((label, text))
     if result.status != "not started":
         chance = result.more_than_chance
         rows.append(
@@ -132,10 +131,10 @@ def _after(result: ExperimentResult) -> str:
 def sentence(result: ExperimentResult, as_at: str | None = None) -> str:
     """The experiment's result in one sentence (``as_at``: the last month of data)."""
     if result.status == "not started":
-        last = f" ({as_at})" if as_at else ""
+        last = f" ({month_label(as_at)})" if as_at else ""
         return (
-            f"Not started: its after period begins in {result.after[0]}, after the last "
-            f"month of data{last}."
+            f"Not started: its after period begins in {month_label(result.after[0])}, after "
+            f"the last month of data{last}."
         )
     if result.permutation is not None:
         return _randomised_sentence(result)
@@ -158,7 +157,7 @@ def sentence(result: ExperimentResult, as_at: str | None = None) -> str:
         f"{_n(counts.treatment_after, False)}) and in the control areas by "
         f"{_n(did.control_change)} ({_n(counts.control_before, False)} to "
         f"{_n(counts.control_after, False)}){per}: a difference in differences of "
-        f"{_n(estimate.estimate)} (95 % interval {low:+,.1f} to {high:+,.1f}), which is "
+        f"{_n(estimate.estimate)} (95% interval {low:+,.1f} to {high:+,.1f}), which is "
         f"{_chance(result, estimate.estimate, p_value)}."
     )
     if so_far(result):
@@ -183,7 +182,7 @@ def _randomised_sentence(result: ExperimentResult) -> str:
     if result.measure is not None:
         means = means.replace("crimes per month", f"'{result.measure}' records per month", 1)
     ci = (
-        f" (95 % interval {result.ci95[0]:+,.1f} to {result.ci95[1]:+,.1f})"
+        f" (95% interval {result.ci95[0]:+,.1f} to {result.ci95[1]:+,.1f})"
         if result.ci95 is not None
         else ""
     )
@@ -199,8 +198,8 @@ def note_text(note: ExperimentNote, result: ExperimentResult) -> str:
     match note:
         case AfterSoFar(months_so_far=n, months_after=of, evaluated_to=last):
             return (
-                f"{n} of {of} months so far: the after period {result.after[0]} to "
-                f"{result.after[1]} is evaluated on its months to {last}"
+                f"{n} of {of} months so far: the after period {month_span(*result.after)} "
+                f"is evaluated on its months to {month_label(last)}"
             )
         case BeforeScaled(months_before=before, months_after=after, so_far=running):
             return (
@@ -219,12 +218,12 @@ def note_text(note: ExperimentNote, result: ExperimentResult) -> str:
             return f"permutation test over {n:,} random splits of the {units} areas (seed {seed})"
         case NoInterval():
             return (
-                "too few areas for a 95 % interval: no split of them is unlikely enough to "
+                "too few areas for a 95% interval: no split of them is unlikely enough to "
                 "rule any difference out"
             )
         case NoRecords(period=period, first=first, last=last):
             return (
-                f"no records in any area in the {period} period ({first} to {last}): "
-                "does the store hold those months?"
+                f"no records in any area in the {period} period ({month_span(first, last)}): "
+                "have those months been imported?"
             )
     raise AssertionError(f"no words for {note!r}")  # pragma: no cover

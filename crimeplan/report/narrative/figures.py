@@ -94,7 +94,11 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "signed_pct": lambda x: f"{x:+.1f}%",
     "pct0": lambda x: f"{x:.0f}%",
     "pct2": lambda x: f"{x:.2f}%",
+    "pct3": lambda x: f"{x:.3f}%",
     "points": lambda x: f"{abs(x):.1f}",
+    "points0": lambda x: f"{abs(x):.0f}",
+    "points2": lambda x: f"{abs(x):.2f}",
+    "points3": lambda x: f"{abs(x):.3f}",
     "signed": lambda x: f"{x:+.1f}",
     "signed_whole": lambda x: f"{x:+,.0f}",
     "target_pct": lambda x: f"{abs(x):g}%",
@@ -111,6 +115,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "Wave": lambda x: _capital(wave(x)),
     "text": str,
     "lower": lower_first,
+    "p_value": numbers.p_value,
 }
 
 

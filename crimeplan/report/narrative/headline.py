@@ -13,6 +13,7 @@ from crimeplan.report.narrative.measure import (
     fact_numbers,
 )
 from crimeplan.report.narrative.outlook import is_special_cause
+from crimeplan.report.numbers import agreeing_places
 
 
 # -- headline and signal ---------------------------------------------------------------------------
@@ -104,10 +105,11 @@ def _poisson_verdict(m: MeasureView) -> Sentence | None:
         parts: list[Part] = [f"A {what} this large is unlikely to be chance alone", *interval]
         if times_fig is not None:
             parts += [
-                ", though the monthly figures vary about ",
+                ", though month to month the figures vary much more than chance alone would"
+                " (about ",
                 times_fig,
-                f" times more than chance would give, so the {what} may still lie within"
-                " the chart's natural variation",
+                f" times as much), so the {what} may still lie within the chart's natural"
+                " variation",
             ]
         return make_sentence(*parts, ".")
     parts = [f"The {what} is not more than chance alone would give", *interval]
@@ -116,11 +118,16 @@ def _poisson_verdict(m: MeasureView) -> Sentence | None:
         parts += [", so the level is stable"]
     if times_fig is not None:
         parts += [
-            "; the monthly figures vary about ",
+            "; month to month the figures vary much more than chance alone would (about ",
             times_fig,
-            " times more than chance would give",
+            " times as much)",
         ]
     return make_sentence(*parts, ".")
+
+
+#: The formats of a percentage and of a difference in points, by decimal places.
+_PERCENT = {0: "pct0", 1: "percent", 2: "pct2", 3: "pct3"}
+_POINTS = {0: "points0", 1: "points", 2: "points2", 3: "points3"}
 
 
 def proportion_headline(m: MeasureView) -> list[Sentence | None]:
@@ -134,12 +141,19 @@ def proportion_headline(m: MeasureView) -> list[Sentence | None]:
     before = baseline_period(m) or ["the baseline"]
     title = str(d["title"])
     share = m.facts("share")
+    # the value, the baseline and the difference printed to places at which they agree
+    places = agreeing_places(d.get("ytd"), d.get("baseline_ytd"), d.get("change"))
     if " as a share of " in title and share and not re.search(r"\d", title):
         part, whole = title.split(" as a share of ", 1)
         i, fact = share[0]
-        share_format = (
-            "pct0" if min(fact_numbers(fact, "share_pct", "share_before_pct")) >= 10 else "percent"
+        start = 0 if min(fact_numbers(fact, "share_pct", "share_before_pct")) >= 10 else 1
+        places = agreeing_places(
+            fact["numbers"].get("share_pct"),
+            fact["numbers"].get("share_before_pct"),
+            d.get("change"),
+            start,
         )
+        share_format = _PERCENT[places]
         head: list[Part] = [
             part,
             " made up ",
@@ -155,7 +169,8 @@ def proportion_headline(m: MeasureView) -> list[Sentence | None]:
             ]
         first = make_sentence(*head, ".")
     else:
-        head = [m.title(), ": ", m.fig(m.value_format, "ytd"), " in ", *now]
+        value_format = _PERCENT[places] if m.value_format == "percent" else m.value_format
+        head = [m.title(), ": ", m.fig(value_format, "ytd"), " in ", *now]
         if test is not None:
             head += [
                 " (",
@@ -169,7 +184,7 @@ def proportion_headline(m: MeasureView) -> list[Sentence | None]:
                 head += ["; ", m.fig("count", "change_test", "n"), " respondents"]
             head += [")"]
         if d.get("baseline_ytd") is not None:
-            head += [", against ", m.fig(m.value_format, "baseline_ytd"), " in ", *before]
+            head += [", against ", m.fig(value_format, "baseline_ytd"), " in ", *before]
             if test is not None:
                 head += [
                     " (",
@@ -191,7 +206,9 @@ def proportion_headline(m: MeasureView) -> list[Sentence | None]:
     if where is None:
         verdict += ["the same as ", *before]
     else:
-        verdict += [m.fig("points", "change_test", "difference"), " points", where, *before]
+        # the measure's change (the difference the values printed above make), to their places
+        path = ("change",) if d.get("change") is not None else ("change_test", "difference")
+        verdict += [m.fig(_POINTS[places], *path), " points", where, *before]
     verdict += [
         " (",
         m.fig("level", "change_test", "confidence"),

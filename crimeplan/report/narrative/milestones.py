@@ -3,6 +3,7 @@ listing's notes."""
 
 from __future__ import annotations
 
+from crimeplan.report.narrative.dates import long_date
 from crimeplan.results.milestones import (
     CalendarOver,
     ExtraMeeting,
@@ -34,15 +35,16 @@ def summary(listing: MilestoneListing) -> str:
 
 
 def flag(status: MilestoneStatus) -> str:
-    """The state as a short phrase for a table: ``overdue since 2013-07-09``."""
+    """The state as a short phrase: ``overdue since 9 July 2013``, ``due at this meeting and
+    received 1 May 2013``."""
     if status.state == "overdue" and status.overdue_since:
-        return f"overdue since {status.overdue_since.isoformat()}"
+        return f"overdue since {long_date(status.overdue_since)}"
     if status.state == "received" and status.latest_update:
-        return f"due: received {status.latest_update.date.isoformat()}"
+        return f"due at this meeting and received {long_date(status.latest_update.date)}"
     if status.state == "awaited":
-        return "due: awaited"
+        return "due at this meeting and not yet received"
     if status.state == "not due" and status.next_due_meeting:
-        return f"not due (next {status.next_due_meeting.isoformat()})"
+        return f"not due until {long_date(status.next_due_meeting)}"
     return status.state
 
 
@@ -51,24 +53,25 @@ def listing_note(note: ListingNote) -> str:
     match note:
         case CalendarOver(last_meeting=last, today=today):
             return (
-                f"The plan's board calendar ends on {last.isoformat()}, before today "
-                f"({today.isoformat()}); showing its last meeting."
+                f"The plan's board calendar ends on {long_date(last)}, before today "
+                f"({long_date(today)}); showing its last meeting."
             )
         case ExtraMeeting(meeting=meeting, calendar_ends=ends):
             return (
-                f"{meeting.isoformat()} is after the plan's board calendar, which ends on "
-                f"{ends.isoformat()}; taken as an extra meeting."
+                f"{long_date(meeting)} is after the plan's board calendar, which ends on "
+                f"{long_date(ends)}; taken as an extra meeting."
             )
         case NextMeeting(today=today):
-            return f"The next board meeting on or after today ({today.isoformat()})."
+            return f"The next board meeting on or after today ({long_date(today)})."
         case NotAMeeting(requested=requested, meeting=meeting):
             return (
-                f"{requested.isoformat()} is not a board meeting date; showing the next "
-                f"meeting, {meeting.isoformat()}."
+                f"{long_date(requested)} is not a board meeting date; showing the next "
+                f"meeting, {long_date(meeting)}."
             )
         case UnknownMilestones(updates=count, milestones=ids):
             return (
-                f"The store holds {count} update{'s' if count != 1 else ''} for milestones "
-                f"this plan does not have: {', '.join(ids)}."
+                f"There {'is' if count == 1 else 'are'} {count} recorded update"
+                f"{'s' if count != 1 else ''} for milestones this plan does not have: "
+                f"{', '.join(ids)}."
             )
     raise AssertionError(f"no words for {note!r}")  # pragma: no cover

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crimeplan.periods import parse_month
-from crimeplan.results.measure import Comparison
+from crimeplan.report.narrative.dates import month_label, month_span
+from crimeplan.results.measure import Comparison, DataSource
 from crimeplan.results.notes import (
     DataNote,
     MeasureNote,
@@ -44,21 +45,19 @@ def measure_note(note: MeasureNote) -> str:
     """A note on one measure, as a sentence fragment."""
     match note:
         case MonthsMissing(months=months):
-            return f"months missing from the store: {', '.join(months)}"
+            return f"no figures for {months_listed(months)}"
         case PartialComparison(months=months, of=of):
             return (
-                f"compared over the {len(months)} of {of} months the store holds in both "
-                f"years: {', '.join(months)}"
+                f"compared over the {len(months)} of {of} months held for both "
+                f"years: {months_listed(months)}"
             )
         case NoPopulation(area=area):
-            return f"no population for {area} in the store: import population first"
+            return f"no population figures for {area}: import population first"
         case NoSurveyResults(survey=survey, question=question, area=area):
             level, _, name = area.partition(":")
-            return (
-                f"no survey results for '{survey}' / '{question}' at {level} '{name}' in the store"
-            )
+            return f"no survey results for '{survey}' / '{question}' at {level} '{name}'"
         case NoPublishedTable(table=table):
-            return f"no {table} table in the store: import one first"
+            return f"no {table} table has been imported: import one first"
         case NotPublishedForArea(area=area, levels=levels):
             return f"the published table has no row for {area}; it is published by {listed(levels)}"
         case PublishedCohort(publication=publication, area=area, cohort=cohort):
@@ -71,7 +70,8 @@ def data_note(note: DataNote) -> str:
     match note:
         case OutsidePlanYear(as_at=as_at, year=year, plan_year=plan_year, baseline_year=base):
             return (
-                f"as at {as_at} is in {year}, outside the plan year {plan_year}: the year to "
+                f"as at {month_label(as_at)} is in {year}, outside the plan year {plan_year}: the "
+                "year to "
                 f"date is compared with the same months of {base}, and the plan's targets are "
                 "judged against that"
             )
@@ -84,7 +84,7 @@ def data_note(note: DataNote) -> str:
                 "filtering on it counts nothing"
             )
         case SourceMonthsMissing(source=source, months=months):
-            return f"{source}: no records in the store for {', '.join(months)}"
+            return f"{source}: no records for {months_listed(months)}"
     raise AssertionError(f"no words for {note!r}")  # pragma: no cover
 
 
@@ -93,9 +93,7 @@ def quality_note(note: QualityNote) -> str:
     span = ""
     if note.months:
         first, last = note.months[0], note.months[-1]
-        span = f" in {plural(len(note.months), 'month')}" + (
-            f" ({first})" if first == last else f" ({first} to {last})"
-        )
+        span = f" in {plural(len(note.months), 'month')}" + (f" ({month_span(first, last)})")
     force, rows = note.force, note.rows
     if note.code == "no_location":
         return f"{force}: {plural(rows, 'row')} with no location{span}"
@@ -109,16 +107,21 @@ def quality_note(note: QualityNote) -> str:
     if note.code == "repeated_crime_id_across_months":
         ids = note.crime_ids or 0
         verb = "appears" if ids == 1 else "appear"
-        months = " and ".join(note.example_months or ())
+        months = " and ".join(month_label(m) for m in note.example_months or ())
         return (
             f"{force}: {plural(ids, 'Crime ID')} {verb} in more than one month "
-            f"({plural(rows, 'row')}, e.g. {note.example}… in {months}); "
+            f"({plural(rows, 'row')}, e.g. in {months}); "
             "each month's row is counted in its month"
         )
     return (
-        f"{force}: {plural(rows, 'row')} ({note.share_pct:.1f} %) geocoded to small areas "
+        f"{force}: {plural(rows, 'row')} ({note.share_pct:.1f}%) geocoded to small areas "
         "outside the force's areas: counted for the force, in none of its areas"
     )
+
+
+def months_listed(months: Sequence[str]) -> str:
+    """``["2013-05", "2013-06"]`` → ``"May 2013 and June 2013"``."""
+    return listed([month_label(m) for m in months])
 
 
 def _month_year(month: str) -> str:
@@ -154,3 +157,37 @@ def wave_name(label: str | None) -> str:
     """``33`` → ``wave 33``; a label that already says what it is stays as it is."""
     text = str(label or "").strip()
     return f"wave {text}" if text.isdigit() else text or "the wave"
+
+
+#: What each importer's files are, in words, for the pack's "Data used" table.
+SOURCE_NAMES = {
+    "policeuk-street": "police.uk street-level crimes",
+    "policeuk-outcomes": "police.uk outcomes",
+    "crimes": "the force's crime records",
+    "incidents": "calls for service (incidents)",
+    "survey": "survey results",
+    "surveys": "survey results",
+    "reoffending": "published reoffending table",
+    "peers": "Most Similar Group figures",
+    "population": "population estimates",
+    "areas": "areas (small area to ward and local policing unit)",
+}
+
+
+def source_rows(sources: Sequence[DataSource]) -> list[tuple[str, str, str, str]]:
+    """The pack's "Data used" table: one row per source (its files together), as
+    (source, files, rows, months). File names, import dates and checksums are for the
+    analyst (``data/sources.csv``), not the board."""
+    groups: dict[str, list[DataSource]] = {}
+    for s in sources:
+        name = SOURCE_NAMES.get(s.source, s.source.replace("-", " "))
+        if s.note:
+            name += f" ({s.note})"
+        groups.setdefault(name, []).append(s)
+    rows = []
+    for name, group in groups.items():
+        firsts = [s.first_month for s in group if s.first_month]
+        lasts = [s.last_month or s.first_month for s in group if s.first_month]
+        months = month_span(min(firsts), max(m for m in lasts if m)) if firsts else ""
+        rows.append((name, f"{len(group):,}", f"{sum(s.rows for s in group):,}", months))
+    return rows

@@ -1,5 +1,5 @@
-"""The sentences of a published table (proven reoffending), and the months the store has
-no figures for."""
+"""The sentences of a published table (proven reoffending), and the months without
+figures."""
 
 from __future__ import annotations
 
@@ -97,4 +97,4 @@ def missing_months_sentence(m: MeasureView) -> Sentence | None:
     if not missing:
         return None
     months: list[list[Part]] = [[m.fig("month", "months_missing", i)] for i in range(len(missing))]
-    return make_sentence("The store has no figures for ", *join_parts(months), ".")
+    return make_sentence("There are no figures for ", *join_parts(months), ".")
