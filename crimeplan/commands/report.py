@@ -209,7 +209,8 @@ def report_command(
     The claims of the leads' updates that the figures contradict (exit status 1 if any):
 
     \b
-        crimeplan report --store demo.duckdb --plan plan.yaml --as-at 2013-04 --check
+        crimeplan report --store crimeplan-demo/demo.duckdb --plan crimeplan-demo/plan.yaml \\
+            --as-at 2013-04 --check
     """
     wanted = parse_formats(formats)
     annexes = parse_annexes(annex)

@@ -162,13 +162,6 @@ class DataSource:
     imported_on: str
     note: str | None
 
-    @property
-    def name(self) -> str:
-        """The file's name without its folders: what the pack shows (``file_name`` is the
-        path it was imported from, on the analyst's machine, kept for results.json and the
-        sources CSV)."""
-        return self.file_name.replace("\\", "/").rsplit("/", 1)[-1]
-
 
 @result
 class PlanInfo:

@@ -82,7 +82,7 @@ def test_sections_are_heading_1(doc: DocumentObject) -> None:
     # the appendix, after the body (crimeplan report --full keeps them in the body)
     assert headings(doc, 1) == [
         "Purpose of report",
-        "Summary: the position as at 1st May 2013",
+        "Summary: the position as at 1 May 2013",
         "Background",
         "Milestones and deliverables",
         "Financial implications",
@@ -90,7 +90,7 @@ def test_sections_are_heading_1(doc: DocumentObject) -> None:
         "Recommendations",
         "Appendix",
         "Experiments",
-        "All measures as at 1st May 2013",
+        "All measures as at 1 May 2013",
         "Repeat callers and repeat victims",
         "Data used",
     ]

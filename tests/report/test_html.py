@@ -135,9 +135,10 @@ def test_written_atomically(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["x.html"]
 
 
-def test_sources_show_file_names_not_local_paths(demo_store: Store) -> None:
-    """The board sees each source file's name, never the folders on the analyst's machine
-    (issue 11); results.json keeps the path (``DataSource.file_name``)."""
+def test_sources_show_no_local_paths_or_file_names(demo_store: Store) -> None:
+    """The board sees each source (how many files, rows and months), never the folders on the
+    analyst's machine (issue 11) nor the file names; results.json and data/sources.csv keep
+    the path (``DataSource.file_name``)."""
     import dataclasses
     import io
 
@@ -160,7 +161,8 @@ def test_sources_show_file_names_not_local_paths(demo_store: Store) -> None:
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     for text in (render_html(pack), "\n".join(cells)):
         assert "analyst" not in text
-        assert all(f"f{i}.csv" in text for i in range(len(sources)))
+        assert not any(f"f{i}.csv" in text for i in range(len(sources)))
+        assert all(row[0] in text for row in pack.sources)  # the sources, by name
 
 
 # -- contents, the chart ⇄ table toggle, the phone layout (#8.7) ------------------------

@@ -559,7 +559,8 @@ def test_help_examples_are_not_wrapped() -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert (
-        "      crimeplan experiment --store demo.duckdb --plan plan.yaml --design randomised \\"
-        in lines
+        "      crimeplan experiment --store crimeplan-demo/demo.duckdb --plan "
+        "crimeplan-demo/plan.yaml \\" in lines
     )
+    assert "          --design randomised \\" in lines
     assert "          --plan-experiment hotspot_patrol --as-at 2013-04" in lines
