@@ -13,7 +13,7 @@ Three steps, each collecting every problem it finds rather than stopping at the 
    out in the same run.
 
 A file that cannot be read as a plan at all (missing, not UTF-8, not YAML, empty, not a
-mapping) raises a one-line :class:`~crimeplan.errors.CrimeplanError` naming the file.
+mapping, or beyond the YAML limits of :mod:`crimeplan.plan.safe_yaml`) raises a one-line :class:`~crimeplan.errors.CrimeplanError` naming the file.
 Everything else raises one :class:`~crimeplan.errors.PlanError` carrying every problem.
 
 The YAML is read with YAML 1.2's scalars: ``19:00`` is the text "19:00" (not YAML 1.1's
@@ -37,6 +37,7 @@ from pydantic_core import ErrorDetails
 from crimeplan.errors import CrimeplanError, PlanError, Problem
 from crimeplan.plan.check import LeftOut, LeftOutItem, Locator, check_plan
 from crimeplan.plan.model import Board, Milestone, Objective, Peers, Plan, slug
+from crimeplan.plan.safe_yaml import BoundedLoader, YamlLimitError, limit_error, read_yaml_file
 
 PathPart = str | int
 YamlPath = tuple[PathPart, ...]
@@ -45,8 +46,8 @@ YamlPath = tuple[PathPart, ...]
 # 1. YAML with line numbers ---------------------------------------------------------------
 
 
-class LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of each key, value and list item.
+class LineLoader(BoundedLoader):
+    """A SafeLoader, within crimeplan's YAML limits (``crimeplan.plan.safe_yaml``), that records the line of each key, value and list item.
 
     Like metricflow's ``SafeLineLoaderWithAddedContext``, but the lines are kept beside the
     data (in :attr:`lines`, by path) rather than inside it, so the data stay plain dicts.
@@ -168,6 +169,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, Lines, list[Problem]]:
     loader = LineLoader(text)
     try:
         data = loader.load_with_lines()
+    except YamlLimitError as error:
+        raise limit_error(error, file) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -693,7 +696,7 @@ def load_plan(path: Path) -> Plan:
     """Read the plan file at ``path``; raise a :class:`CrimeplanError` naming what is wrong."""
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_yaml_file(Path(path), "plan file")
     except FileNotFoundError:
         raise CrimeplanError(f"plan file {file} does not exist") from None
     except IsADirectoryError:
