@@ -61,9 +61,39 @@ class _Strict(BaseModel):
 #: or DuckDB's ``%g`` (milliseconds) and ``%n`` (nanoseconds). tests/data/test_extract.py
 #: checks DuckDB reads each of them.
 FORMAT_CODES = (
-    "%Y %y %-y %m %-m %B %b %h %d %-d %j %-j %a %A %w %u %U %W %G %V "
-    "%H %-H %I %-I %p %M %-M %S %-S %f %T %%"
-).split()
+    "%Y",
+    "%y",
+    "%-y",
+    "%m",
+    "%-m",
+    "%B",
+    "%b",
+    "%h",
+    "%d",
+    "%-d",
+    "%j",
+    "%-j",
+    "%a",
+    "%A",
+    "%w",
+    "%u",
+    "%U",
+    "%W",
+    "%G",
+    "%V",
+    "%H",
+    "%-H",
+    "%I",
+    "%-I",
+    "%p",
+    "%M",
+    "%-M",
+    "%S",
+    "%-S",
+    "%f",
+    "%T",
+    "%%",
+)
 _LONGEST_FORMAT = 100
 
 
@@ -79,7 +109,7 @@ def format_problem(fmt: str) -> str | None:
             what = f"unknown date code '{code}'" if len(code) > 1 else "a '%' with no code after it"
             return (
                 f"{what} in format '{fmt}'; the codes are {' '.join(FORMAT_CODES)} "
-                "(e.g. \"%d/%m/%Y %H:%M\")"
+                '(e.g. "%d/%m/%Y %H:%M")'
             )
         at += len(code)
     return None

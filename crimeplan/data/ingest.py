@@ -29,13 +29,39 @@ _SNIFF_BYTES = 1 << 16
 _counter = itertools.count(1)
 
 
+#: The most characters of a cell a message quotes; a longer value is cut, with "…".
+QUOTED_CHARACTERS = 80
+
+
 @dataclass(frozen=True)
 class RowCheck:
-    """A rule a staged row must keep. ``bad_when`` is SQL that is true for a bad row."""
+    """A rule a staged row must keep. ``bad_when`` is SQL that is true for a bad row;
+    ``reason`` says why, or ``reason_sql`` (SQL over the row, giving text) when the reason
+    depends on the value."""
 
     column: str
     bad_when: str
     reason: str
+    reason_sql: str | None = None
+
+    def reason_and_value(self) -> str:
+        """SQL for the message of a bad row: the reason, then the value found (cut to
+        ``QUOTED_CHARACTERS``) or "(blank)"."""
+        reason = self.reason_sql or f"'{_q(self.reason)}'"
+        return f"{reason} || {found_sql(self.column)}"
+
+
+def found_sql(column: str) -> str:
+    """SQL for ``, found 'value'`` (a long value cut to ``QUOTED_CHARACTERS`` and "…"), or
+    `` (blank)`` when the column is NULL."""
+    name = '"' + column.replace('"', '""') + '"'
+    cut = QUOTED_CHARACTERS
+    quote = "''''"  # the SQL literal of one '
+    return (
+        f"CASE WHEN {name} IS NULL THEN ' (blank)' ELSE ', found ' || {quote} || "
+        f"CASE WHEN length({name}) > {cut} THEN left({name}, {cut}) || '…' ELSE {name} END "
+        f"|| {quote} END"
+    )
 
 
 def a(what: str) -> str:
@@ -205,9 +231,7 @@ def settle_bad_rows(
     for check in checks:
         parts.append(
             f"SELECT source_line AS line, '{_q(check.column)}' AS column_name, "
-            f"'{_q(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
-            f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
-            f"FROM {staged} WHERE {check.bad_when}"
+            f"{check.reason_and_value()} AS reason FROM {staged} WHERE {check.bad_when}"
         )
     if rejects_table:
         parts.append(

@@ -13,7 +13,8 @@ Three steps, each collecting every problem it finds rather than stopping at the 
    out in the same run.
 
 A file that cannot be read as a plan at all (missing, not UTF-8, not YAML, empty, not a
-mapping, or beyond the YAML limits of :mod:`crimeplan.plan.safe_yaml`) raises a one-line :class:`~crimeplan.errors.CrimeplanError` naming the file.
+mapping, or beyond the YAML limits of :mod:`crimeplan.plan.safe_yaml`) raises a one-line
+:class:`~crimeplan.errors.CrimeplanError` naming the file.
 Everything else raises one :class:`~crimeplan.errors.PlanError` carrying every problem.
 
 The YAML is read with YAML 1.2's scalars: ``19:00`` is the text "19:00" (not YAML 1.1's
@@ -47,7 +48,8 @@ YamlPath = tuple[PathPart, ...]
 
 
 class LineLoader(BoundedLoader):
-    """A SafeLoader, within crimeplan's YAML limits (``crimeplan.plan.safe_yaml``), that records the line of each key, value and list item.
+    """A SafeLoader, within crimeplan's YAML limits (``crimeplan.plan.safe_yaml``), that
+    records the line of each key, value and list item.
 
     Like metricflow's ``SafeLineLoaderWithAddedContext``, but the lines are kept beside the
     data (in :attr:`lines`, by path) rather than inside it, so the data stay plain dicts.

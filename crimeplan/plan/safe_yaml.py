@@ -51,8 +51,8 @@ class BoundedLoader(yaml.SafeLoader):
         self._sizes: dict[str, int] = {}  # anchor → values under it, aliases expanded
         self._counts: list[int] = [0]  # values under each open collection
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -87,7 +87,7 @@ class BoundedLoader(yaml.SafeLoader):
             )
 
     def _refuse(self, event: yaml.Event, what: str) -> None:
-        raise YamlLimitError(problem=what, problem_mark=event.start_mark)
+        raise YamlLimitError(problem=what, problem_mark=event.start_mark)  # type: ignore[arg-type]
 
 
 def mark_line(error: yaml.YAMLError) -> int | None:

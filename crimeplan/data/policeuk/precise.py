@@ -169,9 +169,7 @@ def _settle_bad_rows(
     )
     parts = [
         f"SELECT file_index, source_line AS line, '{escape_quotes(check.column)}' AS column_name, "
-        f"'{escape_quotes(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
-        f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
-        f"FROM {bad_rows} WHERE {check.bad_when}"
+        f"{check.reason_and_value()} AS reason FROM {bad_rows} WHERE {check.bad_when}"
         for check in spec.checks
     ]
     parts.append(
