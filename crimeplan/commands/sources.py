@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crimeplan.cli import Decorator, store_option
+from crimeplan.data.ingest import ENCODINGS, csv_encoding
 from crimeplan.data.sources.importer import Importer, Option, Request
 from crimeplan.data.sources.registry import IMPORTERS
 
@@ -29,6 +30,12 @@ _SKIP_BAD_MANY = "Set bad rows aside in a rejects file and import the rest, inst
 _REJECTS_MANY = (
     "Where bad rows go with --skip-bad: a CSV file when importing one file, a folder "
     "(one NAME.rejects.csv per file) when importing several. Default: next to each file."
+)
+
+
+_ENCODING = (
+    "The text encoding of CSV files (a byte-order mark is allowed): latin-1 for files "
+    "saved as ISO-8859-1, utf-16 for UTF-16 with a byte-order mark."
 )
 
 
@@ -48,6 +55,7 @@ def command_for(importer: Importer) -> click.Command:
 
     def callback(**values: Any) -> None:
         paths = values.pop("paths") if importer.many else (values.pop("file"),)
+        encoding = values.pop("encoding")
         bar = _Bar()
         request = Request(
             paths=tuple(paths),
@@ -58,9 +66,10 @@ def command_for(importer: Importer) -> click.Command:
             progress=bar.show,
         )
         try:
-            for line in importer.run(request):
-                bar.stop()  # the bar is shown while the importer works, not over what it says
-                click.echo(line)
+            with csv_encoding(encoding):
+                for line in importer.run(request):
+                    bar.stop()  # the bar is shown while the importer works, not over it
+                    click.echo(line)
         finally:
             bar.stop()
 
@@ -106,6 +115,13 @@ def _bad_row_options(importer: Importer) -> list[Decorator]:
     return [
         click.option("--skip-bad", is_flag=True, help=skip_help),
         click.option("--rejects", "rejects", type=rejects, help=rejects_help),
+        click.option(
+            "--encoding",
+            type=click.Choice(list(ENCODINGS)),
+            default="utf-8",
+            show_default=True,
+            help=_ENCODING,
+        ),
     ]
 
 

@@ -36,7 +36,13 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from crimeplan.data.ingest import RowCheck, display_name, drop_staged, inspect_text_file
+from crimeplan.data.ingest import (
+    RowCheck,
+    csv_encoding,
+    display_name,
+    drop_staged,
+    inspect_text_file,
+)
 from crimeplan.data.sources.crimes import TARGET
 from crimeplan.data.sources.flow import TableLoad, already_imported, load_staged, stage_file
 from crimeplan.data.sources.pseudonyms import store_salt
@@ -806,14 +812,15 @@ def import_extract(
             if _is_excel(path):
                 readable = Path(folder) / "extract.csv"
                 header = _xlsx_to_csv(path, mapping, readable)
-                staged = stage_file(
-                    store,
-                    readable,
-                    [*header, SHEET_ROW],
-                    what=WHAT,
-                    sha256=sha256,
-                    source_path=path,
-                )
+                with csv_encoding("utf-8"):  # the CSV made from the sheet, whatever --encoding
+                    staged = stage_file(
+                        store,
+                        readable,
+                        [*header, SHEET_ROW],
+                        what=WHAT,
+                        sha256=sha256,
+                        source_path=path,
+                    )
                 store.con.execute(  # line numbers are the sheet's row numbers
                     f"UPDATE {staged.table} SET source_line = CAST({col(SHEET_ROW)} AS BIGINT)"
                 )

@@ -14,9 +14,13 @@ size. Line numbers count records: the header is line 1, the first data row line 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import itertools
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +68,86 @@ def found_sql(column: str) -> str:
     )
 
 
+#: The encodings the CSV importers read (``--encoding``), as Python and DuckDB name them.
+#: ``utf-8`` reads a file with or without a byte-order mark; ``utf-16`` needs one.
+ENCODINGS = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}
+_encoding: ContextVar[str] = ContextVar("crimeplan_csv_encoding", default="utf-8")
+_CHUNK = 1 << 20
+
+
+@contextmanager
+def csv_encoding(encoding: str) -> Iterator[None]:
+    """Read CSV files in ``encoding`` (a key of ``ENCODINGS``) within the block: every
+    importer's ``inspect_text_file`` and ``read_csv_sql`` follow it."""
+    if encoding not in ENCODINGS:
+        raise InputFileError(
+            f"unknown encoding '{encoding}'; expected one of {', '.join(ENCODINGS)}"
+        )
+    token = _encoding.set(encoding)
+    try:
+        yield
+    finally:
+        _encoding.reset(token)
+
+
+def current_encoding() -> str:
+    """The encoding CSV files are read in (``utf-8`` unless ``csv_encoding`` says)."""
+    return _encoding.get()
+
+
+def check_encoding(path: Path, encoding: str | None = None) -> None:
+    """Read the whole file as ``encoding`` (default: the current one), streaming; a byte
+    that is not of it raises a one-line ``InputFileError`` with its line and offset and what
+    to do. Latin-1 accepts every byte, but 0x80–0x9F are control characters no text holds:
+    such a file is Windows-1252 (smart quotes, €), which crimeplan does not read."""
+    encoding = encoding or current_encoding()
+    name = display_name(path)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset, lines = 0, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if encoding == "latin-1":
+                bad = _C1_CONTROL.search(chunk)
+                if bad:
+                    at = bad.start()
+                    line = lines + chunk.count(b"\n", 0, at) + 1
+                    raise InputFileError(
+                        f"{name}:{line}: byte {offset + at + 1:,} (0x{chunk[at]:02x}) is a "
+                        "control character in Latin-1, so the file is probably Windows-1252, "
+                        "which crimeplan does not read; save it as UTF-8 and import that"
+                    )
+            else:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    _not_encoded(name, encoding, chunk, offset, lines, error.start)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            _not_encoded(name, encoding, b"", offset, lines, 0)
+
+
+_C1_CONTROL = re.compile(b"[\x80-\x9f]")
+
+
+def _not_encoded(name: str, encoding: str, chunk: bytes, offset: int, lines: int, at: int) -> None:
+    at = max(at, 0)
+    line = lines + chunk.count(b"\n", 0, at) + 1
+    byte = f"byte {offset + at + 1:,} is 0x{chunk[at]:02x}" if at < len(chunk) else "it ends"
+    byte += " mid-character" if not chunk else ""
+    if encoding == "utf-8":
+        what = "re-run with --encoding latin-1 if it was saved as Latin-1 (ISO-8859-1), "
+        what += "or save it as UTF-8"
+    else:
+        what = "re-run with the encoding it was saved in, or save it as UTF-8"
+    raise InputFileError(
+        f"{name}:{line}: not {encoding.upper()} text ({byte}); {what} (--skip-bad does not set this aside: a wrong encoding is the whole "
+        "file's)"
+    )
+
+
 def a(what: str) -> str:
     """``"a survey results CSV"``, ``"an incidents CSV"``, ``"an ONS … CSV"``."""
     return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}"
@@ -80,7 +164,8 @@ def inspect_text_file(
     header: Sequence[str] | None = None,
     optional_columns: Sequence[str] = (),
 ) -> list[str]:
-    """Check ``path`` is a non-empty UTF-8 text file whose header is ``header``.
+    """Check ``path`` is a non-empty text file, all of it in the current encoding (UTF-8
+    unless ``csv_encoding`` says otherwise), whose header is ``header``.
 
     ``optional_columns`` may be missing from the file. Returns the header's column names.
     Raises ``InputFileError`` naming the file and what was expected.
@@ -92,20 +177,17 @@ def inspect_text_file(
         raise InputFileError(f"{name}: is a folder; expected {a(what)}")
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-    if not head.strip():
+    encoding = current_encoding()
+    utf16 = encoding == "utf-16"
+    if not head.strip(b"\x00 \t\r\n\xff\xfe" if utf16 else None):
         raise InputFileError(f"{name}: the file is empty; expected {a(what)}")
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
-        raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}")
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if len(head) == _SNIFF_BYTES and error.start >= len(head) - 4:
-            text = head[: error.start].decode("utf-8-sig")
-        else:
-            raise InputFileError(
-                f"{name}: is not UTF-8 text (byte {error.start + 1}); expected {a(what)} "
-                "saved as UTF-8"
-            ) from error
+    binary = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF"))
+    if binary or (b"\x00" in head and not utf16):
+        hint = "; if it is UTF-16 text, re-run with --encoding utf-16" if not binary else ""
+        raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}{hint}")
+    check_encoding(path, encoding)
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)()
+    text = decoder.decode(head)
     first_line = text.splitlines()[0] if text.splitlines() else ""
     found = next(csv.reader([first_line]))
     found = [column.strip() for column in found]
@@ -184,6 +266,7 @@ def read_csv_sql(columns: Sequence[str], *, rejects_table: str, rejects_scan: st
     spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv(?, header = true, columns = {spec}, auto_detect = false, delim = ',', "
+        f"encoding = '{ENCODINGS[current_encoding()]}', "
         f"quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
         f"rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}')"
     )
