@@ -143,8 +143,8 @@ def _not_encoded(name: str, encoding: str, chunk: bytes, offset: int, lines: int
     else:
         what = "re-run with the encoding it was saved in, or save it as UTF-8"
     raise InputFileError(
-        f"{name}:{line}: not {encoding.upper()} text ({byte}); {what} (--skip-bad does not set this aside: a wrong encoding is the whole "
-        "file's)"
+        f"{name}:{line}: not {encoding.upper()} text ({byte}); {what} "
+        "(--skip-bad does not set this aside: a wrong encoding is the whole file's)"
     )
 
 
