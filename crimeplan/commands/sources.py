@@ -8,8 +8,12 @@ line per note). An importer that reports progress gets a bar on a terminal's std
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,6 +22,7 @@ from crimeplan.cli import Decorator, store_option
 from crimeplan.data.ingest import ENCODINGS, csv_encoding
 from crimeplan.data.sources.importer import Importer, Option, Request
 from crimeplan.data.sources.registry import IMPORTERS
+from crimeplan.data.store import Store
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -54,6 +59,10 @@ def command_for(importer: Importer) -> click.Command:
     """The click command of ``importer``: its argument, its options, then the shared ones."""
 
     def callback(**values: Any) -> None:
+        with interrupts_said(values["store_path"]):
+            run(**values)
+
+    def run(**values: Any) -> None:
         paths = values.pop("paths") if importer.many else (values.pop("file"),)
         encoding = values.pop("encoding")
         bar = _Bar()
@@ -79,6 +88,54 @@ def command_for(importer: Importer) -> click.Command:
     for decorator in reversed(decorators):
         command = decorator(command)
     return click.command(importer.name, help=importer.help)(command)
+
+
+#: The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells give.
+INTERRUPTED_STATUS = 130
+
+
+@contextmanager
+def interrupts_said(store_path: Path) -> Iterator[None]:
+    """Run an import so that Ctrl-C (SIGINT) ends it with one line and exit status 130,
+    whatever it interrupts: Python code (KeyboardInterrupt), a DuckDB query (which turns the
+    signal into its own error), or the rollback. A second Ctrl-C while the import unwinds
+    is ignored, so the rollback and the store's closing finish. The line says whether the
+    store holds the import: a run interrupted after its commit (during the data-quality
+    notes, say) has imported its files."""
+    before = _imports_logged(store_path) or 0
+    stopped = False
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopped
+        stopped = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if main_thread else None
+    try:
+        yield
+    except BaseException as error:
+        if not stopped or isinstance(error, click.exceptions.Exit):
+            raise
+        after = _imports_logged(store_path) or 0
+        said = "nothing imported" if after == before else "the import had already been stored"
+        click.echo(f"interrupted; {said}", err=True)
+        raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _imports_logged(store_path: Path) -> int | None:
+    """How many imports the store's log holds (None: no store, or it cannot be read)."""
+    if not store_path.is_file():
+        return None
+    try:
+        with Store.open(store_path, create=False, read_only=True) as store:
+            return len(store.imports())
+    except Exception:  # noqa: BLE001 - only to word the message; any failure is "unknown"
+        return None
 
 
 def _argument(importer: Importer) -> Decorator:
