@@ -164,7 +164,14 @@ def report_command(
         day = parse_day(board_date, "--board-date")
         with open_engine(store_location) as engine:
             results = evaluate_pack(plan, engine, month, day)
-    written = write_pack(results, out, wanted)
+    try:
+        written = write_pack(results, out, wanted)
+    except OSError as error:  # a folder that cannot be made or written: one line, no trace
+        where = error.filename or out
+        raise CrimeplanError(
+            f"--out {out}: cannot write the pack there ({where}: {error.strerror}); "
+            "choose a folder you can write to"
+        ) from None
     click.echo(f"Wrote to {out}/:")
     for line in describe(written, out):
         click.echo(line)

@@ -344,15 +344,23 @@ def settle_bad_rows(
         store.con.execute(
             f'COPY (SELECT p.line, p.column_name AS "column", p.reason, {select_cols} '
             f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
-            f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
+            f"TO '{_q(str(target))}' {rejects_format(target)}"
         )
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
         raise InputFileError(
             f"{name}: cannot write the rejects file {target} ({str(error).splitlines()[0]}); "
             "choose another place with --rejects"
         ) from error
     store.con.execute(f"DELETE FROM {staged} WHERE source_line IN (SELECT line FROM {problems})")
     return bad, target
+
+
+def rejects_format(target: Path) -> str:
+    """The ``COPY … TO`` options of a rejects file: Parquet when it is named ``*.parquet``,
+    else CSV with a header (whatever the name says)."""
+    if target.suffix.lower() == ".parquet":
+        return "(FORMAT parquet)"
+    return "(FORMAT csv, HEADER, DELIMITER ',')"
 
 
 def drop_staged(store: Store, *names: str) -> None:
