@@ -827,8 +827,11 @@ def import_extract(
                 staged = dataclasses.replace(staged, columns=header)
             else:
                 staged = stage_file(store, path, header, what=WHAT, sha256=sha256)
-            load = crime_load(mapping, force=force, salt=store_salt(store), lookup=lookup)
-            return load_staged(store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path)
+            with store.transaction():  # a new salt is kept only with the rows it made
+                load = crime_load(mapping, force=force, salt=store_salt(store), lookup=lookup)
+                return load_staged(
+                    store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path
+                )
     finally:
         if lookup:
             drop_staged(store, lookup)

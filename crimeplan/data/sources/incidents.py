@@ -43,7 +43,18 @@ def import_incidents(
 ) -> ImportReport:
     """Calls for service. Supersedes earlier incidents of the same force and months."""
     inspect_layout(path, INCIDENTS)  # before the store makes its salt: a wrong file changes nothing
-    salt = store_salt(store)
+    with store.transaction():  # a new salt is kept only with the rows it made
+        return _import(store, path, store_salt(store), force, skip_bad, rejects_path)
+
+
+def _import(
+    store: Store,
+    path: Path,
+    salt: str,
+    force: str | None,
+    skip_bad: bool,
+    rejects_path: Path | None,
+) -> ImportReport:
     load = TableLoad(
         target=TARGET,
         values={
