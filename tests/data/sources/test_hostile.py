@@ -37,7 +37,7 @@ IMPORTERS: dict[str, tuple[Path, tuple[str, ...]]] = {
     "survey": (SOURCES / "survey.csv", FORCE),
 }
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
