@@ -183,7 +183,8 @@ def inspect_text_file(
         raise InputFileError(f"{name}: the file is empty; expected {a(what)}")
     binary = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF"))
     if binary or (b"\x00" in head and not utf16):
-        hint = "; if it is UTF-16 text, re-run with --encoding utf-16" if not binary else ""
+        wide = head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1:200:2].count(0) > 90
+        hint = "; it looks like UTF-16 text: re-run with --encoding utf-16" if wide else ""
         raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}{hint}")
     check_encoding(path, encoding)
     decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)()

@@ -131,7 +131,7 @@ def test_utf16_without_the_option_says_what_to_do(store: Path, tmp_path: Path) -
     path = tmp_path / "wide.csv"
     path.write_bytes((SOURCES / "population.csv").read_text(encoding="utf-8").encode("utf-16"))
     message = refused_unchanged(["import", "population", str(path), "--store", str(store)], store)
-    assert "--encoding utf-16" in message
+    assert "looks like UTF-16 text: re-run with --encoding utf-16" in message
 
 
 def test_windows_1252_read_as_latin1_is_refused(store: Path, tmp_path: Path) -> None:
