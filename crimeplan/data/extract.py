@@ -48,7 +48,7 @@ from crimeplan.data.sources.flow import TableLoad, already_imported, load_staged
 from crimeplan.data.sources.pseudonyms import store_salt
 from crimeplan.data.sources.sql import col, lit, required, text
 from crimeplan.data.store import ImportReport, Store, file_sha256
-from crimeplan.errors import InputFileError, Problem
+from crimeplan.errors import InputFileError, Problem, problem_list
 from crimeplan.plan import safe_yaml
 from crimeplan.plan.safe_yaml import read_yaml_file
 
@@ -332,10 +332,7 @@ class Mapping:
 
 
 def mapping_error(path: Path, problems: list[Problem]) -> InputFileError:
-    noun = "problem" if len(problems) == 1 else "problems"
-    lines = [f"{display_name(path)} has {len(problems)} {noun}"]
-    lines += [f"  {problem}" for problem in problems]
-    return InputFileError("\n".join(lines))
+    return InputFileError(problem_list(display_name(path), problems))
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -371,7 +368,7 @@ def load_mapping(path: Path) -> Mapping:
     try:
         spec = CrimeMapping.model_validate(data)
     except ValidationError as error:
-        errors = error.errors()
+        errors = error.errors()[:_WORDED_ERRORS]  # each is looked up in the file: not 50,000
         misspelt = {
             (tuple(e["loc"][:-1]), close)
             for e in errors
@@ -388,8 +385,15 @@ def load_mapping(path: Path) -> Mapping:
         problems = sorted(
             (_problem(name, node, e) for e in kept), key=lambda p: (p.line or 0, p.field)
         )
-        raise mapping_error(path, problems) from error
+        unlisted = error.error_count() - len(errors)
+        raise InputFileError(
+            problem_list(display_name(path), problems, unlisted=unlisted)
+        ) from error
     return Mapping(spec=spec, path=path, node=node)
+
+
+#: The most of a mapping's errors worded as problems (the message counts the rest).
+_WORDED_ERRORS = 100
 
 
 def _problem(name: str, node: Any, error: Any) -> Problem:

@@ -127,7 +127,9 @@ def _yaml_12_scalars() -> None:
 
 
 _yaml_12_scalars()
-LineLoader.add_constructor("tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp)
+LineLoader.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp
+)
 
 
 @dataclass
@@ -177,7 +179,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, Lines, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         what = error.problem or error.context or "cannot be parsed"
-        hint = " (indent with spaces, not tabs)" if "'\\t'" in what else ""
+        tab = "'\\t'" in what or "tab character" in what  # PyYAML's wording or libyaml's
+        hint = " (indent with spaces, not tabs)" if tab else ""
         raise CrimeplanError(f"{file}{line}: not valid YAML: {what}{hint}") from None
     except yaml.YAMLError as error:
         raise CrimeplanError(f"{file}: not valid YAML: {error}") from None
@@ -496,17 +499,27 @@ def _as_closest_kind(detail: ErrorDetails, data: Any) -> list[ErrorDetails]:
     return []
 
 
+#: The most pydantic errors of one plan worded as problems; the message counts the rest.
+CONVERTED_ERRORS = 500
+
+
+def unconverted(error: ValidationError) -> int:
+    """How many of pydantic's errors ``validation_problems`` leaves unworded."""
+    return max(0, error.error_count() - CONVERTED_ERRORS)
+
+
 def validation_problems(
     error: ValidationError, data: Any, lines: Lines, file: str
 ) -> list[Problem]:
-    """Every error pydantic found, once each."""
+    """Every error pydantic found, once each: the first ``CONVERTED_ERRORS`` of them (a
+    file of 100,000 wrong items need not have each worded; ``unconverted`` counts the rest)."""
     problems: list[Problem] = []
     seen: set[tuple[Hashable, ...]] = set()
     details = list(error.errors())
-    for detail in list(details):
+    for detail in details[:CONVERTED_ERRORS]:
         if detail["type"] == "union_tag_invalid":
             details += _as_closest_kind(detail, data)
-    for detail in details:
+    for detail in details[:CONVERTED_ERRORS]:
         problem = error_to_problem(detail, data, lines, file)
         key = (problem.line, problem.field, problem.message)
         if key not in seen:
@@ -684,10 +697,11 @@ def load_plan_text(text: str, file: str) -> Plan:
         plan = Plan.model_validate(data)
     except ValidationError as error:
         problems += validation_problems(error, data, lines, file)
+        unlisted = unconverted(error)
         # and the cross-reference problems of what does validate, in the same run
         partial, left_out = _Partial(data).plan()
         problems += check_plan(partial, FileLocator(file, lines), left_out)
-        raise PlanError(file, sorted(problems, key=_sort_key)) from None
+        raise PlanError(file, sorted(problems, key=_sort_key), unlisted=unlisted) from None
     problems += check_plan(plan, FileLocator(file, lines))
     if problems:
         raise PlanError(file, sorted(problems, key=_sort_key))
