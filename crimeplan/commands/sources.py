@@ -118,8 +118,13 @@ def interrupts_said(store_path: Path) -> Iterator[None]:
     except BaseException as error:
         if not stopped or isinstance(error, click.exceptions.Exit):
             raise
-        after = _imports_logged(store_path) or 0
-        said = "nothing imported" if after == before else "the import had already been stored"
+        after = _imports_logged(store_path)
+        if after is None and store_path.is_file():
+            said = "run the same command again (files already imported are skipped)"
+        elif (after or 0) == before:
+            said = "nothing imported"
+        else:
+            said = "the import had already been stored"
         click.echo(f"interrupted; {said}", err=True)
         raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
     finally:
@@ -131,11 +136,15 @@ def _imports_logged(store_path: Path) -> int | None:
     """How many imports the store's log holds (None: no store, or it cannot be read)."""
     if not store_path.is_file():
         return None
-    try:
-        with Store.open(store_path, create=False, read_only=True) as store:
-            return len(store.imports())
-    except Exception:  # noqa: BLE001 - only to word the message; any failure is "unknown"
-        return None
+    for _ in range(2):  # the interrupt can surface again from DuckDB once: try once more
+        try:
+            with Store.open(store_path, create=False, read_only=True) as store:
+                return len(store.imports())
+        except KeyboardInterrupt:
+            continue
+        except Exception:  # noqa: BLE001 - only to word the message; any failure is "unknown"
+            return None
+    return None
 
 
 def _argument(importer: Importer) -> Decorator:
