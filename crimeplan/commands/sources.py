@@ -39,8 +39,8 @@ _REJECTS_MANY = (
 
 
 _ENCODING = (
-    "The text encoding of CSV files (a byte-order mark is allowed): latin-1 for files "
-    "saved as ISO-8859-1, utf-16 for UTF-16 with a byte-order mark."
+    "The CSV files' text encoding: utf-8 (a BOM is allowed), latin-1 (ISO-8859-1) or "
+    "utf-16 (with a BOM)."
 )
 
 
@@ -184,6 +184,7 @@ def _bad_row_options(importer: Importer) -> list[Decorator]:
         click.option(
             "--encoding",
             type=click.Choice(list(ENCODINGS)),
+            metavar="NAME",
             default="utf-8",
             show_default=True,
             help=_ENCODING,
