@@ -39,8 +39,8 @@ _REJECTS_MANY = (
 
 
 _ENCODING = (
-    "The CSV files' text encoding: utf-8 (a BOM is allowed), latin-1 (ISO-8859-1) or "
-    "utf-16 (with a BOM)."
+    "The CSV files' text encoding: utf-8 (a BOM is allowed), latin-1 (ISO-8859-1), "
+    "cp1252 (Windows) or utf-16 (with a BOM)."
 )
 
 

@@ -18,6 +18,8 @@ import codecs
 import csv
 import itertools
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -68,9 +70,16 @@ def found_sql(column: str) -> str:
     )
 
 
-#: The encodings the CSV importers read (``--encoding``), as Python and DuckDB name them.
-#: ``utf-8`` reads a file with or without a byte-order mark; ``utf-16`` needs one.
-ENCODINGS = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}
+#: The encodings the CSV importers read (``--encoding``): Python's name → DuckDB's, or None
+#: when DuckDB cannot read it and ``stage_csv`` reads a UTF-8 copy made in Python (Windows-1252;
+#: not police.uk files, which are read where they are). ``utf-8`` reads a file with or without
+#: a byte-order mark; ``utf-16`` needs one.
+ENCODINGS: dict[str, str | None] = {
+    "utf-8": "utf-8",
+    "latin-1": "latin-1",
+    "cp1252": None,
+    "utf-16": "utf-16",
+}
 _encoding: ContextVar[str] = ContextVar("crimeplan_csv_encoding", default="utf-8")
 _CHUNK = 1 << 20
 
@@ -113,8 +122,8 @@ def check_encoding(path: Path, encoding: str | None = None) -> None:
                     line = lines + chunk.count(b"\n", 0, at) + 1
                     raise InputFileError(
                         f"{name}:{line}: byte {offset + at + 1:,} (0x{chunk[at]:02x}) is a "
-                        "control character in Latin-1, so the file is probably Windows-1252, "
-                        "which crimeplan does not read; save it as UTF-8 and import that"
+                        "control character in Latin-1, so the file is probably Windows-1252: "
+                        "re-run with --encoding cp1252"
                     )
             else:
                 try:
@@ -138,8 +147,8 @@ def _not_encoded(name: str, encoding: str, chunk: bytes, offset: int, lines: int
     byte = f"byte {offset + at + 1:,} is 0x{chunk[at]:02x}" if at < len(chunk) else "it ends"
     byte += " mid-character" if not chunk else ""
     if encoding == "utf-8":
-        what = "re-run with --encoding latin-1 if it was saved as Latin-1 (ISO-8859-1), "
-        what += "or save it as UTF-8"
+        what = "re-run with --encoding cp1252 if it was saved on Windows (or --encoding "
+        what += "latin-1 for ISO-8859-1), or save it as UTF-8"
     else:
         what = "re-run with the encoding it was saved in, or save it as UTF-8"
     raise InputFileError(
@@ -221,11 +230,12 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     scan = f"{staged}_scan"
     raw = f"{staged}_raw"
     try:
-        store.con.execute(
-            f"CREATE TEMP TABLE {raw} AS SELECT * FROM "
-            f"{read_csv_sql(columns, rejects_table=rejects, rejects_scan=scan)}",
-            [str(path)],
-        )
+        with _readable(path) as readable, csv_encoding(_engine_encoding()):
+            store.con.execute(
+                f"CREATE TEMP TABLE {raw} AS SELECT * FROM "
+                f"{read_csv_sql(columns, rejects_table=rejects, rejects_scan=scan)}",
+                [str(readable)],
+            )
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise InputFileError(
@@ -249,6 +259,28 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     return staged, rejects
 
 
+def _engine_encoding() -> str:
+    """The encoding DuckDB reads in: the current one, or UTF-8 for a copy ``_readable`` made."""
+    return "utf-8" if ENCODINGS[current_encoding()] is None else current_encoding()
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[Path]:
+    """``path``, or (an encoding DuckDB cannot read) a UTF-8 copy of it, removed afterwards."""
+    encoding = current_encoding()
+    if ENCODINGS[encoding] is not None:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="crimeplan-") as folder:
+        copy = Path(folder) / path.name
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            copy.open("w", encoding="utf-8", newline="") as target,
+        ):
+            shutil.copyfileobj(source, target, _CHUNK)
+        yield copy
+
+
 def _q(text: str) -> str:
     return text.replace("'", "''")
 
@@ -267,7 +299,7 @@ def read_csv_sql(columns: Sequence[str], *, rejects_table: str, rejects_scan: st
     spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv(?, header = true, columns = {spec}, auto_detect = false, delim = ',', "
-        f"encoding = '{ENCODINGS[current_encoding()]}', "
+        f"encoding = '{ENCODINGS[current_encoding()] or 'utf-8'}', "
         f"quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
         f"rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}')"
     )

@@ -98,7 +98,7 @@ def test_a_byte_that_is_not_utf8_is_named_by_line_and_offset(
     message = refused_unchanged(import_args(name, path, store), store)
     line = bad.count(b"\n", 0, at) + 1
     assert f"{path}:{line}: not UTF-8 text (byte {at + 1:,} is 0x{byte:02x})" in message
-    assert "--encoding latin-1" in message
+    assert "--encoding cp1252" in message and "--encoding latin-1" in message
     # --skip-bad does not hide it: a wrong encoding is the whole file's
     refused_unchanged(import_args(name, path, store, "--skip-bad"), store)
 
@@ -134,18 +134,27 @@ def test_utf16_without_the_option_says_what_to_do(store: Path, tmp_path: Path) -
     assert "looks like UTF-16 text: re-run with --encoding utf-16" in message
 
 
-def test_windows_1252_read_as_latin1_is_refused(store: Path, tmp_path: Path) -> None:
-    text = (
-        (SOURCES / "population.csv")
-        .read_text(encoding="utf-8")
-        .replace("Birmingham", "“Birmingham”")
-    )
+def test_windows_1252_is_read_with_cp1252_and_refused_as_latin1(
+    store: Path, tmp_path: Path
+) -> None:
+    text = (SOURCES / "population.csv").read_text(encoding="utf-8")
+    text = text.replace("Birmingham", "“Birmingham” €").replace("2012", "2010")
     path = tmp_path / "ansi.csv"
     path.write_bytes(text.encode("cp1252"))
     args = ["import", "population", str(path), "--store", str(store), "--encoding", "latin-1"]
     message = refused_unchanged(args, store)
     assert "(0x93) is a control character in Latin-1" in message
-    assert "Windows-1252" in message
+    assert "re-run with --encoding cp1252" in message
+    args[-1] = "cp1252"
+    assert run(args).exit_code == 0
+    with __import__("duckdb").connect(str(store), read_only=True) as con:
+        areas = {a for (a,) in con.execute("SELECT area FROM populations").fetchall()}
+    assert "“Birmingham” €" in areas
+    # police.uk files are read where they are: no copy in another encoding
+    street = file_named(tmp_path, "policeuk", STREET.read_bytes())
+    assert "police.uk files are read as they are" in refused_unchanged(
+        import_args("policeuk", street, store, "--encoding", "cp1252"), store
+    )
 
 
 # -- numbers ---------------------------------------------------------------------------------

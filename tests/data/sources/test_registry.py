@@ -161,8 +161,8 @@ def test_a_registered_source_gets_a_command(census: Importer, tmp_path: Path) ->
         "  --rejects FILE   With --skip-bad: where to write the bad rows. Default:\n"
         "                   FILE.rejects.csv.\n"
         "  --encoding NAME  The CSV files' text encoding: utf-8 (a BOM is allowed),\n"
-        "                   latin-1 (ISO-8859-1) or utf-16 (with a BOM).  [default:\n"
-        "                   utf-8]\n"
+        "                   latin-1 (ISO-8859-1), cp1252 (Windows) or utf-16 (with a\n"
+        "                   BOM).  [default: utf-8]\n"
         "  -h, --help       Show this message and exit.\n"
     )
     wards = tmp_path / "wards.csv"
