@@ -37,6 +37,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CrimeplanError as error:
             raise click.ClickException(str(error)) from error
+        except KeyboardInterrupt:  # Ctrl-C: one line and the shell's status, 128 + SIGINT
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
 
 
 class _ImportGroup(_Group):

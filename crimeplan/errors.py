@@ -43,13 +43,27 @@ class Problem:
 class PlanError(CrimeplanError):
     """A plan file has one or more problems; all of them are in ``problems``."""
 
-    def __init__(self, file: str, problems: list[Problem]) -> None:
+    def __init__(self, file: str, problems: list[Problem], *, unlisted: int = 0) -> None:
         self.file = file
         self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        lines = [f"{file} has {len(problems)} {noun}"]
-        lines += [f"  {p}" for p in problems]
-        super().__init__("\n".join(lines))
+        super().__init__(problem_list(file, problems, unlisted=unlisted))
+
+
+#: The most problems a message lists; the rest are counted ("… and 1,234 more problems").
+LISTED_PROBLEMS = 50
+
+
+def problem_list(file: str, problems: list[Problem], *, unlisted: int = 0) -> str:
+    """``FILE has N problems`` and a line per problem, the first ``LISTED_PROBLEMS`` of them;
+    ``unlisted`` problems were found but not worded (they count in N)."""
+    total = len(problems) + unlisted
+    noun = "problem" if total == 1 else "problems"
+    lines = [f"{file} has {total:,} {noun}"]
+    lines += [f"  {p}" for p in problems[:LISTED_PROBLEMS]]
+    if total > LISTED_PROBLEMS:
+        more = total - min(len(problems), LISTED_PROBLEMS)
+        lines.append(f"  … and {more:,} more problem{'s' if more > 1 else ''}")
+    return "\n".join(lines)
 
 
 class InputFileError(CrimeplanError):

@@ -263,7 +263,14 @@ def report_command(
     if out is not None:
         for line in missing_actions(results):
             click.echo(f"Warning: {line}", err=True)
-        written = write_pack(results, out, wanted, annexes, full=full)
+        try:
+            written = write_pack(results, out, wanted, annexes, full=full)
+        except OSError as error:  # a folder that cannot be made or written: one line, no trace
+            where = error.filename or out
+            raise CrimeplanError(
+                f"--out {out}: cannot write the pack there ({where}: {error.strerror}); "
+                "choose a folder you can write to"
+            ) from None
         if from_results is None:
             assert store_location is not None
             keep(store_location, results)

@@ -8,15 +8,21 @@ line per note). An importer that reports progress gets a bar on a terminal's std
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from crimeplan.cli import Decorator, store_option
+from crimeplan.data.ingest import ENCODINGS, csv_encoding
 from crimeplan.data.sources.importer import Importer, Option, Request
 from crimeplan.data.sources.registry import IMPORTERS
+from crimeplan.data.store import Store
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -37,6 +43,12 @@ _REJECTS_MANY = (
 )
 
 
+_ENCODING = (
+    "The CSV files' text encoding: utf-8 (a BOM is allowed), latin-1 (ISO-8859-1), "
+    "cp1252 (Windows) or utf-16 (with a BOM)."
+)
+
+
 def importer_names() -> list[str]:
     """The names of the ``crimeplan import`` commands, in order."""
     return sorted(IMPORTERS)
@@ -52,7 +64,12 @@ def command_for(importer: Importer) -> click.Command:
     """The click command of ``importer``: its argument, its options, then the shared ones."""
 
     def callback(**values: Any) -> None:
+        with interrupts_said(values["store_path"]):
+            run(**values)
+
+    def run(**values: Any) -> None:
         paths = values.pop("paths") if importer.many else (values.pop("file"),)
+        encoding = values.pop("encoding")
         bar = _Bar()
         request = Request(
             paths=tuple(paths),
@@ -64,9 +81,10 @@ def command_for(importer: Importer) -> click.Command:
             progress=bar.show,
         )
         try:
-            for line in importer.run(request):
-                bar.stop()  # the bar is shown while the importer works, not over what it says
-                click.echo(line)
+            with csv_encoding(encoding):
+                for line in importer.run(request):
+                    bar.stop()  # the bar is shown while the importer works, not over it
+                    click.echo(line)
         finally:
             bar.stop()
 
@@ -76,6 +94,63 @@ def command_for(importer: Importer) -> click.Command:
     for decorator in reversed(decorators):
         command = decorator(command)
     return click.command(importer.name, help=importer.help)(command)
+
+
+#: The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells give.
+INTERRUPTED_STATUS = 130
+
+
+@contextmanager
+def interrupts_said(store_path: Path) -> Iterator[None]:
+    """Run an import so that Ctrl-C (SIGINT) ends it with one line and exit status 130,
+    whatever it interrupts: Python code (KeyboardInterrupt), a DuckDB query (which turns the
+    signal into its own error), or the rollback. A second Ctrl-C while the import unwinds
+    is ignored, so the rollback and the store's closing finish. The line says whether the
+    store holds the import: a run interrupted after its commit (during the data-quality
+    notes, say) has imported its files."""
+    before = _imports_logged(store_path) or 0
+    stopped = False
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopped
+        stopped = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if main_thread else None
+    try:
+        yield
+    except BaseException as error:
+        if not stopped or isinstance(error, click.exceptions.Exit):
+            raise
+        after = _imports_logged(store_path)
+        if after is None and store_path.is_file():
+            said = "run the same command again (files already imported are skipped)"
+        elif (after or 0) == before:
+            said = "nothing imported"
+        else:
+            said = "the import had already been stored"
+        click.echo(f"interrupted; {said}", err=True)
+        raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _imports_logged(store_path: Path) -> int | None:
+    """How many imports the store's log holds (None: no store, or it cannot be read)."""
+    if not store_path.is_file():
+        return None
+    for _ in range(2):  # the interrupt can surface again from DuckDB once: try once more
+        try:
+            with Store.open(store_path, create=False, read_only=True) as store:
+                return len(store.imports())
+        except KeyboardInterrupt:
+            continue
+        except Exception:  # noqa: BLE001 - only to word the message; any failure is "unknown"
+            return None
+    return None
 
 
 def _argument(importer: Importer) -> Decorator:
@@ -113,6 +188,14 @@ def _bad_row_options(importer: Importer) -> list[Decorator]:
         click.option("--skip-bad", is_flag=True, help=skip_help),
         click.option("--rejects", "rejects", type=rejects, help=rejects_help),
         click.option("--replace", "replace", is_flag=True, help=_REPLACE),
+        click.option(
+            "--encoding",
+            type=click.Choice(list(ENCODINGS)),
+            metavar="NAME",
+            default="utf-8",
+            show_default=True,
+            help=_ENCODING,
+        ),
     ]
 
 

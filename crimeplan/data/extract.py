@@ -34,15 +34,23 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from crimeplan.data.ingest import RowCheck, display_name, drop_staged, inspect_text_file
+from crimeplan.data.ingest import (
+    RowCheck,
+    csv_encoding,
+    display_name,
+    drop_staged,
+    inspect_text_file,
+)
 from crimeplan.data.sources.crimes import TARGET
 from crimeplan.data.sources.flow import TableLoad, already_imported, load_staged, stage_file
 from crimeplan.data.sources.pseudonyms import store_salt
 from crimeplan.data.sources.sql import col, lit, required, text
 from crimeplan.data.store import ImportReport, Store, file_sha256
-from crimeplan.errors import InputFileError, Problem
+from crimeplan.errors import InputFileError, Problem, problem_list
+from crimeplan.plan import safe_yaml
+from crimeplan.plan.safe_yaml import read_yaml_file
 
 WHAT = "crime extract"
 
@@ -51,6 +59,76 @@ WHAT = "crime extract"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+#: The date and time codes a mapping's formats may use: those DuckDB's ``strptime`` reads
+#: that mean the same to Python's ``strftime`` (which writes an Excel extract's dates as
+#: text in the same format), so not the locale's ``%c %x %X``, the time zone's ``%z %Z``,
+#: or DuckDB's ``%g`` (milliseconds) and ``%n`` (nanoseconds). tests/data/test_extract.py
+#: checks DuckDB reads each of them.
+FORMAT_CODES = (
+    "%Y",
+    "%y",
+    "%-y",
+    "%m",
+    "%-m",
+    "%B",
+    "%b",
+    "%h",
+    "%d",
+    "%-d",
+    "%j",
+    "%-j",
+    "%a",
+    "%A",
+    "%w",
+    "%u",
+    "%U",
+    "%W",
+    "%G",
+    "%V",
+    "%H",
+    "%-H",
+    "%I",
+    "%-I",
+    "%p",
+    "%M",
+    "%-M",
+    "%S",
+    "%-S",
+    "%f",
+    "%T",
+    "%%",
+)
+_LONGEST_FORMAT = 100
+
+
+def format_problem(fmt: str) -> str | None:
+    """What is wrong with a strptime format for DuckDB, or None: an unknown code (``%Q``),
+    a ``%`` at the end, or a format that is far too long."""
+    if len(fmt) > _LONGEST_FORMAT:
+        return f"a date format of at most {_LONGEST_FORMAT} characters, found {len(fmt):,}"
+    at = 0
+    while (at := fmt.find("%", at)) >= 0:
+        code = fmt[at : at + 3] if fmt[at + 1 : at + 2] == "-" else fmt[at : at + 2]
+        if code not in FORMAT_CODES:
+            what = f"unknown date code '{code}'" if len(code) > 1 else "a '%' with no code after it"
+            return (
+                f"{what} in format '{fmt}'; the codes are {' '.join(FORMAT_CODES)} "
+                '(e.g. "%d/%m/%Y %H:%M")'
+            )
+        at += len(code)
+    return None
+
+
+def _checked_format(fmt: str | None) -> str | None:
+    problem = None if fmt is None else format_problem(fmt)
+    if problem:
+        raise ValueError(problem)
+    return fmt
+
+
+_FORMAT_FIELDS = ("format", "date_format", "time_format")
 
 
 class Recorded(_Strict):
@@ -62,6 +140,8 @@ class Recorded(_Strict):
     date_format: str | None = None
     time_column: str | None = None
     time_format: str | None = None
+
+    _formats = field_validator(*_FORMAT_FIELDS)(_checked_format)
 
     @model_validator(mode="after")
     def _one_shape(self) -> Recorded:
@@ -96,6 +176,8 @@ class Recorded(_Strict):
 class DateColumn(_Strict):
     column: str
     format: str
+
+    _format = field_validator("format")(_checked_format)
 
 
 class Flag(_Strict):
@@ -250,10 +332,7 @@ class Mapping:
 
 
 def mapping_error(path: Path, problems: list[Problem]) -> InputFileError:
-    noun = "problem" if len(problems) == 1 else "problems"
-    lines = [f"{display_name(path)} has {len(problems)} {noun}"]
-    lines += [f"  {problem}" for problem in problems]
-    return InputFileError("\n".join(lines))
+    return InputFileError(problem_list(display_name(path), problems))
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -262,11 +341,12 @@ def load_mapping(path: Path) -> Mapping:
     if not path.is_file():
         raise InputFileError(f"{name}: no such file; expected a crime extract mapping (YAML)")
     try:
-        source = path.read_text(encoding="utf-8")
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        source = read_yaml_file(path, "mapping", InputFileError).decode("utf-8-sig")
+        node, data = safe_yaml.load(source, name, InputFileError)
     except UnicodeDecodeError as error:
         raise InputFileError(f"{name}: is not UTF-8 text; expected a mapping (YAML)") from error
+    except OSError as error:
+        raise InputFileError(f"{name}: cannot be read ({error.strerror})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -288,7 +368,7 @@ def load_mapping(path: Path) -> Mapping:
     try:
         spec = CrimeMapping.model_validate(data)
     except ValidationError as error:
-        errors = error.errors()
+        errors = error.errors()[:_WORDED_ERRORS]  # each is looked up in the file: not 50,000
         misspelt = {
             (tuple(e["loc"][:-1]), close)
             for e in errors
@@ -305,8 +385,15 @@ def load_mapping(path: Path) -> Mapping:
         problems = sorted(
             (_problem(name, node, e) for e in kept), key=lambda p: (p.line or 0, p.field)
         )
-        raise mapping_error(path, problems) from error
+        unlisted = error.error_count() - len(errors)
+        raise InputFileError(
+            problem_list(display_name(path), problems, unlisted=unlisted)
+        ) from error
     return Mapping(spec=spec, path=path, node=node)
+
+
+#: The most of a mapping's errors worded as problems (the message counts the rest).
+_WORDED_ERRORS = 100
 
 
 def _problem(name: str, node: Any, error: Any) -> Problem:
@@ -729,22 +816,26 @@ def import_extract(
             if _is_excel(path):
                 readable = Path(folder) / "extract.csv"
                 header = _xlsx_to_csv(path, mapping, readable)
-                staged = stage_file(
-                    store,
-                    readable,
-                    [*header, SHEET_ROW],
-                    what=WHAT,
-                    sha256=sha256,
-                    source_path=path,
-                )
+                with csv_encoding("utf-8"):  # the CSV made from the sheet, whatever --encoding
+                    staged = stage_file(
+                        store,
+                        readable,
+                        [*header, SHEET_ROW],
+                        what=WHAT,
+                        sha256=sha256,
+                        source_path=path,
+                    )
                 store.con.execute(  # line numbers are the sheet's row numbers
                     f"UPDATE {staged.table} SET source_line = CAST({col(SHEET_ROW)} AS BIGINT)"
                 )
                 staged = dataclasses.replace(staged, columns=header)
             else:
                 staged = stage_file(store, path, header, what=WHAT, sha256=sha256)
-            load = crime_load(mapping, force=force, salt=store_salt(store), lookup=lookup)
-            return load_staged(store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path)
+            with store.transaction():  # a new salt is kept only with the rows it made
+                load = crime_load(mapping, force=force, salt=store_salt(store), lookup=lookup)
+                return load_staged(
+                    store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path
+                )
     finally:
         if lookup:
             drop_staged(store, lookup)

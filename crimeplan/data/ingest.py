@@ -14,9 +14,15 @@ size. Line numbers count records: the header is line 1, the first data row line 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import itertools
-from collections.abc import Sequence
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +35,126 @@ _SNIFF_BYTES = 1 << 16
 _counter = itertools.count(1)
 
 
+#: The most characters of a cell a message quotes; a longer value is cut, with "…".
+QUOTED_CHARACTERS = 80
+
+
 @dataclass(frozen=True)
 class RowCheck:
-    """A rule a staged row must keep. ``bad_when`` is SQL that is true for a bad row."""
+    """A rule a staged row must keep. ``bad_when`` is SQL that is true for a bad row;
+    ``reason`` says why, or ``reason_sql`` (SQL over the row, giving text) when the reason
+    depends on the value."""
 
     column: str
     bad_when: str
     reason: str
+    reason_sql: str | None = None
+
+    def reason_and_value(self) -> str:
+        """SQL for the message of a bad row: the reason, then the value found (cut to
+        ``QUOTED_CHARACTERS``) or "(blank)"."""
+        reason = self.reason_sql or f"'{_q(self.reason)}'"
+        return f"{reason} || {found_sql(self.column)}"
+
+
+def found_sql(column: str) -> str:
+    """SQL for ``, found 'value'`` (a long value cut to ``QUOTED_CHARACTERS`` and "…"), or
+    `` (blank)`` when the column is NULL."""
+    name = '"' + column.replace('"', '""') + '"'
+    cut = QUOTED_CHARACTERS
+    quote = "''''"  # the SQL literal of one '
+    return (
+        f"CASE WHEN {name} IS NULL THEN ' (blank)' ELSE ', found ' || {quote} || "
+        f"CASE WHEN length({name}) > {cut} THEN left({name}, {cut}) || '…' ELSE {name} END "
+        f"|| {quote} END"
+    )
+
+
+#: The encodings the CSV importers read (``--encoding``): Python's name → DuckDB's, or None
+#: when DuckDB cannot read it and ``stage_csv`` reads a UTF-8 copy made in Python (Windows-1252;
+#: not police.uk files, which are read where they are). ``utf-8`` reads a file with or without
+#: a byte-order mark; ``utf-16`` needs one.
+ENCODINGS: dict[str, str | None] = {
+    "utf-8": "utf-8",
+    "latin-1": "latin-1",
+    "cp1252": None,
+    "utf-16": "utf-16",
+}
+_encoding: ContextVar[str] = ContextVar("crimeplan_csv_encoding", default="utf-8")
+_CHUNK = 1 << 20
+
+
+@contextmanager
+def csv_encoding(encoding: str) -> Iterator[None]:
+    """Read CSV files in ``encoding`` (a key of ``ENCODINGS``) within the block: every
+    importer's ``inspect_text_file`` and ``read_csv_sql`` follow it."""
+    if encoding not in ENCODINGS:
+        raise InputFileError(
+            f"unknown encoding '{encoding}'; expected one of {', '.join(ENCODINGS)}"
+        )
+    token = _encoding.set(encoding)
+    try:
+        yield
+    finally:
+        _encoding.reset(token)
+
+
+def current_encoding() -> str:
+    """The encoding CSV files are read in (``utf-8`` unless ``csv_encoding`` says)."""
+    return _encoding.get()
+
+
+def check_encoding(path: Path, encoding: str | None = None) -> None:
+    """Read the whole file as ``encoding`` (default: the current one), streaming; a byte
+    that is not of it raises a one-line ``InputFileError`` with its line and offset and what
+    to do. Latin-1 accepts every byte, but 0x80–0x9F are control characters no text holds:
+    such a file is Windows-1252 (smart quotes, €), which crimeplan does not read."""
+    encoding = encoding or current_encoding()
+    name = display_name(path)
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset, lines = 0, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if encoding == "latin-1":
+                bad = _C1_CONTROL.search(chunk)
+                if bad:
+                    at = bad.start()
+                    line = lines + chunk.count(b"\n", 0, at) + 1
+                    raise InputFileError(
+                        f"{name}:{line}: byte {offset + at + 1:,} (0x{chunk[at]:02x}) is a "
+                        "control character in Latin-1, so the file is probably Windows-1252: "
+                        "re-run with --encoding cp1252"
+                    )
+            else:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    _not_encoded(name, encoding, chunk, offset, lines, error.start)
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            _not_encoded(name, encoding, b"", offset, lines, 0)
+
+
+_C1_CONTROL = re.compile(b"[\x80-\x9f]")
+
+
+def _not_encoded(name: str, encoding: str, chunk: bytes, offset: int, lines: int, at: int) -> None:
+    at = max(at, 0)
+    line = lines + chunk.count(b"\n", 0, at) + 1
+    byte = f"byte {offset + at + 1:,} is 0x{chunk[at]:02x}" if at < len(chunk) else "it ends"
+    byte += " mid-character" if not chunk else ""
+    if encoding == "utf-8":
+        what = "re-run with --encoding cp1252 if it was saved on Windows (or --encoding "
+        what += "latin-1 for ISO-8859-1), or save it as UTF-8"
+    else:
+        what = "re-run with the encoding it was saved in, or save it as UTF-8"
+    raise InputFileError(
+        f"{name}:{line}: not {encoding.upper()} text ({byte}); {what} "
+        "(--skip-bad does not set this aside: a wrong encoding is the whole file's)"
+    )
 
 
 def a(what: str) -> str:
@@ -54,7 +173,8 @@ def inspect_text_file(
     header: Sequence[str] | None = None,
     optional_columns: Sequence[str] = (),
 ) -> list[str]:
-    """Check ``path`` is a non-empty UTF-8 text file whose header is ``header``.
+    """Check ``path`` is a non-empty text file, all of it in the current encoding (UTF-8
+    unless ``csv_encoding`` says otherwise), whose header is ``header``.
 
     ``optional_columns`` may be missing from the file. Returns the header's column names.
     Raises ``InputFileError`` naming the file and what was expected.
@@ -66,20 +186,18 @@ def inspect_text_file(
         raise InputFileError(f"{name}: is a folder; expected {a(what)}")
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-    if not head.strip():
+    encoding = current_encoding()
+    utf16 = encoding == "utf-16"
+    if not head.strip(b"\x00 \t\r\n\xff\xfe" if utf16 else None):
         raise InputFileError(f"{name}: the file is empty; expected {a(what)}")
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
-        raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}")
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if len(head) == _SNIFF_BYTES and error.start >= len(head) - 4:
-            text = head[: error.start].decode("utf-8-sig")
-        else:
-            raise InputFileError(
-                f"{name}: is not UTF-8 text (byte {error.start + 1}); expected {a(what)} "
-                "saved as UTF-8"
-            ) from error
+    binary = head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF"))
+    if binary or (b"\x00" in head and not utf16):
+        wide = head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1:200:2].count(0) > 90
+        hint = "; it looks like UTF-16 text: re-run with --encoding utf-16" if wide else ""
+        raise InputFileError(f"{name}: is a binary file, not text; expected {a(what)}{hint}")
+    check_encoding(path, encoding)
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding == "utf-8" else encoding)()
+    text = decoder.decode(head)
     first_line = text.splitlines()[0] if text.splitlines() else ""
     found = next(csv.reader([first_line]))
     found = [column.strip() for column in found]
@@ -112,11 +230,12 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     scan = f"{staged}_scan"
     raw = f"{staged}_raw"
     try:
-        store.con.execute(
-            f"CREATE TEMP TABLE {raw} AS SELECT * FROM "
-            f"{read_csv_sql(columns, rejects_table=rejects, rejects_scan=scan)}",
-            [str(path)],
-        )
+        with _readable(path) as readable, csv_encoding(_engine_encoding()):
+            store.con.execute(
+                f"CREATE TEMP TABLE {raw} AS SELECT * FROM "
+                f"{read_csv_sql(columns, rejects_table=rejects, rejects_scan=scan)}",
+                [str(readable)],
+            )
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise InputFileError(
@@ -140,6 +259,28 @@ def stage_csv(store: Store, path: Path, columns: Sequence[str], *, what: str) ->
     return staged, rejects
 
 
+def _engine_encoding() -> str:
+    """The encoding DuckDB reads in: the current one, or UTF-8 for a copy ``_readable`` made."""
+    return "utf-8" if ENCODINGS[current_encoding()] is None else current_encoding()
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[Path]:
+    """``path``, or (an encoding DuckDB cannot read) a UTF-8 copy of it, removed afterwards."""
+    encoding = current_encoding()
+    if ENCODINGS[encoding] is not None:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="crimeplan-") as folder:
+        copy = Path(folder) / path.name
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            copy.open("w", encoding="utf-8", newline="") as target,
+        ):
+            shutil.copyfileobj(source, target, _CHUNK)
+        yield copy
+
+
 def _q(text: str) -> str:
     return text.replace("'", "''")
 
@@ -158,6 +299,7 @@ def read_csv_sql(columns: Sequence[str], *, rejects_table: str, rejects_scan: st
     spec = "{" + ", ".join(f"'{_q(c)}': 'VARCHAR'" for c in columns) + "}"
     return (
         f"read_csv(?, header = true, columns = {spec}, auto_detect = false, delim = ',', "
+        f"encoding = '{ENCODINGS[current_encoding()] or 'utf-8'}', "
         f"quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
         f"rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}')"
     )
@@ -205,9 +347,7 @@ def settle_bad_rows(
     for check in checks:
         parts.append(
             f"SELECT source_line AS line, '{_q(check.column)}' AS column_name, "
-            f"'{_q(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
-            f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
-            f"FROM {staged} WHERE {check.bad_when}"
+            f"{check.reason_and_value()} AS reason FROM {staged} WHERE {check.bad_when}"
         )
     if rejects_table:
         parts.append(
@@ -237,15 +377,23 @@ def settle_bad_rows(
         store.con.execute(
             f'COPY (SELECT p.line, p.column_name AS "column", p.reason, {select_cols} '
             f"FROM {problems} p LEFT JOIN {staged} s ON s.source_line = p.line ORDER BY p.line) "
-            f"TO '{_q(str(target))}' (HEADER, DELIMITER ',')"
+            f"TO '{_q(str(target))}' {rejects_format(target)}"
         )
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
         raise InputFileError(
             f"{name}: cannot write the rejects file {target} ({str(error).splitlines()[0]}); "
             "choose another place with --rejects"
         ) from error
     store.con.execute(f"DELETE FROM {staged} WHERE source_line IN (SELECT line FROM {problems})")
     return bad, target
+
+
+def rejects_format(target: Path) -> str:
+    """The ``COPY … TO`` options of a rejects file: Parquet when it is named ``*.parquet``,
+    else CSV with a header (whatever the name says)."""
+    if target.suffix.lower() == ".parquet":
+        return "(FORMAT parquet)"
+    return "(FORMAT csv, HEADER, DELIMITER ',')"
 
 
 def drop_staged(store: Store, *names: str) -> None:

@@ -13,7 +13,8 @@ Three steps, each collecting every problem it finds rather than stopping at the 
    out in the same run.
 
 A file that cannot be read as a plan at all (missing, not UTF-8, not YAML, empty, not a
-mapping) raises a one-line :class:`~crimeplan.errors.CrimeplanError` naming the file.
+mapping, or beyond the YAML limits of :mod:`crimeplan.plan.safe_yaml`) raises a one-line
+:class:`~crimeplan.errors.CrimeplanError` naming the file.
 Everything else raises one :class:`~crimeplan.errors.PlanError` carrying every problem.
 
 The YAML is read with YAML 1.2's scalars: ``19:00`` is the text "19:00" (not YAML 1.1's
@@ -37,6 +38,7 @@ from pydantic_core import ErrorDetails
 from crimeplan.errors import CrimeplanError, PlanError, Problem
 from crimeplan.plan.check import LeftOut, LeftOutItem, Locator, check_plan
 from crimeplan.plan.model import Board, Milestone, Objective, Peers, Plan, slug
+from crimeplan.plan.safe_yaml import BoundedLoader, YamlLimitError, limit_error, read_yaml_file
 
 PathPart = str | int
 YamlPath = tuple[PathPart, ...]
@@ -45,8 +47,9 @@ YamlPath = tuple[PathPart, ...]
 # 1. YAML with line numbers ---------------------------------------------------------------
 
 
-class LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of each key, value and list item.
+class LineLoader(BoundedLoader):
+    """A SafeLoader, within crimeplan's YAML limits (``crimeplan.plan.safe_yaml``), that
+    records the line of each key, value and list item.
 
     Like metricflow's ``SafeLineLoaderWithAddedContext``, but the lines are kept beside the
     data (in :attr:`lines`, by path) rather than inside it, so the data stay plain dicts.
@@ -124,7 +127,9 @@ def _yaml_12_scalars() -> None:
 
 
 _yaml_12_scalars()
-LineLoader.add_constructor("tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp)
+LineLoader.add_constructor(  # type: ignore[type-var]
+    "tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp
+)
 
 
 @dataclass
@@ -168,11 +173,14 @@ def read_yaml(text: str, file: str) -> tuple[Any, Lines, list[Problem]]:
     loader = LineLoader(text)
     try:
         data = loader.load_with_lines()
+    except YamlLimitError as error:
+        raise limit_error(error, file) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
         what = error.problem or error.context or "cannot be parsed"
-        hint = " (indent with spaces, not tabs)" if "'\\t'" in what else ""
+        tab = "'\\t'" in what or "tab character" in what  # PyYAML's wording or libyaml's
+        hint = " (indent with spaces, not tabs)" if tab else ""
         raise CrimeplanError(f"{file}{line}: not valid YAML: {what}{hint}") from None
     except yaml.YAMLError as error:
         raise CrimeplanError(f"{file}: not valid YAML: {error}") from None
@@ -491,17 +499,27 @@ def _as_closest_kind(detail: ErrorDetails, data: Any) -> list[ErrorDetails]:
     return []
 
 
+#: The most pydantic errors of one plan worded as problems; the message counts the rest.
+CONVERTED_ERRORS = 500
+
+
+def unconverted(error: ValidationError) -> int:
+    """How many of pydantic's errors ``validation_problems`` leaves unworded."""
+    return max(0, error.error_count() - CONVERTED_ERRORS)
+
+
 def validation_problems(
     error: ValidationError, data: Any, lines: Lines, file: str
 ) -> list[Problem]:
-    """Every error pydantic found, once each."""
+    """Every error pydantic found, once each: the first ``CONVERTED_ERRORS`` of them (a
+    file of 100,000 wrong items need not have each worded; ``unconverted`` counts the rest)."""
     problems: list[Problem] = []
     seen: set[tuple[Hashable, ...]] = set()
     details = list(error.errors())
-    for detail in list(details):
+    for detail in details[:CONVERTED_ERRORS]:
         if detail["type"] == "union_tag_invalid":
             details += _as_closest_kind(detail, data)
-    for detail in details:
+    for detail in details[:CONVERTED_ERRORS]:
         problem = error_to_problem(detail, data, lines, file)
         key = (problem.line, problem.field, problem.message)
         if key not in seen:
@@ -679,10 +697,11 @@ def load_plan_text(text: str, file: str) -> Plan:
         plan = Plan.model_validate(data)
     except ValidationError as error:
         problems += validation_problems(error, data, lines, file)
+        unlisted = unconverted(error)
         # and the cross-reference problems of what does validate, in the same run
         partial, left_out = _Partial(data).plan()
         problems += check_plan(partial, FileLocator(file, lines), left_out)
-        raise PlanError(file, sorted(problems, key=_sort_key)) from None
+        raise PlanError(file, sorted(problems, key=_sort_key), unlisted=unlisted) from None
     problems += check_plan(plan, FileLocator(file, lines))
     if problems:
         raise PlanError(file, sorted(problems, key=_sort_key))
@@ -693,7 +712,7 @@ def load_plan(path: Path) -> Plan:
     """Read the plan file at ``path``; raise a :class:`CrimeplanError` naming what is wrong."""
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_yaml_file(Path(path), "plan file")
     except FileNotFoundError:
         raise CrimeplanError(f"plan file {file} does not exist") from None
     except IsADirectoryError:

@@ -418,3 +418,37 @@ def test_every_mapping_key_is_documented() -> None:
     for model in extract.MAPPING_MODELS:
         for key in model.model_fields:
             assert f"`{key}`" in docs, (model.__name__, key)
+
+
+# -- date formats: checked against DuckDB's strptime before the engine sees them ---------------
+
+
+def test_every_format_code_is_one_duckdb_reads() -> None:
+    con = duckdb.connect()
+    for code in extract.FORMAT_CODES:
+        con.execute("SELECT try_strptime('x', ?)", [code]).fetchall()  # raises if unknown
+
+
+@pytest.mark.parametrize("code", ["%Q", "%E", "%-Q", "%k", "%"])
+def test_duckdb_refuses_what_the_mapping_refuses(code: str) -> None:
+    assert extract.format_problem(f"%d/%m/%Y {code}") is not None
+    with pytest.raises(duckdb.Error):
+        duckdb.connect().execute("SELECT try_strptime('x', ?)", [f"%d/%m/%Y {code}"])
+
+
+@pytest.mark.parametrize(
+    ("key", "fmt", "line"),
+    [("recorded", "%d/%m/%Y %Q", 4), ("outcome", "%d/%m/%", 21)],
+)
+def test_an_unknown_date_code_is_a_mapping_problem(
+    here: Path, key: str, fmt: str, line: int
+) -> None:
+    text = Path("mapping.yaml").read_text(encoding="utf-8")
+    old = '"%d/%m/%Y %H:%M"' if key == "recorded" else '"%d/%m/%Y"}'
+    new = f'"{fmt}"' if key == "recorded" else f'"{fmt}"}}'
+    Path("bad.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    output = run("april.csv", "--mapping", "bad.yaml", ok=False)
+    assert "Traceback" not in output
+    assert f"bad.yaml:{line}  " in output
+    assert f"in format '{fmt}'" in output
+    assert not Path("store.duckdb").exists()

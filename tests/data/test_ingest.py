@@ -84,7 +84,9 @@ def test_inspect_text_file_errors(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         inspect_text_file(latin, what="test CSV", header=COLUMNS)
     assert str(caught.value) == (
-        f"{latin}: is not UTF-8 text (byte 19); expected a test CSV saved as UTF-8"
+        f"{latin}:2: not UTF-8 text (byte 19 is 0xe9); re-run with --encoding cp1252 if it "
+        "was saved on Windows (or --encoding latin-1 for ISO-8859-1), or save it as UTF-8 "
+        "(--skip-bad does not set this aside: a wrong encoding is the whole file's)"
     )
     with pytest.raises(InputFileError) as caught:
         inspect_text_file(tmp_path, what="test CSV")

@@ -363,3 +363,12 @@ def test_annex_check_refuses_an_unknown_annex(checked: tuple[Path, str], tmp_pat
          str(tmp_path / "x")]
     )  # fmt: skip
     assert "--annex charts: no such annex; expected one of checks" in output
+
+
+def test_an_out_folder_that_cannot_be_written(pack: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"  # the tests run as root: a file stands in for a locked folder
+    blocker.write_text("not a folder", encoding="utf-8")
+    for out in (blocker / "pack", Path("/proc/crimeplan-pack")):
+        output = _one_line_error(["--from-results", str(pack / "results.json"), "--out", str(out)])
+        assert f"Error: --out {out}: cannot write the pack there" in output
+        assert "choose a folder you can write to" in output

@@ -42,7 +42,14 @@ import duckdb
 
 from crimeplan.data.counts import QualityNote, plural, quality_notes
 from crimeplan.data.engine import Engine
-from crimeplan.data.ingest import a, display_name, drop_staged, inspect_text_file
+from crimeplan.data.ingest import (
+    ENCODINGS,
+    a,
+    current_encoding,
+    display_name,
+    drop_staged,
+    inspect_text_file,
+)
 from crimeplan.data.policeuk.checks import (
     OUTCOMES_COLUMNS,
     STREET_COLUMNS,
@@ -189,6 +196,11 @@ def import_files(
         if progress is not None:
             progress(description, done, steps)
 
+    if ENCODINGS[current_encoding()] is None:
+        raise InputFileError(
+            f"--encoding {current_encoding()}: police.uk files are read as they are, in UTF-8, "
+            "Latin-1 or UTF-16; save the files as UTF-8 and import those"
+        )
     for file in files:
         spec = spec_for(file.kind)
         inspect_text_file(file.path, what=spec.what, header=spec.header)

@@ -9,7 +9,13 @@ from datetime import date
 import duckdb
 
 from crimeplan.data.counts import plural
-from crimeplan.data.ingest import read_csv_sql, rejected_line_reasons, trimmed, unique_name
+from crimeplan.data.ingest import (
+    read_csv_sql,
+    rejected_line_reasons,
+    rejects_format,
+    trimmed,
+    unique_name,
+)
 from crimeplan.data.policeuk.checks import KindSpec, bad_row_sql, escape_quotes
 from crimeplan.data.policeuk.plans import PlannedFile, file_notes
 from crimeplan.data.store import Store
@@ -169,9 +175,7 @@ def _settle_bad_rows(
     )
     parts = [
         f"SELECT file_index, source_line AS line, '{escape_quotes(check.column)}' AS column_name, "
-        f"'{escape_quotes(check.reason)}' || CASE WHEN \"{check.column}\" IS NULL THEN ' (blank)' "
-        f"ELSE ', found ''' || \"{check.column}\" || '''' END AS reason "
-        f"FROM {bad_rows} WHERE {check.bad_when}"
+        f"{check.reason_and_value()} AS reason FROM {bad_rows} WHERE {check.bad_when}"
         for check in spec.checks
     ]
     parts.append(
@@ -205,9 +209,9 @@ def _settle_bad_rows(
                 f"FROM {problems} p LEFT JOIN {bad_rows} b "
                 f"ON b.file_index = p.file_index AND b.source_line = p.line "
                 f"WHERE p.file_index = {file_index} ORDER BY p.line) "
-                f"TO '{escape_quotes(str(target))}' (HEADER, DELIMITER ',')"
+                f"TO '{escape_quotes(str(target))}' {rejects_format(target)}"
             )
-        except duckdb.IOException as error:
+        except duckdb.Error as error:
             raise InputFileError(
                 f"{plan.name}: cannot write the rejects file {target} "
                 f"({str(error).splitlines()[0]}); choose another place with --rejects"

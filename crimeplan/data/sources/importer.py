@@ -24,7 +24,7 @@ from crimeplan.data.sources.flow import Layout, Target
 from crimeplan.data.store import ImportReport, Store
 
 #: The argument and options every importer has; its own options may not use these names.
-SHARED_OPTIONS = ("file", "paths", "store_path", "skip_bad", "rejects", "replace")
+SHARED_OPTIONS = ("file", "paths", "store_path", "skip_bad", "rejects", "replace", "encoding")
 
 #: Told before each step of a long run: what the step does, steps done, steps in all.
 ProgressCallback = Callable[[str, int, int], None]

@@ -9,11 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from crimeplan.data.ingest import RowCheck
-from crimeplan.data.sources.flow import Layout, TableLoad, Target, import_layout, inspect_layout
+from crimeplan.data.sources.flow import (
+    Layout,
+    TableLoad,
+    Target,
+    already_imported,
+    inspect_layout,
+    load_staged,
+    stage_file,
+)
 from crimeplan.data.sources.importer import FORCE, Importer, Request, single_file
 from crimeplan.data.sources.pseudonyms import pseudonym, store_salt
 from crimeplan.data.sources.sql import date_time, force_check, force_value, required, text
-from crimeplan.data.store import ImportReport, Store
+from crimeplan.data.store import ImportReport, Store, file_sha256
 
 INCIDENTS = Layout(
     "incidents",
@@ -42,9 +50,23 @@ def import_incidents(
     rejects_path: Path | None = None,
 ) -> ImportReport:
     """Calls for service. Supersedes earlier incidents of the same force and months."""
-    inspect_layout(path, INCIDENTS)  # before the store makes its salt: a wrong file changes nothing
-    salt = store_salt(store)
-    load = TableLoad(
+    found = inspect_layout(path, INCIDENTS)
+    sha256 = file_sha256(path)
+    done = already_imported(store, TARGET.source, path, sha256)
+    if done:
+        return done
+    staged = stage_file(
+        store, path, found, what=INCIDENTS.what, optional=INCIDENTS.optional, sha256=sha256
+    )
+    # The salt is made inside the import's transaction (after staging, whose line numbers
+    # need rows outside one), so a refused file leaves no new salt behind.
+    with store.transaction():
+        load = _load_with(store_salt(store), force)
+        return load_staged(store, staged, load, skip_bad=skip_bad, rejects_path=rejects_path)
+
+
+def _load_with(salt: str, force: str | None) -> TableLoad:
+    return TableLoad(
         target=TARGET,
         values={
             "incident_ref": text("incident_ref"),
@@ -70,7 +92,6 @@ def import_incidents(
         ],
         force=force,
     )
-    return import_layout(store, path, INCIDENTS, load, skip_bad=skip_bad, rejects_path=rejects_path)
 
 
 def _load(store: Store, request: Request) -> ImportReport:

@@ -15,8 +15,7 @@ from crimeplan.data.sources.flow import Layout, Note, TableLoad, Target, import_
 from crimeplan.data.sources.importer import Importer, Option, Request, single_file
 from crimeplan.data.sources.sql import (
     col,
-    is_count,
-    is_number,
+    count_check,
     month,
     month_check,
     number,
@@ -65,12 +64,7 @@ def import_peers(
             required("measure", "measure"),
             month_check("month"),
             number_check("value"),
-            RowCheck(
-                "denominator",
-                f"{text('denominator')} IS NOT NULL AND NOT coalesce({is_number('denominator')}, "
-                "false)",
-                "not a number (or blank)",
-            ),
+            number_check("denominator", "a number (or blank)", blank=True),
         ],
     )
     return import_layout(store, path, PEERS, load, skip_bad=skip_bad, rejects_path=rejects_path)
@@ -101,11 +95,7 @@ def import_peers_ons_pfa(
             ),
             required("PFA", "police force area"),
             required("Offence", "offence"),
-            RowCheck(
-                ONS_COUNT,
-                f"NOT coalesce({is_count(ONS_COUNT, signed=True)}, false)",
-                "not a whole number",
-            ),
+            count_check(ONS_COUNT, "a whole number", signed=True),
         ],
         where=f"NOT {FRAUD}",
         note=ONS_PFA_NOTE,

@@ -16,6 +16,8 @@ reason is the message a user reads: ``FILE:LINE: column 'X': <reason>, found 'va
 
 from __future__ import annotations
 
+import dataclasses
+
 from crimeplan.data.ingest import RowCheck
 
 INTEGER_PATTERN = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)"
@@ -53,8 +55,15 @@ def is_number(name: str) -> str:
 
 
 def number(name: str) -> str:
-    """The value as a DOUBLE, without thousands separators or a trailing %."""
-    return f"CAST(replace(rtrim(trim({col(name)}), '%'), ',', '') AS DOUBLE)"
+    """The value as a DOUBLE, without thousands separators or a trailing %; NULL if it is
+    not one (``number_check`` says why)."""
+    return f"TRY_CAST(replace(rtrim(trim({col(name)}), '%'), ',', '') AS DOUBLE)"
+
+
+def number_fits(name: str) -> str:
+    """True when ``number(name)`` is finite and below ``LARGEST_NUMBER`` in size (a value of
+    400 digits would be stored as infinity)."""
+    return f"coalesce(abs({number(name)}) < {LARGEST_NUMBER:.0e}, false)"
 
 
 def is_count(name: str, *, signed: bool = False) -> str:
@@ -64,8 +73,9 @@ def is_count(name: str, *, signed: bool = False) -> str:
 
 
 def count(name: str) -> str:
-    """The value as a BIGINT, without thousands separators."""
-    return f"CAST(replace(trim({col(name)}), ',', '') AS BIGINT)"
+    """The value as a BIGINT, without thousands separators; NULL if it is not one or does
+    not fit in 64 bits (``count_check`` says which)."""
+    return f"TRY_CAST(replace(trim({col(name)}), ',', '') AS BIGINT)"
 
 
 def day(name: str) -> str:
@@ -132,14 +142,40 @@ def level_check(name: str) -> RowCheck:
     )
 
 
-def number_check(name: str, what: str = "a number") -> RowCheck:
-    """The column must be a number (see ``is_number``)."""
-    return RowCheck(name, f"NOT coalesce({is_number(name)}, false)", f"not {what}")
+def number_check(name: str, what: str = "a number", *, blank: bool = False) -> RowCheck:
+    """The column must be a number (see ``is_number``), of a size crimeplan can hold, or
+    (``blank``) be blank."""
+    shape = f"coalesce({is_number(name)}, false)"
+    check = _shape_and_size(name, shape, f"not {what}", number_fits(name), _TOO_LARGE_NUMBER)
+    if blank:
+        return dataclasses.replace(check, bad_when=f"{text(name)} IS NOT NULL AND {check.bad_when}")
+    return check
 
 
-def count_check(name: str, what: str = "a whole number of 0 or more") -> RowCheck:
-    """The column must be a whole number of 0 or more (see ``is_count``)."""
-    return RowCheck(name, f"NOT coalesce({is_count(name)}, false)", f"not {what}")
+def count_check(
+    name: str, what: str = "a whole number of 0 or more", *, signed: bool = False
+) -> RowCheck:
+    """The column must be a whole number (see ``is_count``: of 0 or more unless ``signed``)
+    that fits in 64 bits."""
+    shape = f"coalesce({is_count(name, signed=signed)}, false)"
+    return _shape_and_size(name, shape, f"not {what}", f"{count(name)} IS NOT NULL", _TOO_LARGE)
+
+
+#: The largest size of a number (not a count) an importer accepts.
+LARGEST_NUMBER = 1e15
+_TOO_LARGE = "too large: a count is at most 9,223,372,036,854,775,807 (64 bits)"
+_TOO_LARGE_NUMBER = f"too large: a number is less than {LARGEST_NUMBER:,.0f} in size"
+
+
+def _shape_and_size(name: str, shape: str, reason: str, fits: str, too_large: str) -> RowCheck:
+    """A check that the column has the right ``shape`` (else ``reason``) and ``fits``
+    (else ``too_large``)."""
+    return RowCheck(
+        name,
+        f"NOT ({shape} AND {fits})",
+        reason,
+        reason_sql=f"CASE WHEN {shape} THEN {lit(too_large)} ELSE {lit(reason)} END",
+    )
 
 
 def date_check(name: str) -> RowCheck:
