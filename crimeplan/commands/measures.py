@@ -20,6 +20,7 @@ from crimeplan.plan import load_plan
 from crimeplan.plan.model import AreaRef
 from crimeplan.report import numbers
 from crimeplan.report.narrative.notes import data_note
+from crimeplan.report.narrative.position import status_word
 from crimeplan.report.narrative.suggestions import rebase_suggestion
 from crimeplan.results.measure import MeasuresResult
 
@@ -67,7 +68,7 @@ def render_table(result: MeasuresResult, console: Console) -> None:
         "Signal?",
         "SPC",
         "Target",
-        "Position",
+        "Status",
         "Year end (80% PI)",
         "P(target)",
     )
@@ -85,7 +86,7 @@ def render_table(result: MeasuresResult, console: Console) -> None:
             numbers.target(
                 m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
             ),
-            numbers.on_course(m.on_course),
+            status_word(m.status),
             numbers.forecast(m),
             numbers.chance(m),
         )

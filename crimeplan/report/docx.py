@@ -38,6 +38,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from crimeplan.report import numbers
 from crimeplan.report.charts import chart_alt_text
+from crimeplan.report.narrative.position import status_word
 from crimeplan.report.pack import BoardPack, MeasurePanel, Paragraph, published_caption
 from crimeplan.results.measure import MeasureResult
 
@@ -46,6 +47,9 @@ ACCENT = RGBColor(0x1D, 0x3F, 0x72)
 MUTED = RGBColor(0x55, 0x55, 0x55)
 GOOD = RGBColor(0x1A, 0x7F, 0x37)
 BAD = RGBColor(0xB4, 0x23, 0x18)
+AT_RISK = RGBColor(0x8A, 0x5A, 0x00)
+#: A target's status, coloured as in the HTML (board_pack.css)
+STATUS_COLOURS = {"on_course": GOOD, "at_risk": AT_RISK, "off_course": BAD}
 HEADER_FILL = "EEF1F6"
 BANNER_FILL = "FFF4D6"
 HANGING = Cm(1.0)
@@ -358,7 +362,7 @@ class _Writer:
             "Change (95% interval)",
             "More than chance?",
             "Target",
-            "Position",
+            "Status",
             "Year-end forecast (80% interval)",
             "Chance of meeting target",
             "SPC",
@@ -371,7 +375,7 @@ class _Writer:
                 numbers.change_with_interval(m),
                 numbers.signal(m),
                 _target(m),
-                numbers.on_course(m.on_course),
+                status_word(m.status),
                 numbers.forecast(m),
                 numbers.chance(m),
                 _spc(m),
@@ -380,10 +384,10 @@ class _Writer:
         ]
         table = self._table(caption, header, body, widths=POSITION_WIDTHS, narrow=True)
         for row, m in zip(table.rows[1:], rows, strict=True):
-            if m.on_course is not None:
+            if m.status is not None:
                 run = row.cells[6].paragraphs[0].runs[0]
                 run.bold = True
-                run.font.color.rgb = GOOD if m.on_course else BAD
+                run.font.color.rgb = STATUS_COLOURS[m.status.status]
             icon = m.spc.variation_icon if m.spc else None
             if icon:  # the Making Data Count colours: blue improving, orange concern
                 run = row.cells[9].paragraphs[0].runs[0]
@@ -441,7 +445,7 @@ class _Writer:
                 if r.status_code:
                     run = row.cells[7].paragraphs[0].runs[0]
                     run.bold = True
-                    run.font.color.rgb = GOOD if r.status_code == "on_course" else BAD
+                    run.font.color.rgb = STATUS_COLOURS[r.status_code]
         if summary.actions:
             self._para(summary.actions_lead).runs[0].bold = True
         for action in summary.actions:

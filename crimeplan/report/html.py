@@ -11,6 +11,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined, select_autoesca
 
 from crimeplan.report import numbers
 from crimeplan.report.narrative.figures import month_name
+from crimeplan.report.narrative.position import status_word
 from crimeplan.report.pack import BoardPack
 
 #: Where the template wants its table of contents.
@@ -37,7 +38,7 @@ def _environment() -> Environment:
     env.filters["target"] = lambda m: numbers.target(
         m.target.kind if m.target else None, m.target.value if m.target else None, m.unit
     )
-    env.filters["on_course"] = numbers.on_course
+    env.filters["status"] = lambda m: status_word(m.status)
     env.filters["change_ci"] = numbers.change_with_interval
     env.filters["signal"] = numbers.signal
     env.filters["forecast"] = numbers.forecast

@@ -63,12 +63,6 @@ def target(target_kind: str | None, target_value: float | None, unit: str) -> st
     return f"{word} {value(target_value, unit)}"
 
 
-def on_course(flag: bool | None) -> str:
-    if flag is None:
-        return "–"
-    return "on course" if flag else "not on course"
-
-
 def _signed(number: float, places: int = 1) -> str:
     return f"{number:+.{places}f}"
 

@@ -243,7 +243,7 @@ def test_position_and_measures_tables(
         "Change (95% interval)",
         "More than chance?",
         "Target",
-        "Position",
+        "Status",
         "Year-end forecast (80% interval)",
         "Chance of meeting target",
         "SPC",
@@ -256,7 +256,7 @@ def test_position_and_measures_tables(
         f"{e['change']:+.1f}% ({e['quasi_low']:+.1f}% to {e['quasi_high']:+.1f}%)",
         f"no (p={e['quasi_p']:.3f})",
         "-6%",
-        "not on course",
+        "off course",
     ]
     assert business[8] == "<1%"
     measure = pack.results.measure("business_crime")  # the HTML's SPC column, in words
