@@ -4,7 +4,9 @@ and prints. Our own errors (``CrimeplanError``) become one line and exit status 
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,8 @@ class _Group(click.Group):
         except CrimeplanError as error:
             raise click.ClickException(str(error)) from error
         except KeyboardInterrupt:  # Ctrl-C: one line and the shell's status, 128 + SIGINT
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process is ending
             click.echo("interrupted", err=True)
             raise click.exceptions.Exit(130) from None
 
@@ -162,4 +166,21 @@ def plan_group() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - thin wrapper
-    cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="crimeplan")
+    """The ``crimeplan`` command and ``python -m crimeplan``.
+
+    Once the command has finished, or said why it stopped, Ctrl-C is ignored: a Ctrl-C that
+    DuckDB has already turned into its own error stays pending in Python and would be raised
+    again on the way out, and Python restores the default handler while it shuts down; either
+    would end the process as killed by SIGINT, after it had said what happened."""
+    code: int | str | None = 0
+    try:
+        try:
+            cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="crimeplan")
+        except SystemExit as done:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            code = done.code
+    except KeyboardInterrupt:  # raised again on the way out: the command has said why
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        code = 130
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)

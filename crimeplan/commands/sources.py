@@ -134,7 +134,7 @@ def interrupts_said(store_path: Path) -> Iterator[None]:
         click.echo(f"interrupted; {said}", err=True)
         raise click.exceptions.Exit(INTERRUPTED_STATUS) from None
     finally:
-        if main_thread:
+        if main_thread and not stopped:  # stopped: the process ends, Ctrl-C stays ignored
             signal.signal(signal.SIGINT, previous)
 
 

@@ -507,6 +507,28 @@ class _Sheet:
     rows: Iterator[tuple[Any, ...]]
 
 
+#: A workbook's part may expand this many times over its compressed size: real sheets
+#: compress 5 to 20 times; a "zip bomb" compresses a thousand times or more.
+MOST_EXPANSION = 100
+#: Parts smaller than this expanded are not held to MOST_EXPANSION (tiny parts compress well).
+EXPANSION_FROM = 16 * 1024 * 1024
+
+
+def check_expansion(name: str, members: Sequence[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook whose parts expand far beyond what a real one does (a "zip bomb",
+    which would take minutes and gigabytes to read before any row could be checked)."""
+    for member in members:
+        if member.file_size < EXPANSION_FROM:
+            continue
+        times = member.file_size / max(member.compress_size, 1)
+        if times > MOST_EXPANSION:
+            raise InputFileError(
+                f"{name}: its part {member.filename} expands from "
+                f"{member.compress_size:,} bytes to {member.file_size:,} ({times:,.0f} times), "
+                "far beyond a real workbook; if the sheet is real, save it as CSV and import that"
+            )
+
+
 def _xlsx_rows(path: Path, mapping: Mapping, *, header_only: bool = False) -> _Sheet:
     import openpyxl
 
@@ -521,10 +543,12 @@ def _xlsx_rows(path: Path, mapping: Mapping, *, header_only: bool = False) -> _S
     try:
         with zipfile.ZipFile(path) as archive:
             is_workbook = "xl/workbook.xml" in archive.namelist()
+            members = archive.infolist()
     except zipfile.BadZipFile:
         is_workbook = False
     if not is_workbook:
         raise InputFileError(f"{name}: is not an Excel workbook; {expected}")
+    check_expansion(name, members)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook

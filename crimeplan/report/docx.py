@@ -21,6 +21,7 @@ pictures with a description (alt text), A4 pages with the paper's title and date
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -37,7 +38,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from crimeplan.report import numbers
-from crimeplan.report.charts import chart_alt_text
+from crimeplan.report.charts import chart_alt_text, svg_to_png
 from crimeplan.report.narrative.position import status_word
 from crimeplan.report.pack import BoardPack, MeasurePanel, Paragraph, published_caption
 from crimeplan.results.measure import MeasureResult
@@ -66,6 +67,9 @@ MDC_COLOURS = {
 #: cell margins (tests/report/test_docx.py measures them).
 POSITION_WIDTHS = (2.3, 1.45, 1.45, 2.0, 1.5, 1.2, 1.55, 1.9, 1.45, 1.8)
 CELL_MARGIN = Cm(0.1)
+#: The summary table's columns (cm; 16.6 in all, the A4 text width): each at least as wide as
+#: its longest word at 7 pt with the narrow cell margins (tests/report/test_docx.py).
+SUMMARY_WIDTHS = (2.35, 1.3, 1.3, 1.75, 1.35, 1.75, 1.3, 1.15, 1.5, 1.55, 1.3)
 
 
 def render_docx(
@@ -436,12 +440,25 @@ class _Writer:
                 "The targets: year to date, year-end forecast and status",
                 header,
                 body,
-                widths=[2.1, 1.35, 1.35, 1.8, 1.25, 1.9, 1.45, 1.25, 1.4, 1.35, 1.4],
+                widths=SUMMARY_WIDTHS,
+                narrow=True,
             )
             for cell in (c for row in table.rows for c in row.cells):
                 for run in cell.paragraphs[0].runs:
                     run.font.size = Pt(7)  # eleven columns on A4: no word broken
             for row, r in zip(table.rows[1:], summary.rows, strict=True):
+                # the Making Data Count icons above their words, as in the HTML and PDF
+                icons = (
+                    (row.cells[8], r.variation_svg, r.variation_short),
+                    (row.cells[9], r.assurance_svg, r.assurance_short),
+                )
+                for cell, svg, words in icons:
+                    if svg:
+                        icon = cell.paragraphs[0].insert_paragraph_before()
+                        icon.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                        png = io.BytesIO(svg_to_png(svg, 4))
+                        picture = icon.add_run().add_picture(png, width=Cm(0.7))
+                        picture._inline.docPr.set("descr", words)  # its text equivalent
                 if r.status_code:
                     run = row.cells[7].paragraphs[0].runs[0]
                     run.bold = True
@@ -681,7 +698,7 @@ class _Writer:
                 cell.width = Cm(widths[c])
                 paragraph = cell.paragraphs[0]
                 paragraph._p.style = "TableHeader" if r == 0 else "TableText"
-                run = paragraph.add_run(text)
+                run = paragraph.add_run(_unbroken_minus(text) if narrow else text)
                 if r == 0:
                     _shade_cell(cell._tc, HEADER_FILL)
                 elif narrow:
@@ -692,6 +709,12 @@ class _Writer:
             table.columns[c].width = Cm(width)
         self._para().paragraph_format.space_after = Pt(2)
         return table
+
+
+def _unbroken_minus(text: str) -> str:
+    """A minus sign before a figure as a non-breaking hyphen, so that a narrow cell never
+    breaks "(-7.3%" after its sign (Word and LibreOffice break lines after a hyphen)."""
+    return re.sub(r"(?<![\w-])-(?=\d)", "\u2011", text)
 
 
 # -- XML helpers (python-docx has no API for these) ------------------------------------

@@ -64,8 +64,8 @@ def staged_folder(out: Path, owned: Collection[str], key: str | None = None) -> 
         stage = Path(tempfile.mkdtemp(dir=parent, prefix=_staging_prefix(target)))
     except OSError as error:
         raise CrimeplanError(
-            f"--out {out}: cannot write there ({error.strerror or error}); expected a folder "
-            "you can write to"
+            f"--out {out}: cannot write the pack there ({error.filename or out}: "
+            f"{error.strerror or error}); choose a folder you can write to"
         ) from None
     try:
         yield stage

@@ -131,7 +131,10 @@ def test_ordinary_documents_read_as_pyyaml_reads_them(document: object) -> None:
 
 
 def test_the_shipped_plans_are_far_within_the_limits() -> None:
+    from crimeplan.data.extract import load_mapping
     from crimeplan.plan import load_plan
 
-    for path in [*REPO.glob("crimeplan/plan/builtin/*.yaml"), *REPO.glob("examples/*.yaml")]:
+    for path in [*REPO.glob("crimeplan/plan/builtin/*.yaml"), *REPO.glob("examples/*-plan.yaml")]:
         assert load_plan(path).title
+    for path in REPO.glob("examples/*-mapping.yaml"):  # the column mappings
+        assert load_mapping(path)

@@ -24,7 +24,7 @@ from crimeplan.measures.pack import evaluate_pack
 from crimeplan.plan import builtin_plan_path, load_plan
 from crimeplan.report import numbers
 from crimeplan.report.charts import chart_alt_text, render_png, spc_chart
-from crimeplan.report.docx import POSITION_WIDTHS, render_docx
+from crimeplan.report.docx import POSITION_WIDTHS, SUMMARY_WIDTHS, render_docx
 from crimeplan.report.pack import BoardPack, Paragraph, build_pack
 from crimeplan.results.measure import MeasureResult
 from tests.support.reference import business_crime_april_2013
@@ -248,7 +248,8 @@ def test_position_and_measures_tables(
         "Chance of meeting target",
         "SPC",
     ]
-    rows = [[c.text for c in r.cells] for t in position for r in list(t.rows)[1:]]
+    # (a minus before a figure is a non-breaking hyphen in these narrow tables)
+    rows = [[c.text.replace("\u2011", "-") for c in r.cells] for t in position for r in t.rows[1:]]
     assert [r[0] for r in rows] == [m.title for m in pack.targets]
     business = rows[-1]  # as the HTML (tests/report/test_html.py says where each comes from)
     e = business_crime_april_2013(demo_store)  # +6.0% (-0.8% to +13.2%), p=0.09
@@ -301,8 +302,13 @@ def test_a4(doc: DocumentObject) -> None:
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
 
 
+def charts_of(doc: DocumentObject) -> list[Any]:
+    """The document's charts: its pictures but the summary's 0.7 cm Making Data Count icons."""
+    return [p for p in doc.inline_shapes if p.width is not None and p.width.cm > 5]
+
+
 def test_charts_are_inline_pictures_with_alt_text(doc: DocumentObject, pack: BoardPack) -> None:
-    pictures = doc.inline_shapes
+    pictures = charts_of(doc)
     assert len(pictures) == len(CHARTED)
     descriptions = [p._inline.docPr.get("descr") for p in pictures]
     assert descriptions == [chart_alt_text(pack.results.measure(i)) for i in CHARTED]
@@ -311,8 +317,8 @@ def test_charts_are_inline_pictures_with_alt_text(doc: DocumentObject, pack: Boa
 
 def test_alt_text_override_and_no_charts(pack: BoardPack, charts: dict[str, bytes]) -> None:
     doc = Document(io.BytesIO(render_docx(pack, charts, {"burglary_dwelling": "Burglary."})))
-    assert doc.inline_shapes[0]._inline.docPr.get("descr") == "Burglary."
-    assert len(Document(io.BytesIO(render_docx(pack))).inline_shapes) == 0
+    assert charts_of(doc)[0]._inline.docPr.get("descr") == "Burglary."
+    assert charts_of(Document(io.BytesIO(render_docx(pack)))) == []
 
 
 @pytest.mark.slow
@@ -381,12 +387,44 @@ def test_libreoffice_numbers_the_paragraphs(docx_bytes: bytes, tmp_path: Path) -
         ["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    numbers_seen = [int(n) for n in re.findall(r"^\s*(\d+)\.\s{2,}\S", text, re.MULTILINE)]
-    last = max(numbers_seen)
+    numbers_seen = [int(n) for n in re.findall(r"^[ \t\f]*(\d{1,3})\.[ \t]+\S", text, re.MULTILINE)]
+    numbered = [
+        p
+        for p in Document(io.BytesIO(docx_bytes)).paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None
+    ]
+    last = len(numbered)  # every paragraph of the Word list, numbered 1 to the last in order
     assert last > 84
-    in_order = [n for n in numbers_seen if n <= last]
-    assert sorted(set(in_order)) == list(range(1, last + 1))
+    firsts = list(dict.fromkeys(n for n in numbers_seen if n <= last))
+    assert firsts == list(range(1, last + 1))
     pages = text.split("\f")[:-1]
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
         assert "Performance against the 2013/14 Milestones" in page
+
+
+def test_summary_table_breaks_between_words_only(doc: DocumentObject) -> None:
+    """The summary's eleven columns at 7 pt: every word of its headers (bold) and figures fits
+    its column with the narrow cell margins, measured as the position table's are; a minus
+    before a figure is a non-breaking hyphen, so "(-7.3%" stays whole."""
+    pil = pytest.importorskip("PIL.ImageFont")
+    if not (LIBERATION / "LiberationSans-Bold.ttf").exists():
+        pytest.skip("Liberation Sans is not installed")
+    bold = pil.truetype(str(LIBERATION / "LiberationSans-Bold.ttf"), 700)
+    regular = pil.truetype(str(LIBERATION / "LiberationSans-Regular.ttf"), 700)
+
+    def width_cm(word: str, font: object) -> float:  # 700 px at 7 pt: px / 100 = points
+        return float(font.getlength(word)) / 100 / 72 * 2.54  # type: ignore[attr-defined]
+
+    assert abs(sum(SUMMARY_WIDTHS) - 16.6) < 0.01
+    table = next(t for t in doc.tables if t.rows[0].cells[8].text == "Variation")
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert margins is not None
+    padding = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+    for c, column in enumerate(SUMMARY_WIDTHS):
+        for r, row in enumerate(table.rows):
+            text = row.cells[c].text
+            assert "-" not in re.sub(r"(?<=\w)-(?=\w)", "", text), text  # no breakable minus
+            for word in re.split(r"\s+|(?<=–)", text):
+                font = bold if r == 0 else regular
+                assert width_cm(word, font) + padding / 567 <= column, (c, word)

@@ -119,7 +119,7 @@ def test_a_folder_that_cannot_be_written(tmp_path: Path) -> None:
     locked.chmod(0o555)
     try:
         with (
-            pytest.raises(CrimeplanError, match="cannot write there"),
+            pytest.raises(CrimeplanError, match="cannot write the pack there"),
             staged_folder(locked / "pack", OWNED),
         ):
             pass

@@ -280,7 +280,8 @@ def test_an_off_course_target_without_an_action_is_flagged(
     )
     assert missing_actions(bare) == [
         "Business crime (business_crime) is off course and has no action; give its target "
-        "'action: {text, owner, due}' in the plan file"
+        "'action: {text, owner, due}' in the plan file, or record one with crimeplan update "
+        "I1 … --action TEXT --owner NAME --due YYYY-MM-DD"
     ]
     soup = BeautifulSoup(render_html(build_pack(bare)), "html.parser")
     notes = soup.select_one("#analyst-notes")
@@ -330,3 +331,25 @@ def test_report_keeps_the_pack_for_the_next_meeting(demo_store: Store, tmp_path:
             "SELECT strftime(as_at, '%Y-%m'), count(*) FROM pack_results GROUP BY 1 ORDER BY 1"
         ).fetchall()
     assert kept == [("2013-04", 1), ("2013-05", 1)]
+
+
+def test_the_docx_summary_draws_the_icons_with_their_words(results: PackResults) -> None:
+    """The Word summary shows each Making Data Count icon as a picture above its words, its
+    text equivalent in the picture's description (as the HTML's aria-label)."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from crimeplan.report.docx import render_docx
+
+    document = Document(io.BytesIO(render_docx(build_pack(results))))
+    table = next(t for t in document.tables if t.rows[0].cells[8].text == "Variation")
+    targets = [m for m in results.measures if m.target is not None]
+    assert len(table.rows) == 1 + len(targets)
+    for row in list(table.rows)[1:]:
+        for cell in (row.cells[8], row.cells[9]):
+            pictures = list(cell._tc.iter(qn("wp:docPr")))
+            assert len(pictures) == 1, cell.text
+            words = pictures[0].get("descr")
+            assert words and words == cell.paragraphs[-1].text  # the words beside it

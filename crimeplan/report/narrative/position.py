@@ -188,7 +188,9 @@ def missing_actions(results: PackResults) -> list[str]:
     """For the analyst at the command line: each target off course without an action."""
     return [
         f"{m.title} ({m.id}) is off course and has no action; give its target "
-        "'action: {text, owner, due}' in the plan file"
+        "'action: {text, owner, due}' in the plan file, or record one with crimeplan update "
+        f"{m.target.milestone if m.target else 'MILESTONE'} … --action TEXT --owner NAME "
+        "--due YYYY-MM-DD"
         for m in results.measures
         if needs_action(m)
     ]

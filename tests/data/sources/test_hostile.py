@@ -260,6 +260,34 @@ def test_a_workbook_that_is_not_one_and_a_huge_cell_in_a_sheet(store: Path, tmp_
     assert f"found '{'y' * 80}…'" in message
 
 
+def test_a_workbook_that_expands_like_a_zip_bomb(store: Path, tmp_path: Path) -> None:
+    """A workbook of a few hundred kilobytes whose sheet expands to 200 MB (a "zip bomb") is
+    refused from the archive's directory, before a row is read: in well under a second."""
+    import time
+    import zipfile
+
+    book = openpyxl.Workbook()
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    padding = b"<!--" + b" " * 200_000_000 + b"-->"
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"<sheetData", padding + b"<sheetData", 1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert path.stat().st_size < 1_000_000
+    mapping = str(SOURCES / "crimes-mapping.yaml")
+    started = time.monotonic()
+    message = refused_unchanged(
+        ["import", "crimes", str(path), "--mapping", mapping, "--store", str(store)], store
+    )
+    assert time.monotonic() - started < 5
+    assert "its part xl/worksheets/sheet1.xml expands from" in message
+    assert "far beyond a real workbook; if the sheet is real, save it as CSV" in message
+
+
 def test_a_rejects_file_named_parquet_is_parquet(store: Path, tmp_path: Path) -> None:
     import duckdb
 
