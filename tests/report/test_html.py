@@ -234,14 +234,21 @@ def test_chart_or_table_without_javascript(charted_html: str, demo_store: Store)
     assert re.search(r"@media print \{\s*nav\.contents, details\.figures \{ display: none; \}", css)
 
 
-def test_position_cells_carry_their_column(soup: BeautifulSoup) -> None:
-    table = soup.select_one("table.position")
+@pytest.mark.parametrize(
+    ("table_class", "last"), [("position", "SPC"), ("summary", "Since last meeting")]
+)
+def test_position_cells_carry_their_column(
+    soup: BeautifulSoup, table_class: str, last: str
+) -> None:
+    """Each cell of the summary and position tables carries its column's heading, which the
+    phone layout prints beside it."""
+    table = soup.select_one(f"table.{table_class}")
     assert table is not None
     headers = [th.get_text(strip=True) for th in table.select("thead th")]
     for tr in table.select("tbody tr"):
         cells = tr.select("td")
         assert [td.get("data-label") for td in cells[1:]] == headers[1:]
-    assert headers[-1] == "SPC"
+    assert headers[-1] == last
 
 
 PROBE = """<script>
@@ -250,7 +257,7 @@ addEventListener('load', () => {
     .filter(t => t.textContent.trim())
     .map(t => { const m = t.getScreenCTM();
                 return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); });
-  const cells = [...document.querySelectorAll('table.position td')];
+  const cells = [...document.querySelectorAll('table.position td, table.summary td')];
   const result = {
     smallest_chart_text: Math.min(...sizes), chart_texts: sizes.length,
     page_width: document.documentElement.scrollWidth, viewport: innerWidth,
