@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from crimeplan.cli import cli
+from tests.support.shell import shell_folder
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -166,20 +167,9 @@ def test_every_help_example_runs_as_printed(tmp_path) -> None:  # type: ignore[n
     ``crimeplan examples`` and ``crimeplan demo`` (whose outputs the others use), then the
     importers (which make force.duckdb), then every other command in name order. Only the
     PostgreSQL examples are left out (they need a server)."""
-    import os
     import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
-    shim = tmp_path / "bin" / "crimeplan"
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m crimeplan "$@"\n')
-    shim.chmod(0o755)
-    work = tmp_path / "work"
-    work.mkdir()
-    env = {**os.environ, "PATH": f"{shim.parent}:{os.environ['PATH']}", "PYTHONPATH": str(root)}
-    env.pop("CRIMEPLAN_STORE", None)
+    work, env = shell_folder(tmp_path)
 
     def order(item: tuple[str, str]) -> tuple[int, str]:
         name = item[0]

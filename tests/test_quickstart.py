@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.shell import shell_folder
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -139,16 +141,8 @@ def test_own_data_session_runs_as_printed(tmp_path: Path) -> None:
     (crimeplan from this checkout), each exiting 0; the measures are as at a month of the
     example plan's year, compared with the same months of its baseline year, for the plan's
     next board meeting (issue 11: not a month outside the plan year)."""
-    import sys
 
-    shim = tmp_path / "bin" / "crimeplan"
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m crimeplan "$@"\n')
-    shim.chmod(0o755)
-    work = tmp_path / "work"
-    work.mkdir()
-    env = {**os.environ, "PATH": f"{shim.parent}:{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
-    env.pop("CRIMEPLAN_STORE", None)
+    work, env = shell_folder(tmp_path)
     outputs = []
     for line in own_data_lines():
         result = subprocess.run(

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.support.policeuk import repeated_street_file
+
 REPO = Path(__file__).parents[2]
 STREET = REPO / "tests/fixtures/policeuk/leicestershire/2020-12/2020-12-leicestershire-street.csv"
 ROWS = 400_000
@@ -23,15 +25,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGINT")
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    lines = STREET.read_bytes().split(b"\r\n")
-    header, body = lines[0], [line for line in lines[1:] if line]
-    path = tmp_path_factory.mktemp("big") / "2020-12-leicestershire-street.csv"
-    with path.open("wb") as handle:
-        handle.write(header + b"\r\n")
-        for start in range(0, ROWS, 10_000):
-            chunk = [body[i % len(body)] for i in range(start, min(start + 10_000, ROWS))]
-            handle.write(b"\r\n".join(chunk) + b"\r\n")
-    return path
+    return repeated_street_file(STREET, tmp_path_factory.mktemp("big"), ROWS)
 
 
 def crimes_held(store: Path) -> int:

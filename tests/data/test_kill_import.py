@@ -25,6 +25,7 @@ import pytest
 
 from crimeplan.data.policeuk import find_files, import_file
 from crimeplan.data.store import Store
+from tests.support.policeuk import repeated_street_file
 
 DEC = (
     Path(__file__).parents[1]
@@ -50,15 +51,7 @@ def snapshot(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    lines = DEC.read_bytes().split(b"\r\n")
-    header, body = lines[0], [line for line in lines[1:] if line]
-    path = tmp_path_factory.mktemp("big") / "2020-12-leicestershire-street.csv"
-    with path.open("wb") as handle:
-        handle.write(header + b"\r\n")
-        for start in range(0, ROWS, 10_000):
-            chunk = [body[i % len(body)] for i in range(start, min(start + 10_000, ROWS))]
-            handle.write(b"\r\n".join(chunk) + b"\r\n")
-    return path
+    return repeated_street_file(DEC, tmp_path_factory.mktemp("big"), ROWS)
 
 
 @pytest.fixture(scope="module")
